@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type LoadResult, load } from './load.js';
+import { startListening } from './processes.js';
+
+/**
+ * HTTP throughput of the built server (`npm run build` first) against the node:http ceiling, on the
+ * embedded PostgreSQL and on an external one (BENCH_DATABASE_URL, default the local server).
+ * Usage: npm run bench [-- --seconds 10 --connections 50]
+ */
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const options = { seconds: arg('seconds', 10), connections: arg('connections', 50) };
+const externalAdminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const serverEnv = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'json',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  ENV_FILE: '/nonexistent',
+};
+const results: LoadResult[] = [];
+
+async function measureSwitchboard(label: string, env: Record<string, string>): Promise<void> {
+  const server = await startListening(process.execPath, ['dist/cli.js', 'serve'], { ...serverEnv, ...env });
+  try {
+    results.push(await load(`${label} /health`, `${server.baseUrl}/health`, options));
+    results.push(
+      await load(`${label} /api/v1/instance (1 row)`, `${server.baseUrl}/api/v1/instance`, options),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+async function externalDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: externalAdminUrl });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin('drop database if exists sb_bench with (force)');
+  await admin('create database sb_bench');
+  const url = new URL(externalAdminUrl);
+  url.pathname = '/sb_bench';
+  return { url: url.toString(), drop: () => admin('drop database if exists sb_bench with (force)') };
+}
+
+const hello = await startListening(process.execPath, ['--import', 'tsx', 'bench/hello-server.ts'], {});
+try {
+  results.push(await load('node:http hello (ceiling)', `${hello.baseUrl}/`, options));
+} finally {
+  await hello.stop();
+}
+
+const dataDir = await mkdtemp(path.join(tmpdir(), 'sb-bench-'));
+try {
+  await measureSwitchboard('embedded PG', { DATA_DIR: dataDir });
+} finally {
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const external = await externalDatabase();
+try {
+  await measureSwitchboard('external PG', {
+    DATABASE_URL: external.url,
+    DATA_DIR: await mkdtemp(path.join(tmpdir(), 'sb-bench-')),
+  });
+} finally {
+  await external.drop();
+}
+
+const ceiling = results[0]!.requestsPerSecond;
+console.log(
+  `\n${cpus().length} CPUs (${cpus()[0]?.model}), Node ${process.version}, ${options.connections} connections, ${options.seconds} s each\n`,
+);
+console.log('| target | req/s | % of node:http | p50 ms | p99 ms | errors | non-2xx |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  const share = Math.round((r.requestsPerSecond / ceiling) * 100);
+  console.log(
+    `| ${r.target} | ${r.requestsPerSecond} | ${share} % | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`,
+  );
+}

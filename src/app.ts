@@ -1,0 +1,85 @@
+import compress from '@fastify/compress';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  LogController,
+} from 'fastify';
+import { trustProxyOption } from './config.js';
+import { modules } from './modules/index.js';
+import { drainPlugin } from './platform/http/drain.js';
+import { errorHandlerPlugin } from './platform/http/error-handler.js';
+import { healthRoutes } from './platform/http/health.js';
+import { httpsRedirectPlugin } from './platform/http/https-redirect.js';
+import { metricsRoute } from './platform/http/metrics-route.js';
+import { observabilityPlugin } from './platform/http/observability.js';
+import { openapiPlugin } from './platform/http/openapi.js';
+import { readinessChecks } from './platform/http/readiness.js';
+import { requestIdFor } from './platform/http/request-id.js';
+import { securityHeadersPlugin } from './platform/http/security-headers.js';
+import type { Platform } from './platform/runtime.js';
+import { APP_VERSION } from './version.js';
+import { webPlugin } from './web/plugin.js';
+
+/**
+ * Builds the HTTP app on an already created platform; never listens (server.ts does, tests inject).
+ * Order is fixed: infrastructure, then shared web concerns, then feature modules.
+ */
+export interface BuildAppOptions {
+  /** More plugins after the feature modules (tests mount probe routes this way). */
+  plugins?: FastifyPluginAsync[];
+}
+
+export async function buildApp(platform: Platform, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = platform;
+  const https = config.PUBLIC_URL.startsWith('https:');
+  const app = Fastify({
+    loggerInstance: platform.logger as FastifyBaseLogger,
+    genReqId: requestIdFor,
+    // One line per request is logged by the observability plugin instead of Fastify's two.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    // Fastify accepts a hop count at run time; its type declaration omits number.
+    trustProxy: trustProxyOption(config) as boolean | string[],
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('platform', platform);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  await app.register(drainPlugin);
+  await app.register(securityHeadersPlugin, { https });
+  await app.register(httpsRedirectPlugin, { publicUrl: config.PUBLIC_URL });
+  await app.register(observabilityPlugin, { metrics: platform.metrics });
+  await app.register(errorHandlerPlugin);
+  await app.register(cors, { origin: corsOrigins(config.CORS_ORIGINS), credentials: true });
+  await app.register(compress, { threshold: 1024, global: true });
+  await app.register(formbody);
+  await app.register(openapiPlugin, { publicUrl: config.PUBLIC_URL, version: APP_VERSION });
+  await app.register(healthRoutes, { checks: readinessChecks(platform) });
+  await app.register(metricsRoute, { metrics: platform.metrics, token: config.METRICS_TOKEN });
+  await app.register(webPlugin, { production: config.NODE_ENV === 'production' });
+
+  for (const module of modules) {
+    if (module.routes) await app.register(module.routes);
+  }
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
+  await app.ready();
+  return app;
+}
+
+/** An explicit allowlist: no origin is trusted unless named (an empty list means same-origin only). */
+function corsOrigins(list: string): string[] | false {
+  const origins = list
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return origins.length > 0 ? origins : false;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from './config.js';
+import { registerConfigCommand } from './cli/config-command.js';
+import { registerDbCommands } from './cli/db-commands.js';
+import { registerJobsCommands } from './cli/jobs-commands.js';
+import { registerProcessCommands } from './cli/process-commands.js';
+import { APP_VERSION } from './version.js';
+
+/** Exit status for a configuration error (sysexits.h EX_CONFIG). */
+const EX_CONFIG = 78;
+
+const program = new Command('switchboard')
+  .description('Switchboard: a self-hostable multi-channel support desk')
+  .version(APP_VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+
+registerProcessCommands(program);
+registerDbCommands(program);
+registerJobsCommands(program);
+registerConfigCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(EX_CONFIG);
+  }
+  console.error(`switchboard: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,253 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { firstSchemaError } from './shared/schema-errors.js';
+
+/**
+ * Every setting Switchboard reads, declared once. Each key is the environment variable's name;
+ * `description` feeds `switchboard config` and the README table, `secret` marks values that are
+ * masked wherever the config is printed.
+ */
+const secret = { secret: true } as const;
+
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+    description: 'Runtime mode. `production` turns off pretty logs and template reloading.',
+  }),
+  HOST: Type.String({
+    default: '127.0.0.1',
+    description: 'Address the HTTP server binds to (`0.0.0.0` for all).',
+  }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'HTTP port.' }),
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      format: 'uri',
+      description:
+        'External base URL used in links and redirects (default `http://localhost:$PORT`). When it is https, plain-http requests are redirected.',
+    }),
+  ),
+  DATA_DIR: Type.String({
+    default: './data',
+    description: 'Where the embedded database, uploaded files, logs and the generated secret key live.',
+  }),
+  SECRET_KEY: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        'Master secret (≥ 32 chars) for signing and encryption. Generated into `DATA_DIR/secret-key` when unset.',
+      ...secret,
+    }),
+  ),
+  DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description:
+        'PostgreSQL connection URL. Unset: an embedded PostgreSQL is started in `DATA_DIR/postgres`.',
+      ...secret,
+    }),
+  ),
+  DATABASE_POOL_MAX: Type.Integer({
+    default: 10,
+    minimum: 1,
+    maximum: 500,
+    description: 'Connections per process.',
+  }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({
+    default: 30000,
+    minimum: 0,
+    description: 'Server-side statement timeout in milliseconds (0 = none).',
+  }),
+  DATABASE_SSL_MODE: Type.Union(
+    [Type.Literal('disable'), Type.Literal('require'), Type.Literal('verify-full')],
+    {
+      default: 'disable',
+      description:
+        'TLS to PostgreSQL: `disable`, `require` (encrypt), `verify-full` (encrypt and verify the certificate).',
+    },
+  ),
+  EMBEDDED_PG_PORT: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 65535,
+    description: 'Port for the embedded PostgreSQL (0 = pick a free one).',
+  }),
+  MIGRATE_ON_START: Type.Boolean({
+    default: true,
+    description: 'Apply pending migrations when `serve` starts.',
+  }),
+  REDIS_URL: Type.Optional(
+    Type.String({
+      pattern: '^rediss?://',
+      description:
+        'Redis URL. Unset: sessions in PostgreSQL, cache and rate limits in memory, pub/sub over LISTEN/NOTIFY.',
+      ...secret,
+    }),
+  ),
+  REDIS_PREFIX: Type.String({ default: 'sb:', description: 'Prefix for every Redis key and channel.' }),
+  WORKER_MODE: Type.Union([Type.Literal('inline'), Type.Literal('separate')], {
+    default: 'inline',
+    description:
+      '`inline`: `serve` also runs background jobs. `separate`: run `switchboard worker` processes.',
+  }),
+  WORKER_CONCURRENCY: Type.Integer({
+    default: 4,
+    minimum: 1,
+    maximum: 100,
+    description: 'Jobs run at once per queue.',
+  }),
+  JOB_MAINTENANCE_INTERVAL_SECONDS: Type.Integer({
+    default: 60,
+    minimum: 1,
+    description: 'How often the worker expires stuck jobs and applies retention.',
+  }),
+  CACHE_MAX_ENTRIES: Type.Integer({
+    default: 10000,
+    minimum: 1,
+    description: 'In-memory cache size (without Redis).',
+  }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'Log level.' },
+  ),
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+    default: 'auto',
+    description: '`auto`: pretty in development on a terminal, JSON otherwise.',
+  }),
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    description:
+      'Trust `X-Forwarded-*` from: `false`, `true` (any), a hop count, or comma-separated IPs/CIDRs of your proxies.',
+  }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma-separated origins allowed to call the API from browsers (empty = same origin only).',
+  }),
+  BODY_LIMIT_BYTES: Type.Integer({
+    default: 1048576,
+    minimum: 1024,
+    description: 'Largest request body accepted.',
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({
+    default: 15000,
+    minimum: 100,
+    description: 'How long a stopping process waits for requests and jobs to finish.',
+  }),
+  METRICS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description: 'When set, `/metrics` requires `Authorization: Bearer <token>`.',
+      ...secret,
+    }),
+  ),
+});
+
+export type ConfigInput = Static<typeof ConfigSchema>;
+
+/** The validated, frozen settings, plus values derived from them once at boot. */
+export type Config = Readonly<
+  ConfigInput & {
+    PUBLIC_URL: string;
+    DATA_DIR: string;
+    /** Always present after `resolveSecretKey`; absent only in `loadConfig`'s raw result. */
+    SECRET_KEY?: string;
+  }
+>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const properties = ConfigSchema.properties as Record<
+  string,
+  TSchema & { description?: string; secret?: boolean }
+>;
+
+export function isSecretSetting(key: string): boolean {
+  return properties[key]?.secret === true;
+}
+
+export interface SettingSchema {
+  type?: string;
+  anyOf?: { const: unknown }[];
+  description?: string;
+  default?: unknown;
+}
+
+export function settingDescriptions(): { key: string; schema: SettingSchema }[] {
+  return Object.entries(properties).map(([key, schema]) => ({ key, schema: schema as SettingSchema }));
+}
+
+/**
+ * Validates `env` (process.env merged with `.env`) against the schema. Empty strings count as unset,
+ * so `FOO=` in a .env file falls back to the default instead of failing.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(ConfigSchema, { ...raw });
+  const converted = Value.Convert(ConfigSchema, withDefaults) as Record<string, unknown>;
+  const invalid = firstSchemaError(ConfigSchema, converted);
+  if (invalid) {
+    const key = invalid.pointer.replace(/^\//, '');
+    const shown = isSecretSetting(key) ? '(hidden)' : JSON.stringify(env[key]);
+    throw new ConfigError(`Invalid setting ${key}=${shown}: ${describeError(key, invalid.message)}`);
+  }
+  checkTrustProxy(converted.TRUST_PROXY as string);
+  const port = converted.PORT as number;
+  const publicUrl = (
+    (converted.PUBLIC_URL as string | undefined) ?? `http://localhost:${port || 3000}`
+  ).replace(/\/$/, '');
+  return Object.freeze({ ...(converted as ConfigInput), PUBLIC_URL: publicUrl });
+}
+
+function describeError(key: string, message: string): string {
+  const schema = properties[key] as { anyOf?: { const?: unknown }[] } | undefined;
+  if (schema?.anyOf) return `must be one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}`;
+  return message;
+}
+
+function checkTrustProxy(value: string): void {
+  if (/^(true|false|\d+)$/.test(value)) return;
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.every((p) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p))) return;
+  throw new ConfigError(
+    `Invalid setting TRUST_PROXY=${JSON.stringify(value)}: must be true, false, a hop count or IPs/CIDRs`,
+  );
+}
+
+/** Parsed form of TRUST_PROXY in the shape Fastify's `trustProxy` option takes. */
+export function trustProxyOption(config: Config): boolean | number | string[] {
+  const v = config.TRUST_PROXY;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((p) => p.trim());
+}
+
+/** The config as printable key/value pairs with secrets and URL passwords masked. */
+export function maskedConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(properties)) {
+    const value = (config as Record<string, unknown>)[key];
+    if (value === undefined) out[key] = undefined;
+    else if (isSecretSetting(key)) out[key] = maskSecret(key, String(value));
+    else out[key] = value;
+  }
+  return out;
+}
+
+function maskSecret(key: string, value: string): string {
+  if (key.endsWith('_URL')) {
+    try {
+      const url = new URL(value);
+      if (url.password) url.password = '****';
+      return url.toString();
+    } catch {
+      return '****';
+    }
+  }
+  return '****';
+}

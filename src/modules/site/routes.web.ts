@@ -1,0 +1,6 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
+/** Public pages of the site. Untagged, so they stay out of the OpenAPI document. */
+export const siteWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', async (_request, reply) => reply.viewAsync('pages/home.njk'));
+};

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../shared/errors.js';
+import { type Problem, toProblem } from './problem.js';
+
+/** Browsers navigating to a page get HTML; API clients and everything under /api get problem+json. */
+export function wantsHtml(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/') || request.url.startsWith('/oauth/')) return false;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('text/html');
+}
+
+async function send(request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
+  const problem = toProblem(error, request.id, request.url.split('?')[0] ?? '/');
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+  const headers = error instanceof AppError ? error.extras.headers : undefined;
+  if (headers) reply.headers(headers);
+  reply.code(problem.status);
+  if (wantsHtml(request)) return sendPage(reply, problem);
+  return reply.type('application/problem+json; charset=utf-8').send(problem);
+}
+
+/** Renders error.njk to a string (the view plugin would otherwise send it itself); plain HTML if it cannot. */
+async function sendPage(reply: FastifyReply, problem: Problem): Promise<FastifyReply> {
+  const render = (reply as FastifyReply & { viewAsync?: (t: string, d: object) => Promise<string> })
+    .viewAsync;
+  const html = await render?.call(reply, 'error.njk', { problem }).catch(() => undefined);
+  return reply
+    .type('text/html; charset=utf-8')
+    .send(html ?? `<!doctype html><title>${problem.status}</title><h1>${problem.title}</h1>`);
+}
+
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error, request, reply) => send(request, reply, error));
+    app.setNotFoundHandler((request, reply) => send(request, reply, new AppError('not_found')));
+  },
+  { name: 'error-handler' },
+);

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout(promise: Promise<void>): Promise<void> {
+  return Promise.race([
+    promise,
+    new Promise<void>((_, reject) =>
+      setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref(),
+    ),
+  ]);
+}
+
+const HealthBody = Type.Object({ status: Type.Literal('ok') });
+const ReadyBody = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  checks: Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.String()])),
+});
+
+/** `/health`: the process answers. `/health/ready`: every dependency answers; 503 names the ones that do not. */
+export async function healthRoutes(
+  app: FastifyInstance,
+  options: { checks: ReadinessCheck[] },
+): Promise<void> {
+  const quiet = { logLevel: 'silent' as const, config: { metrics: false } };
+  app.get(
+    '/health',
+    { ...quiet, schema: { tags: ['system'], summary: 'Liveness', response: { 200: HealthBody } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/health/ready',
+    {
+      ...quiet,
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness of database, Redis and job queue',
+        response: { 200: ReadyBody, 503: ReadyBody },
+      },
+    },
+    async (_request, reply) => {
+      const results = await Promise.all(
+        options.checks.map(async ({ name, check }) => {
+          try {
+            await withTimeout(check());
+            return [name, 'ok'] as const;
+          } catch (error) {
+            return [name, `failed: ${(error as Error).message}`] as const;
+          }
+        }),
+      );
+      const healthy = results.every(([, result]) => result === 'ok');
+      reply.code(healthy ? 200 : 503);
+      return {
+        status: healthy ? ('ok' as const) : ('unavailable' as const),
+        checks: Object.fromEntries(results),
+      };
+    },
+  );
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Metrics } from '../metrics/registry.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: leave this route out of request metrics (probes, the metrics endpoint itself). */
+    metrics?: boolean;
+  }
+}
+
+/**
+ * One log line and one histogram observation per request, after the response is sent (Fastify's
+ * own two-line request logging is off). Routes with `logLevel: 'silent'` log nothing.
+ */
+export const observabilityPlugin = fp(
+  async (app: FastifyInstance, options: { metrics: Metrics }) => {
+    const { httpDuration } = options.metrics;
+    app.addHook('onResponse', (request, reply, done) => {
+      const seconds = reply.elapsedTime / 1000;
+      if (request.routeOptions.config.metrics !== false) {
+        httpDuration.observe(
+          {
+            method: request.method,
+            route: request.routeOptions.url ?? 'unmatched',
+            status: String(reply.statusCode),
+          },
+          seconds,
+        );
+      }
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+      done();
+    });
+  },
+  { name: 'observability' },
+);

@@ -1,0 +1,82 @@
+import type { FastifyError } from 'fastify';
+import { AppError, ERRORS, type ErrorCode, type FieldError } from '../../shared/errors.js';
+
+/** RFC 9457 problem details, as sent to API clients. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_NOT_FOUND: 'not_found',
+  FST_ERR_RATE_LIMITED: 'rate_limited',
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+/**
+ * Maps anything thrown into a catalogue entry. Only AppErrors and known framework errors carry a
+ * detail to the client; any other error becomes `internal` with no detail, so no stack, SQL or
+ * message from a library can leak.
+ */
+export function toProblem(error: unknown, requestId: string, instance: string): Problem {
+  const base = (code: ErrorCode, detail?: string, errors?: FieldError[]): Problem => ({
+    type: `https://switchboard.dev/problems/${code.replaceAll('_', '-')}`,
+    title: ERRORS[code].title,
+    status: ERRORS[code].status,
+    code,
+    ...(detail ? { detail } : {}),
+    instance,
+    requestId,
+    ...(errors ? { errors } : {}),
+  });
+  if (error instanceof AppError) return base(error.code, error.detail, error.extras.errors);
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.validation) {
+    const part = fastifyError.validationContext ?? 'body';
+    const errors = fastifyError.validation.map((v) => fieldError(part, v));
+    return base('validation_failed', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), errors);
+  }
+  const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (known) return base(known, fastifyError.message);
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) return base(STATUS_CODES[status] ?? 'bad_request');
+  return base('internal');
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+function fieldError(part: string, issue: ValidationIssue): FieldError {
+  const missing = issue.params?.requiredProperties as string[] | undefined;
+  const missingOne = (issue.params?.missingProperty as string | undefined) ?? missing?.[0];
+  const path = `${issue.instancePath ?? ''}${missingOne ? `/${missingOne}` : ''}`;
+  const detail = missingOne ? 'is required' : (issue.message ?? 'is invalid');
+  return { pointer: `/${part}${path}`, detail };
+}

@@ -1,0 +1,44 @@
+import type { Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Static, TSchema } from 'typebox';
+import type { DB } from '../db/schema.js';
+
+export interface JobContext {
+  /** The transaction the job's effects commit in, together with its run-ledger row. */
+  trx: Transaction<DB>;
+  jobId: string;
+  /** 0 on the first try, then 1, 2, … */
+  retryCount: number;
+  logger: Logger;
+}
+
+export interface JobDefinition<S extends TSchema = TSchema> {
+  /** Queue name: letters, digits and underscores (pg-boss' rule). */
+  name: string;
+  payload: S;
+  /** Extra attempts after the first failure before the job is dead-lettered. */
+  retries: number;
+  /** Delay before the first retry; doubled on each further retry when `exponential`. */
+  backoff: { delaySeconds: number; exponential: boolean };
+  /** A run taking longer fails and is retried. */
+  timeoutSeconds: number;
+  run(ctx: JobContext, payload: Static<S>): Promise<void>;
+}
+
+const NAME = /^[a-z][a-z0-9_]{0,40}$/;
+
+export function defineJob<S extends TSchema>(definition: JobDefinition<S>): JobDefinition<S> {
+  if (!NAME.test(definition.name)) throw new Error(`job name ${definition.name} must match ${NAME}`);
+  return Object.freeze(definition);
+}
+
+export interface ScheduleDefinition<S extends TSchema = TSchema> {
+  job: JobDefinition<S>;
+  /** Five-field cron expression. */
+  cron: string;
+  /** IANA time zone the cron expression is read in, e.g. `Europe/Amsterdam`. Always explicit. */
+  timeZone: string;
+  payload: Static<S>;
+}
+
+export const deadLetterQueue = (name: string): string => `${name}__dead`;

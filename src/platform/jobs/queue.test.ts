@@ -1,0 +1,188 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { createProbeTable, probeJob } from '../../../test/fixtures/probe-job.js';
+import { waitFor } from '../../../test/support/wait.js';
+import { createDatabase, type Database } from '../db/connection.js';
+import { defineJob } from './define.js';
+import { JobQueue } from './queue.js';
+import Type from 'typebox';
+
+const settings = {
+  DATABASE_POOL_MAX: 4,
+  DATABASE_STATEMENT_TIMEOUT_MS: 0,
+  DATABASE_SSL_MODE: 'disable' as const,
+};
+let testDb: TestDatabase;
+let database: Database;
+
+const nightly = defineJob({
+  name: 'nightly_probe',
+  payload: Type.Object({}),
+  retries: 0,
+  backoff: { delaySeconds: 1, exponential: false },
+  timeoutSeconds: 10,
+  run: async () => {},
+});
+
+function queueFor(runsJobs: boolean): JobQueue {
+  return new JobQueue({
+    url: testDb.url,
+    db: database.db,
+    logger: pino({ level: 'silent' }),
+    definitions: [probeJob, nightly],
+    schedules: [{ job: nightly, cron: '30 2 * * *', timeZone: 'Europe/Amsterdam', payload: {} }],
+    concurrency: 2,
+    maintenanceIntervalSeconds: 1,
+    runsJobs,
+  });
+}
+
+async function probeRows(key: string): Promise<number> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from job_probe where key = ${key}`.execute(database.db);
+  return rows[0]!.n;
+}
+
+async function jobState(id: string): Promise<string | undefined> {
+  const { rows } = await sql<{ state: string }>`select state from pgboss.job where id = ${id}`.execute(
+    database.db,
+  );
+  return rows[0]?.state;
+}
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  database = createDatabase(testDb.url, settings);
+  await createProbeTable.execute(database.db);
+});
+afterAll(async () => {
+  await database.close();
+  await testDb.drop();
+});
+
+describe('JobQueue', () => {
+  let queue: JobQueue;
+  afterEach(async () => queue?.stop(1000));
+
+  it('enqueues nothing when the caller rolls back, exactly once when it commits', async () => {
+    queue = queueFor(true);
+    await queue.start();
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await queue.enqueue({ trx }, probeJob, { key: 'rolled-back', holdMs: 0 });
+        throw new Error('caller fails after enqueueing');
+      }),
+    ).rejects.toThrow('caller fails');
+    const id = await database.db
+      .transaction()
+      .execute((trx) => queue.enqueue({ trx }, probeJob, { key: 'committed', holdMs: 0 }));
+    await waitFor(async () => (await jobState(id)) === 'completed');
+    expect(await probeRows('committed')).toBe(1);
+    expect(await probeRows('rolled-back')).toBe(0);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pgboss.job where data->>'key' = 'rolled-back'`.execute(database.db);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('skips a delivery whose run is already in the ledger (crash after commit, before ack)', async () => {
+    queue = queueFor(false);
+    await queue.start();
+    const id = await database.db
+      .transaction()
+      .execute((trx) => queue.enqueue({ trx }, probeJob, { key: 'ledgered', holdMs: 0 }));
+    await database.db.insertInto('job_runs').values({ job_id: id, queue: probeJob.name }).execute();
+    await queue.stop(1000);
+    queue = queueFor(true);
+    await queue.start();
+    await waitFor(async () => (await jobState(id)) === 'completed');
+    expect(await probeRows('ledgered')).toBe(0);
+  });
+
+  it('retries a failing job, then dead-letters it and reports it in status', async () => {
+    queue = queueFor(true);
+    await queue.start();
+    const id = await database.db
+      .transaction()
+      .execute((trx) => queue.enqueue({ trx }, probeJob, { key: 'doomed', holdMs: 0, fail: true }));
+    await waitFor(async () => (await jobState(id)) === 'failed', 20_000);
+    const { rows } = await sql<{
+      retry_count: number;
+    }>`select retry_count from pgboss.job where id = ${id}`.execute(database.db);
+    expect(rows[0]!.retry_count).toBe(probeJob.retries);
+    expect(await probeRows('doomed')).toBe(0);
+    await waitFor(async () => (await queue.status()).find((s) => s.queue === 'probe_effect')!.dead >= 1);
+    const status = (await queue.status()).find((s) => s.queue === 'probe_effect')!;
+    expect(status.failed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rejects a payload that does not match the job schema', async () => {
+    queue = queueFor(false);
+    await queue.start();
+    await expect(
+      database.db.transaction().execute((trx) => queue.enqueue({ trx }, probeJob, { key: 'x' } as never)),
+    ).rejects.toThrow(/invalid payload for job probe_effect: \/holdMs/);
+  });
+
+  it('registers cron schedules with an explicit time zone', async () => {
+    queue = queueFor(true);
+    await queue.start();
+    expect(await queue.schedules()).toEqual([
+      { name: 'nightly_probe', cron: '30 2 * * *', timeZone: 'Europe/Amsterdam' },
+    ]);
+  });
+});
+
+describe('a worker killed mid-job', () => {
+  const workers: ChildProcess[] = [];
+  afterAll(() => {
+    for (const worker of workers) worker.kill('SIGKILL');
+  });
+
+  function startWorker(): Promise<{ child: ChildProcess; started: Promise<void> }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/probe-worker.ts'], {
+      env: { ...process.env, DATABASE_URL: testDb.url },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    workers.push(child);
+    let output = '';
+    let onStarted: () => void;
+    const started = new Promise<void>((resolve) => (onStarted = resolve));
+    return new Promise((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('ready')) resolve({ child, started });
+        if (output.includes('started ')) onStarted();
+      });
+      child.on('exit', (code) => reject(new Error(`worker exited early (${code}): ${output}`)));
+    });
+  }
+
+  it('runs the job exactly once after the worker is restarted', async () => {
+    const enqueuer = queueFor(false);
+    await enqueuer.start();
+    const first = await startWorker();
+    const id = await database.db
+      .transaction()
+      .execute((trx) => enqueuer.enqueue({ trx }, probeJob, { key: 'crash', holdMs: 60_000 }));
+    await first.started;
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    expect(await probeRows('crash')).toBe(0);
+
+    await startWorker();
+    await waitFor(async () => (await jobState(id)) === 'completed', 30_000);
+    expect(await probeRows('crash')).toBe(1);
+    const ledger = await database.db
+      .selectFrom('job_runs')
+      .select('job_id')
+      .where('job_id', '=', id)
+      .execute();
+    expect(ledger).toHaveLength(1);
+    await enqueuer.stop(1000);
+  }, 60_000);
+});

@@ -1,0 +1,201 @@
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { PoolConfig } from 'pg';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Static, TSchema } from 'typebox';
+import { firstSchemaError } from '../../shared/schema-errors.js';
+import type { DB } from '../db/schema.js';
+import { deadLetterQueue, type JobDefinition, type ScheduleDefinition } from './define.js';
+import { JOB_SCHEMA } from './install.js';
+import './table.js';
+
+export interface JobQueueOptions {
+  url: string;
+  db: Kysely<DB>;
+  logger: Logger;
+  definitions: readonly JobDefinition[];
+  schedules?: readonly ScheduleDefinition[];
+  concurrency: number;
+  maintenanceIntervalSeconds: number;
+  /** Pool size of pg-boss' own connections. */
+  poolMax?: number;
+  /** TLS settings for pg-boss' connections, as for the app's pool (DATABASE_SSL_MODE). */
+  ssl?: PoolConfig['ssl'];
+  /** Run jobs, expire stuck ones and fire schedules (the worker role); otherwise only enqueue. */
+  runsJobs: boolean;
+  onRun?: (queue: string, outcome: 'completed' | 'failed' | 'skipped') => void;
+}
+
+export interface QueueStatus {
+  queue: string;
+  created: number;
+  retry: number;
+  active: number;
+  completed: number;
+  failed: number;
+  /** Jobs that ran out of retries and wait in the dead-letter queue. */
+  dead: number;
+}
+
+/**
+ * Background jobs on pg-boss, in the same PostgreSQL as the data. `enqueue` writes the job through
+ * the caller's transaction, so a rollback enqueues nothing and a commit always does. Every run
+ * records its job id in `job_runs` inside the transaction that carries its effects, which turns
+ * pg-boss' at-least-once delivery into exactly-once effects: a job retried after its worker died
+ * mid-way either finds no ledger row (the first run rolled back) or finds one and stops.
+ */
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly definitions = new Map<string, JobDefinition>();
+
+  constructor(private readonly options: JobQueueOptions) {
+    for (const definition of options.definitions) this.definitions.set(definition.name, definition);
+    this.boss = new PgBoss({
+      connectionString: options.url,
+      ssl: options.ssl,
+      schema: JOB_SCHEMA,
+      max: options.poolMax ?? 4,
+      application_name: 'switchboard-jobs',
+      supervise: options.runsJobs,
+      schedule: options.runsJobs,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+    });
+    this.boss.on('error', (error) => options.logger.error({ err: error }, 'job queue error'));
+  }
+
+  /** Installs the schema, creates the queues and, in the worker role, starts taking jobs. */
+  async start(): Promise<void> {
+    await this.boss.start();
+    for (const definition of this.definitions.values()) await this.ensureQueue(definition);
+    if (!this.options.runsJobs) return;
+    for (const definition of this.definitions.values()) {
+      for (let i = 0; i < this.options.concurrency; i++) {
+        await this.boss.work(
+          definition.name,
+          { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
+          async ([job]) => {
+            if (job) await this.runOnce(definition, job as PgBoss.JobWithMetadata<object>);
+          },
+        );
+      }
+    }
+    for (const schedule of this.options.schedules ?? []) {
+      await this.boss.schedule(schedule.job.name, schedule.cron, schedule.payload as object, {
+        tz: schedule.timeZone,
+      });
+    }
+  }
+
+  async enqueue<S extends TSchema>(
+    ctx: { trx: Transaction<DB> },
+    definition: JobDefinition<S>,
+    payload: Static<S>,
+    options: { startAfterSeconds?: number; singletonKey?: string } = {},
+  ): Promise<string> {
+    if (!this.definitions.has(definition.name)) throw new Error(`job ${definition.name} is not registered`);
+    const invalid = firstSchemaError(definition.payload, payload);
+    if (invalid)
+      throw new Error(`invalid payload for job ${definition.name}: ${invalid.pointer} ${invalid.message}`);
+    const db = {
+      executeSql: async (text: string, values: unknown[]) => {
+        const result = await ctx.trx.executeQuery(CompiledQuery.raw(text, values));
+        return { rows: result.rows as unknown[] };
+      },
+    };
+    const id = await this.boss.send(definition.name, payload as object, {
+      db,
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+    });
+    if (!id) throw new Error(`job ${definition.name} was not enqueued`);
+    return id;
+  }
+
+  /** The cron schedules pg-boss holds, with their time zones. */
+  async schedules(): Promise<{ name: string; cron: string; timeZone: string }[]> {
+    // pg-boss returns its raw rows here; the time zone is the `timezone` column.
+    const rows = (await this.boss.getSchedules()) as unknown as {
+      name: string;
+      cron: string;
+      timezone: string;
+    }[];
+    return rows.map((s) => ({ name: s.name, cron: s.cron, timeZone: s.timezone }));
+  }
+
+  /** Cheap readiness probe: the queue's schema answers. */
+  async ping(): Promise<void> {
+    await this.boss.getDb().executeSql(`select version from ${JOB_SCHEMA}.version`, []);
+  }
+
+  async status(): Promise<QueueStatus[]> {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `select name, state, count(*)::int as count from ${JOB_SCHEMA}.job group by name, state`,
+        [],
+      );
+    const byQueue = new Map<string, QueueStatus>();
+    const entry = (queue: string) => {
+      let status = byQueue.get(queue);
+      if (!status) {
+        status = { queue, created: 0, retry: 0, active: 0, completed: 0, failed: 0, dead: 0 };
+        byQueue.set(queue, status);
+      }
+      return status;
+    };
+    for (const name of this.definitions.keys()) entry(name);
+    for (const row of rows as { name: string; state: keyof QueueStatus; count: number }[]) {
+      if (row.name.endsWith('__dead')) {
+        entry(row.name.slice(0, -'__dead'.length)).dead += row.state === 'completed' ? 0 : row.count;
+      } else if (row.state !== 'queue' && row.state !== 'dead') {
+        (entry(row.name)[row.state] as number) += row.count;
+      }
+    }
+    return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+  }
+
+  /** Stops taking jobs and waits up to `timeoutMs` for running ones to finish. */
+  async stop(timeoutMs: number): Promise<void> {
+    await this.boss.stop({ graceful: this.options.runsJobs, wait: true, timeout: timeoutMs });
+  }
+
+  private async ensureQueue(definition: JobDefinition): Promise<void> {
+    const dead = deadLetterQueue(definition.name);
+    if (!(await this.boss.getQueue(dead)))
+      await this.boss.createQueue(dead, { name: dead, retentionDays: 30 });
+    const policy = {
+      name: definition.name,
+      retryLimit: definition.retries,
+      retryDelay: definition.backoff.delaySeconds,
+      retryBackoff: definition.backoff.exponential,
+      expireInSeconds: definition.timeoutSeconds,
+      deadLetter: dead,
+    };
+    if (await this.boss.getQueue(definition.name)) await this.boss.updateQueue(definition.name, policy);
+    else await this.boss.createQueue(definition.name, policy);
+  }
+
+  private async runOnce(definition: JobDefinition, job: PgBoss.JobWithMetadata<object>): Promise<void> {
+    const logger = this.options.logger.child({ job: definition.name, jobId: job.id });
+    const { retryCount } = job;
+    try {
+      const ran = await this.options.db.transaction().execute(async (trx) => {
+        const claimed = await trx
+          .insertInto('job_runs')
+          .values({ job_id: job.id, queue: definition.name })
+          .onConflict((c) => c.column('job_id').doNothing())
+          .returning('job_id')
+          .executeTakeFirst();
+        if (!claimed) return false;
+        await definition.run({ trx, jobId: job.id, retryCount, logger }, job.data);
+        return true;
+      });
+      this.options.onRun?.(definition.name, ran ? 'completed' : 'skipped');
+      if (!ran) logger.info('job already ran; skipping the repeat delivery');
+    } catch (error) {
+      this.options.onRun?.(definition.name, 'failed');
+      logger.warn({ err: error }, 'job failed');
+      throw error;
+    }
+  }
+}

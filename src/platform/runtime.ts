@@ -1,0 +1,107 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Cache } from './cache/port.js';
+import { createCache } from './cache/index.js';
+import { createDatabase, type Database, poolConfig } from './db/connection.js';
+import type { JobDefinition, ScheduleDefinition } from './jobs/define.js';
+import { JobQueue } from './jobs/queue.js';
+import { createMetrics, type Metrics } from './metrics/registry.js';
+import { registerPlatformGauges } from './metrics/platform-gauges.js';
+import type { PubSub } from './pubsub/port.js';
+import { createPubSub } from './pubsub/index.js';
+import type { RateLimiter } from './ratelimit/port.js';
+import { createRateLimiter } from './ratelimit/index.js';
+import { createRedis } from './redis/connection.js';
+import type { SessionStore } from './sessions/port.js';
+import { createSessionStore } from './sessions/index.js';
+
+/** Everything a process holds open: built once by `serve`, `worker` or a CLI command, closed once. */
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  redis: Redis | undefined;
+  cache: Cache;
+  rateLimiter: RateLimiter;
+  pubsub: PubSub;
+  sessions: SessionStore;
+  jobs: JobQueue;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platform: Platform;
+  }
+}
+
+export interface PlatformOptions {
+  logger: Logger;
+  databaseUrl: string;
+  jobs: readonly JobDefinition[];
+  schedules: readonly ScheduleDefinition[];
+  /** Run background jobs in this process (worker, or serve with WORKER_MODE=inline). */
+  runsJobs: boolean;
+}
+
+export async function createPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
+  const { logger } = options;
+  const metrics = createMetrics();
+  const database = createDatabase(options.databaseUrl, config);
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
+  const prefix = config.REDIS_PREFIX;
+  const cache = createCache({
+    redis,
+    prefix,
+    maxEntries: config.CACHE_MAX_ENTRIES,
+    metrics: { hit: () => metrics.cacheHits.inc(), miss: () => metrics.cacheMisses.inc() },
+  });
+  const rateLimiter = createRateLimiter({ redis, prefix });
+  const { connectionString, ssl } = poolConfig(options.databaseUrl, config);
+  const pubsub = createPubSub({
+    redis,
+    prefix,
+    pool: database.pool,
+    listenConfig: { connectionString, ssl },
+  });
+  const sessions = createSessionStore({ redis, prefix, db: database.db });
+  const jobs = new JobQueue({
+    url: options.databaseUrl,
+    ssl,
+    db: database.db,
+    logger,
+    definitions: options.jobs,
+    schedules: options.schedules,
+    concurrency: config.WORKER_CONCURRENCY,
+    maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
+    runsJobs: options.runsJobs,
+    onRun: (queue, outcome) => metrics.jobRuns.inc({ queue, outcome }),
+  });
+  await jobs.start();
+  registerPlatformGauges(metrics, database, jobs);
+
+  let closed = false;
+  return {
+    config,
+    logger,
+    database,
+    redis,
+    cache,
+    rateLimiter,
+    pubsub,
+    sessions,
+    jobs,
+    metrics,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Jobs first (they may still write), then the ports, then the connections they share.
+      await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
+      await Promise.allSettled([cache.close(), rateLimiter.close(), pubsub.close(), sessions.close()]);
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { onShutdownSignal } from './platform/process/shutdown.js';
+import { startPlatformProcess } from './platform/process/start.js';
+
+/** `switchboard serve`: the only place that listens. Stops cleanly on SIGINT/SIGTERM. */
+export async function serve(config: Config): Promise<void> {
+  const running = await startPlatformProcess(config, { runsJobs: config.WORKER_MODE === 'inline' });
+  try {
+    const app = await buildApp(running.platform);
+    onShutdownSignal(running.logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+      await app.close();
+      await running.stop();
+    });
+    await app.listen({ host: config.HOST, port: config.PORT });
+    running.logger.info({ url: config.PUBLIC_URL, workerMode: config.WORKER_MODE }, 'Switchboard is ready');
+  } catch (error) {
+    await running.stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The one catalogue of errors Switchboard answers with. `code` is stable (clients may branch on
+ * it), `title` is safe to show anyone, `status` is the HTTP status. Features add codes here so the
+ * catalogue stays one list (RFC 9457 `type` is derived from the code).
+ */
+export const ERRORS = {
+  bad_request: { status: 400, title: 'The request is malformed.' },
+  invalid_json: { status: 400, title: 'The request body is not valid JSON.' },
+  validation_failed: { status: 400, title: 'Some fields are invalid.' },
+  unauthenticated: { status: 401, title: 'Sign in to continue.' },
+  forbidden: { status: 403, title: 'You are not allowed to do that.' },
+  csrf_failed: {
+    status: 403,
+    title: 'The form expired or came from another site. Reload the page and try again.',
+  },
+  not_found: { status: 404, title: 'Nothing was found at this address.' },
+  method_not_allowed: { status: 405, title: 'This method is not allowed here.' },
+  conflict: { status: 409, title: 'The resource changed or already exists.' },
+  precondition_failed: { status: 412, title: 'The resource changed since you read it.' },
+  payload_too_large: { status: 413, title: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, title: 'This content type is not accepted here.' },
+  rate_limited: { status: 429, title: 'Too many requests. Try again later.' },
+  internal: { status: 500, title: 'Something went wrong on our side. It has been logged.' },
+  service_unavailable: { status: 503, title: 'The service is not ready. Try again shortly.' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldError {
+  /** JSON Pointer into the request, e.g. `/body/email`. */
+  pointer: string;
+  detail: string;
+}
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    /** Safe, specific explanation for this occurrence; shown to the client. */
+    readonly detail?: string,
+    readonly extras: { errors?: FieldError[]; headers?: Record<string, string>; [key: string]: unknown } = {},
+  ) {
+    super(detail ?? ERRORS[code].title);
+    this.status = ERRORS[code].status;
+  }
+}
+
+export const notFound = (detail?: string) => new AppError('not_found', detail);
+export const forbidden = (detail?: string) => new AppError('forbidden', detail);
+export const conflict = (detail?: string) => new AppError('conflict', detail);

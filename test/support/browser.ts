@@ -1,0 +1,64 @@
+/// <reference lib="dom" />
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildTestApp, type TestApp, type TestAppOptions } from './app.js';
+
+/** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface ServedApp extends TestApp {
+  baseUrl: string;
+}
+
+/** The test app listening on a free loopback port, for a real browser to visit. */
+export async function serveTestApp(options: TestAppOptions = {}): Promise<ServedApp> {
+  const t = await buildTestApp(options);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('test app is not listening on TCP');
+  return { ...t, baseUrl: `http://127.0.0.1:${address.port}` };
+}
+
+export interface PageProblems {
+  console: string[];
+  /** Everything the page's Content-Security-Policy blocked, as `directive: blocked URI`. */
+  csp: string[];
+  failedRequests: string[];
+}
+
+/**
+ * Starts recording what went wrong on a page: console errors, uncaught exceptions, failed requests
+ * and CSP violations. Call before `page.goto`. The violation listener is installed through the
+ * DevTools protocol, so the page's own CSP does not block it.
+ */
+export async function watchProblems(page: Page): Promise<PageProblems> {
+  const problems: PageProblems = { console: [], csp: [], failedRequests: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.console.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.console.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    problems.failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`),
+  );
+  await page.exposeFunction('__reportCspViolation', (violation: string) => problems.csp.push(violation));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __reportCspViolation(v: string): void }).__reportCspViolation;
+      report(`${event.effectiveDirective}: ${event.blockedURI || 'inline'}`);
+    });
+  });
+  return problems;
+}
