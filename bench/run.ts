@@ -2,19 +2,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { type LoadResult, load } from './load.js';
+import { defaultClient, type LoadOptions, type LoadResult, load } from './load.js';
 import { startListening } from './processes.js';
 
 /**
  * HTTP throughput of the built server (`npm run build` first) against the node:http ceiling, on the
  * embedded PostgreSQL and on an external one (BENCH_DATABASE_URL, default the local server).
- * Usage: npm run bench [-- --seconds 10 --connections 50]
+ * Usage: npm run bench [-- --seconds 10 --connections 50 --client wrk|autocannon]
  */
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const options = { seconds: arg('seconds', 10), connections: arg('connections', 50) };
+const clientArg = process.argv.indexOf('--client');
+const options: LoadOptions = {
+  seconds: arg('seconds', 10),
+  connections: arg('connections', 50),
+  client: clientArg > 0 ? (process.argv[clientArg + 1] as LoadOptions['client']) : defaultClient(),
+};
 const externalAdminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const serverEnv = {
   NODE_ENV: 'production',
@@ -78,13 +83,13 @@ try {
 
 const ceiling = results[0]!.requestsPerSecond;
 console.log(
-  `\n${cpus().length} CPUs (${cpus()[0]?.model}), Node ${process.version}, ${options.connections} connections, ${options.seconds} s each\n`,
+  `\n${cpus().length} CPUs (${cpus()[0]?.model}), Node ${process.version}, ${options.client}, ${options.connections} connections, ${options.seconds} s each\n`,
 );
 console.log('| target | req/s | % of node:http | p50 ms | p99 ms | errors | non-2xx |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const share = Math.round((r.requestsPerSecond / ceiling) * 100);
   console.log(
-    `| ${r.target} | ${r.requestsPerSecond} | ${share} % | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`,
+    `| ${r.target} | ${r.requestsPerSecond} | ${share} % | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${r.non2xx} |`,
   );
 }

@@ -17,15 +17,16 @@ export const observabilityPlugin = fp(
   async (app: FastifyInstance, options: { metrics: Metrics }) => {
     const { httpDuration } = options.metrics;
     app.addHook('onResponse', (request, reply, done) => {
-      const seconds = reply.elapsedTime / 1000;
-      if (request.routeOptions.config.metrics !== false) {
+      // `routeOptions` is a getter that builds a new object each time: read it once.
+      const route = request.routeOptions;
+      if (route.config.metrics !== false) {
         httpDuration.observe(
           {
             method: request.method,
-            route: request.routeOptions.url ?? 'unmatched',
+            route: route.url ?? 'unmatched',
             status: String(reply.statusCode),
           },
-          seconds,
+          reply.elapsedTime / 1000,
         );
       }
       request.log.info(
