@@ -132,6 +132,33 @@ export const ConfigSchema = Type.Object({
     minimum: 100,
     description: 'How long a stopping process waits for requests and jobs to finish.',
   }),
+  SIGNUP_ENABLED: Type.Boolean({
+    default: true,
+    description: 'Anyone may create a customer account. `false`: only admins invite users.',
+  }),
+  PASSWORD_MIN_LENGTH: Type.Integer({
+    default: 12,
+    minimum: 8,
+    maximum: 64,
+    description: 'Shortest password accepted (NIST SP 800-63B asks for at least 8; 12 is the default).',
+  }),
+  SESSION_ABSOLUTE_HOURS: Type.Integer({
+    default: 24,
+    minimum: 1,
+    maximum: 720,
+    description: 'A sign-in lasts at most this long, however active the user is.',
+  }),
+  SESSION_IDLE_MINUTES: Type.Integer({
+    default: 480,
+    minimum: 5,
+    description: 'A session with no request for this long ends.',
+  }),
+  SESSION_LIMIT: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 100,
+    description: 'Concurrent sessions per user; signing in beyond it ends the oldest.',
+  }),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,

@@ -1,0 +1,58 @@
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { DB } from '../../platform/db/schema.js';
+import type { UsersTable } from './table.js';
+import './table.js';
+
+export type UserRow = Selectable<UsersTable>;
+type Db = Kysely<DB> | Transaction<DB>;
+
+const COLUMNS = [
+  'id',
+  'email',
+  'display_name',
+  'company',
+  'phone',
+  'phone_verified_at',
+  'locale',
+  'time_zone',
+  'status',
+  'roles',
+  'email_verified_at',
+  'password_hash',
+  'password_changed_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').select(COLUMNS).where('email', '=', normalizeEmail(email)).executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** Inserts unless the email is taken; returns undefined when it is (no exception, no enumeration leak). */
+export async function insertUser(db: Db, values: Insertable<UsersTable>): Promise<UserRow | undefined> {
+  return db
+    .insertInto('users')
+    .values({ ...values, email: normalizeEmail(values.email) })
+    .onConflict((c) => c.column('email').doNothing())
+    .returning(COLUMNS)
+    .executeTakeFirst();
+}
+
+export async function updateUser(
+  db: Db,
+  id: string,
+  changes: Updateable<UsersTable>,
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+}
