@@ -9,6 +9,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { trustProxyOption } from './config.js';
+import { authPlugin } from './modules/auth/plugin.js';
 import { modules } from './modules/index.js';
 import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
 import { drainPlugin } from './platform/http/drain.js';
@@ -66,6 +67,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   await app.register(openapiPlugin, { publicUrl: config.PUBLIC_URL, version: APP_VERSION });
   await app.register(healthRoutes, { checks: readinessChecks(platform) });
   await app.register(metricsRoute, { metrics: platform.metrics, token: config.METRICS_TOKEN });
+  await app.register(authPlugin);
   await app.register(webPlugin, { production: config.NODE_ENV === 'production' });
 
   for (const module of modules) {

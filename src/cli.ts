@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
+import { registerAdminCommands } from './cli/admin-commands.js';
 import { registerConfigCommand } from './cli/config-command.js';
 import { registerDbCommands } from './cli/db-commands.js';
 import { registerJobsCommands } from './cli/jobs-commands.js';
@@ -19,6 +20,7 @@ const program = new Command('switchboard')
 registerProcessCommands(program);
 registerDbCommands(program);
 registerJobsCommands(program);
+registerAdminCommands(program);
 registerConfigCommand(program);
 
 try {

@@ -159,6 +159,15 @@ export const ConfigSchema = Type.Object({
     maximum: 100,
     description: 'Concurrent sessions per user; signing in beyond it ends the oldest.',
   }),
+  MFA_REQUIRED_ROLES: Type.String({
+    default: 'admin,agent',
+    description: 'Comma-separated roles that must use two-factor authentication (empty: none).',
+  }),
+  MAIL_FROM: Type.String({
+    default: 'Switchboard <no-reply@localhost>',
+    description:
+      'Sender of the mail Switchboard sends. Mail is kept in the dev outbox (/admin/outbox) for now.',
+  }),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { countUsersWithRole } from './modules/users/repo.js';
 import { onShutdownSignal } from './platform/process/shutdown.js';
 import { startPlatformProcess } from './platform/process/start.js';
 
@@ -14,6 +15,11 @@ export async function serve(config: Config): Promise<void> {
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     running.logger.info({ url: config.PUBLIC_URL, workerMode: config.WORKER_MODE }, 'Switchboard is ready');
+    if ((await countUsersWithRole(running.platform.database.db, 'admin')) === 0) {
+      running.logger.warn(
+        'No administrator yet. Create one with: npx switchboard admin create --email you@example.com',
+      );
+    }
   } catch (error) {
     await running.stop().catch(() => undefined);
     throw error;

@@ -1,8 +1,9 @@
 import type { FeatureModule } from './module.js';
+import { authModule } from './auth/module.js';
 import { siteModule } from './site/module.js';
 
 /** Every feature, in registration order. `serve` mounts their routes; `worker` runs their jobs. */
-export const modules: readonly FeatureModule[] = [siteModule];
+export const modules: readonly FeatureModule[] = [siteModule, authModule];
 
 export const allJobs = modules.flatMap((m) => m.jobs ?? []);
 export const allSchedules = modules.flatMap((m) => m.schedules ?? []);

@@ -6,6 +6,7 @@ import { createCache } from './cache/index.js';
 import { createDatabase, type Database, poolConfig } from './db/connection.js';
 import type { JobDefinition, ScheduleDefinition } from './jobs/define.js';
 import { JobQueue } from './jobs/queue.js';
+import { createMail, type MailQueue } from './mail/index.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { registerPlatformGauges } from './metrics/platform-gauges.js';
 import type { PubSub } from './pubsub/port.js';
@@ -28,6 +29,8 @@ export interface Platform {
   sessions: SessionStore;
   jobs: JobQueue;
   metrics: Metrics;
+  /** Queue mail in a transaction; the send_mail job delivers it. */
+  mail: MailQueue;
   close(): Promise<void>;
 }
 
@@ -67,12 +70,13 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     listenConfig: { connectionString, ssl },
   });
   const sessions = createSessionStore({ redis, prefix, db: database.db });
-  const jobs = new JobQueue({
+  const mail = createMail({ from: config.MAIL_FROM, jobs: () => jobs });
+  const jobs: JobQueue = new JobQueue({
     url: options.databaseUrl,
     ssl,
     db: database.db,
     logger,
-    definitions: options.jobs,
+    definitions: [...options.jobs, mail.job],
     schedules: options.schedules,
     concurrency: config.WORKER_CONCURRENCY,
     maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
@@ -94,6 +98,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     sessions,
     jobs,
     metrics,
+    mail: mail.queue,
     async close() {
       if (closed) return;
       closed = true;

@@ -8,6 +8,20 @@ export const ERRORS = {
   invalid_json: { status: 400, title: 'The request body is not valid JSON.' },
   validation_failed: { status: 400, title: 'Some fields are invalid.' },
   unauthenticated: { status: 401, title: 'Sign in to continue.' },
+  invalid_credentials: { status: 401, title: 'The email address or password is incorrect.' },
+  email_not_verified: {
+    status: 403,
+    title: 'Confirm your email address first: we have sent you a new link.',
+  },
+  account_disabled: { status: 403, title: 'This account is disabled. Contact your administrator.' },
+  signup_disabled: { status: 403, title: 'Sign-up is by invitation only here.' },
+  mfa_required: { status: 401, title: 'Enter a code from your second factor to finish signing in.' },
+  mfa_enrollment_required: {
+    status: 403,
+    title: 'Your role requires two-factor authentication. Set it up to continue.',
+  },
+  invalid_code: { status: 401, title: 'That code is not valid. Check it and try again.' },
+  reauth_required: { status: 401, title: 'Confirm your password again to change security settings.' },
   forbidden: { status: 403, title: 'You are not allowed to do that.' },
   csrf_failed: {
     status: 403,

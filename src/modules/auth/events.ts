@@ -13,7 +13,10 @@ export type AuthEventType =
   | 'password_changed'
   | 'logout'
   | 'session_revoked'
-  | 'session_evicted';
+  | 'session_evicted'
+  | 'mfa_succeeded'
+  | 'mfa_failed'
+  | 'factor_changed';
 
 export interface AuthEventsTable {
   id: Generated<number>;

@@ -56,3 +56,12 @@ export async function updateUser(
     .returning(COLUMNS)
     .executeTakeFirst();
 }
+
+export async function countUsersWithRole(db: Db, role: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(({ eb, val }) => eb(val(role), '=', eb.fn.any('roles')))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

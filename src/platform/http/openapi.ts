@@ -27,7 +27,10 @@ export const openapiPlugin = fp(
           license: { name: 'MIT', identifier: 'MIT' },
         },
         servers: [{ url: options.publicUrl }],
-        tags: [{ name: 'system', description: 'Health and instance information' }],
+        tags: [
+          { name: 'system', description: 'Health and instance information' },
+          { name: 'auth', description: 'Accounts, sign-in, sessions and two-factor authentication' },
+        ],
       },
       // Only the JSON API and probes are documented; pages and static files are not API.
       hideUntagged: true,

@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../shared/errors.js';
+import { csrfTokenFor } from './csrf.js';
+
+/** Form posts are read leniently and checked in the use case, so mistakes come back as form messages. */
+export const FormBody = Type.Record(Type.String(), Type.Unknown());
+
+export const formField = (body: unknown, name: string): string => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim().slice(0, 1024) : '';
+};
+
+export interface FormState {
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+  messages?: { type: 'success' | 'info' | 'warning' | 'error'; text: string }[];
+  [key: string]: unknown;
+}
+
+export async function renderPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  state: FormState,
+  status = 200,
+) {
+  const { config } = request.server.platform;
+  return reply.code(status).view(template, {
+    values: {},
+    errors: {},
+    messages: [],
+    ...state,
+    csrfToken: csrfTokenFor(request, reply),
+    minLength: config.PASSWORD_MIN_LENGTH,
+    signupEnabled: config.SIGNUP_ENABLED,
+  });
+}
+
+/**
+ * Runs a form's use case; a refusal from the catalogue re-renders the same page with the message
+ * (per-field where the error names fields) and the error's status. Anything else is a real error.
+ */
+export async function handleForm(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  state: FormState,
+  run: () => Promise<FastifyReply | undefined>,
+): Promise<FastifyReply | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
+    const errors: Record<string, string> = {};
+    for (const e of error.extras.errors ?? []) errors[e.pointer.split('/').pop()!] = e.detail;
+    if (error.extras.headers) reply.headers(error.extras.headers);
+    const messages = Object.keys(errors).length > 0 ? [] : [{ type: 'error' as const, text: error.message }];
+    return renderPage(request, reply, template, { ...state, errors, messages }, error.status);
+  }
+}

@@ -1,0 +1,134 @@
+import { SealedBox } from '../../../platform/secrets/sealed-box.js';
+import { AppError } from '../../../shared/errors.js';
+import { findUserById, type UserRow } from '../../users/repo.js';
+import { recordAuthEvent } from '../events.js';
+import type { AuthContext, AuthDeps } from '../service/deps.js';
+import { limit } from '../throttle.js';
+import { regenerateBackupCodes, useBackupCode } from './backup-codes.js';
+import { advanceStep, confirmedFactors, deleteFactor, findFactor, insertFactor } from './factors-repo.js';
+import { matchTotp, newTotpSecret, totpQrSvg, totpUri } from './totp.js';
+
+/** Where a password- or link-authenticated sign-in stands with respect to the second factor. */
+export type MfaState = 'done' | 'pending' | 'enroll';
+
+// Ten wrong codes per quarter hour per account: a 6-digit code then has a 1-in-100,000 chance a
+// quarter hour, well within NIST SP 800-63B §5.2.2's limit on online guessing.
+const CODE_ATTEMPTS = { limit: 10, windowSeconds: 900 } as const;
+
+const box = (deps: AuthDeps) => new SealedBox(deps.config.SECRET_KEY!, 'totp');
+
+export async function mfaStateAfterFirstFactor(deps: AuthDeps, user: UserRow): Promise<MfaState> {
+  if ((await confirmedFactors(deps.db, user.id)).length > 0) return 'pending';
+  const required = deps.config.MFA_REQUIRED_ROLES.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  return user.roles.some((role) => required.includes(role)) ? 'enroll' : 'done';
+}
+
+export interface TotpSetup {
+  factorId: string;
+  secret: string;
+  uri: string;
+  qrSvg: string;
+}
+
+/** Starts a TOTP enrolment: an unconfirmed factor until a first code proves the app has the seed. */
+export async function startTotpSetup(deps: AuthDeps, ctx: AuthContext, user: UserRow): Promise<TotpSetup> {
+  const secret = newTotpSecret();
+  const factorId = await insertFactor(ctx.trx, {
+    user_id: user.id,
+    kind: 'totp',
+    label: 'Authenticator app',
+    secret_sealed: box(deps).seal(secret),
+  });
+  const uri = totpUri(secret, 'Switchboard', user.email);
+  return { factorId, secret, uri, qrSvg: await totpQrSvg(uri) };
+}
+
+/** Confirms an enrolment with a first code; returns fresh backup codes when this is the first factor. */
+export async function confirmTotp(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRow,
+  factorId: string,
+  code: string,
+): Promise<string[] | undefined> {
+  await limit(deps, `mfa:${user.id}`, CODE_ATTEMPTS);
+  const factor = await findFactor(ctx.trx, user.id, factorId);
+  if (factor?.kind !== 'totp' || factor.confirmed_at || !factor.secret_sealed)
+    throw new AppError('not_found', 'No such pending authenticator.');
+  const step = matchTotp(box(deps).open(factor.secret_sealed), code);
+  if (step === undefined || !(await advanceStep(ctx.trx, factor.id, step, true)))
+    throw new AppError('invalid_code');
+  const first = (await confirmedFactors(ctx.trx, user.id)).length === 1;
+  const codes = first ? await regenerateBackupCodes(ctx.trx, user.id) : undefined;
+  await factorChanged(deps, ctx, user, 'An authenticator app was added to your account.');
+  return codes;
+}
+
+/** Checks a TOTP code against the user's confirmed apps; a code is good once (replay refused). */
+export async function verifyTotp(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  userId: string,
+  code: string,
+): Promise<void> {
+  await limit(deps, `mfa:${userId}`, CODE_ATTEMPTS);
+  for (const factor of await confirmedFactors(ctx.trx, userId)) {
+    if (factor.kind !== 'totp' || !factor.secret_sealed) continue;
+    const step = matchTotp(box(deps).open(factor.secret_sealed), code);
+    if (step !== undefined && (await advanceStep(ctx.trx, factor.id, step, false))) {
+      await recordAuthEvent(ctx.trx, 'mfa_succeeded', ctx.meta, userId, { method: 'totp' });
+      return;
+    }
+  }
+  await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, { method: 'totp' });
+  throw new AppError('invalid_code');
+}
+
+export async function verifyBackupCode(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  userId: string,
+  code: string,
+): Promise<void> {
+  await limit(deps, `mfa:${userId}`, CODE_ATTEMPTS);
+  if (!(await useBackupCode(ctx.trx, userId, code))) {
+    await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, { method: 'backup_code' });
+    throw new AppError('invalid_code');
+  }
+  await recordAuthEvent(ctx.trx, 'mfa_succeeded', ctx.meta, userId, { method: 'backup_code' });
+}
+
+export async function removeFactor(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRow,
+  factorId: string,
+): Promise<void> {
+  const result = await deleteFactor(ctx.trx, user.id, factorId);
+  if (Number(result.numDeletedRows) === 0) throw new AppError('not_found', 'No such factor.');
+  await factorChanged(deps, ctx, user, 'A second factor was removed from your account.');
+}
+
+export async function newBackupCodes(deps: AuthDeps, ctx: AuthContext, user: UserRow): Promise<string[]> {
+  const codes = await regenerateBackupCodes(ctx.trx, user.id);
+  await factorChanged(deps, ctx, user, 'New backup codes were created; the old ones no longer work.');
+  return codes;
+}
+
+/** Every factor change is audited and mailed to the owner (ASVS 5.0 V6.3.7). */
+async function factorChanged(deps: AuthDeps, ctx: AuthContext, user: UserRow, what: string): Promise<void> {
+  await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what });
+  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+    name: user.display_name,
+    headline: 'Your sign-in settings changed',
+    details: [what, 'If this was not you, reset your password and contact your administrator.'],
+  });
+}
+
+export async function requireUser(deps: AuthDeps, userId: string): Promise<UserRow> {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new AppError('unauthenticated');
+  return user;
+}

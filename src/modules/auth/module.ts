@@ -1,0 +1,17 @@
+import type { FeatureModule } from '../module.js';
+import { authApiRoutes } from './routes.api.js';
+import { meApiRoutes } from './routes.me.api.js';
+import { mfaApiRoutes } from './routes.mfa.api.js';
+import { securityWebRoutes } from './routes.security.web.js';
+import { authWebRoutes } from './routes.web.js';
+
+export const authModule: FeatureModule = {
+  name: 'auth',
+  async routes(app) {
+    await app.register(authApiRoutes);
+    await app.register(meApiRoutes);
+    await app.register(mfaApiRoutes);
+    await app.register(authWebRoutes);
+    await app.register(securityWebRoutes);
+  },
+};

@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/errors.js';
+import { recordAuthEvent } from './events.js';
+import { verifyPassword } from './passwords/hash.js';
+import { normalizePassword } from './passwords/policy.js';
+import { requestMeta, requireEnrollable } from './plugin.js';
+import type { AuthContext, AuthDeps } from './service/deps.js';
+import { findUserById } from '../users/repo.js';
+
+/** Opens the transaction at the edge and gives the use case its context (who, from where). */
+export function inTransaction<T>(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  run: (ctx: AuthContext) => Promise<T>,
+): Promise<T> {
+  return deps.db.transaction().execute((trx) => run({ trx, meta: requestMeta(request) }));
+}
+
+/** Ends the request's session server-side (the cookie alone is worthless afterwards). */
+export async function endCurrentSession(deps: AuthDeps, request: FastifyRequest): Promise<void> {
+  const session = request.session;
+  if (!session) return;
+  await deps.sessions.delete(session.idHash);
+  await inTransaction(deps, request, (ctx) => recordAuthEvent(ctx.trx, 'logout', ctx.meta, session.userId));
+}
+
+/** Re-authentication: a correct password restarts the window in which security settings may change. */
+export async function confirmPassword(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  password: string,
+): Promise<boolean> {
+  const user = await findUserById(deps.db, requireEnrollable(request));
+  if (!user) throw new AppError('unauthenticated');
+  if (!user.password_hash || !(await verifyPassword(user.password_hash, normalizePassword(password))))
+    return false;
+  const session = request.session!;
+  session.data = { ...session.data, authenticatedAt: new Date().toISOString() };
+  await deps.sessions.touch(session.idHash, new Date(), session.data);
+  return true;
+}

@@ -1,0 +1,187 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/errors.js';
+import { findUserById, type UserRow } from '../users/repo.js';
+import { ProfilePatch } from '../users/schemas.js';
+import { updateProfile } from '../users/service.js';
+import { csrfTokenFor } from './csrf.js';
+import { authDeps } from './mail.js';
+import { endCurrentSession, inTransaction } from './request-context.js';
+import { clearSessionCookie, requireUserId } from './plugin.js';
+import { presentMe } from './present.js';
+import {
+  Accepted,
+  CsrfToken,
+  EmailBody,
+  LoginBody,
+  Me,
+  ResetBody,
+  SignedIn,
+  SignUpBody,
+  TokenBody,
+} from './schemas.js';
+import {
+  consumeMagicLink,
+  requestMagicLink,
+  requestPasswordReset,
+  resetPassword,
+} from './service/email-links.js';
+import { loginWithPassword } from './service/login.js';
+import { signUp, verifyEmail } from './service/signup.js';
+import { beginSession } from './sign-in.js';
+
+const tags = ['auth'];
+const CHECK_MAIL = 'If the address can receive it, a message is on its way. Check your inbox.';
+
+export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+
+  async function signIn(request: FastifyRequest, reply: FastifyReply, user: UserRow, method: string) {
+    return { user: presentMe(user), ...(await beginSession(deps, request, reply, user, method)) };
+  }
+
+  app.get(
+    '/api/v1/auth/csrf',
+    { schema: { tags, summary: 'CSRF token for this visitor', response: { 200: CsrfToken } } },
+    async (request, reply) => ({
+      csrfToken: csrfTokenFor(request, reply),
+    }),
+  );
+
+  app.post(
+    '/api/v1/auth/signup',
+    {
+      schema: {
+        tags,
+        summary: 'Create an account (a verification link is mailed)',
+        body: SignUpBody,
+        response: { 202: Accepted },
+      },
+    },
+    async (request, reply) => {
+      await inTransaction(deps, request, (ctx) => signUp(deps, ctx, request.body));
+      return reply.code(202).send({ status: 'accepted' as const, message: CHECK_MAIL });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/verify-email',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm an email address',
+        body: TokenBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const ok = await inTransaction(deps, request, (ctx) => verifyEmail(ctx, request.body.token));
+      if (!ok) throw new AppError('bad_request', 'This verification link is invalid, used or expired.');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        body: LoginBody,
+        response: { 200: SignedIn },
+      },
+    },
+    async (request, reply) => {
+      const user = await inTransaction(deps, request, (ctx) =>
+        loginWithPassword(deps, ctx, request.body.email, request.body.password),
+      );
+      return signIn(request, reply, user, 'password');
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/magic-link',
+    {
+      schema: { tags, summary: 'Mail a one-time sign-in link', body: EmailBody, response: { 202: Accepted } },
+    },
+    async (request, reply) => {
+      await inTransaction(deps, request, (ctx) => requestMagicLink(deps, ctx, request.body.email));
+      return reply.code(202).send({ status: 'accepted' as const, message: CHECK_MAIL });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/magic-link/consume',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with a magic link token',
+        body: TokenBody,
+        response: { 200: SignedIn },
+      },
+    },
+    async (request, reply) => {
+      const user = await inTransaction(deps, request, (ctx) => consumeMagicLink(ctx, request.body.token));
+      return signIn(request, reply, user, 'magic_link');
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset',
+    { schema: { tags, summary: 'Mail a password reset link', body: EmailBody, response: { 202: Accepted } } },
+    async (request, reply) => {
+      await inTransaction(deps, request, (ctx) => requestPasswordReset(deps, ctx, request.body.email));
+      return reply.code(202).send({ status: 'accepted' as const, message: CHECK_MAIL });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset/complete',
+    {
+      schema: {
+        tags,
+        summary: 'Set a new password from a reset link (ends all sessions)',
+        body: ResetBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await inTransaction(deps, request, (ctx) =>
+        resetPassword(deps, ctx, request.body.token, request.body.password),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    { schema: { tags, summary: 'End this session', response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      await endCurrentSession(deps, request);
+      clearSessionCookie(request, reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/v1/me',
+    { schema: { tags, summary: 'Update my profile', body: ProfilePatch, response: { 200: Me } } },
+    async (request) => {
+      const userId = requireUserId(request);
+      return presentMe(
+        await deps.db.transaction().execute((trx) => updateProfile(trx, userId, request.body)),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    { schema: { tags, summary: 'The signed-in user', response: { 200: Me } } },
+    async (request) => {
+      const user = await findUserById(deps.db, requireUserId(request));
+      if (!user) throw new AppError('unauthenticated');
+      return presentMe(user);
+    },
+  );
+};

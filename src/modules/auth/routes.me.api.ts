@@ -1,0 +1,126 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { AppError } from '../../shared/errors.js';
+import { recordAuthEvent } from './events.js';
+import { authDeps } from './mail.js';
+import { requestMeta, requireUserId, setSessionCookie } from './plugin.js';
+import { Password } from './schemas.js';
+import { changePassword } from './service/account.js';
+import { startSession } from './sessions/session-service.js';
+import { sessionSettings } from './settings.js';
+
+const tags = ['auth'];
+const SessionInfo = Type.Object({
+  id: Type.String(),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.String({ format: 'date-time' }),
+  current: Type.Boolean(),
+});
+const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password });
+
+/** The signed-in user's own sessions and password. */
+export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+
+  app.get(
+    '/api/v1/me/sessions',
+    { schema: { tags, summary: 'My sessions, oldest first', response: { 200: Type.Array(SessionInfo) } } },
+    async (request) => {
+      const userId = requireUserId(request);
+      return (await deps.sessions.listByUser(userId)).map((s) => ({
+        id: s.idHash,
+        ip: s.ip,
+        userAgent: s.userAgent,
+        createdAt: s.createdAt.toISOString(),
+        lastSeenAt: s.lastSeenAt.toISOString(),
+        current: s.idHash === request.session?.idHash,
+      }));
+    },
+  );
+
+  app.delete(
+    '/api/v1/me/sessions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'End one of my sessions',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const userId = requireUserId(request);
+      const target = (await deps.sessions.listByUser(userId)).find((s) => s.idHash === request.params.id);
+      if (!target) throw new AppError('not_found', 'No such session.');
+      await deps.sessions.delete(target.idHash);
+      await deps.db
+        .transaction()
+        .execute((trx) =>
+          recordAuthEvent(trx, 'session_revoked', requestMeta(request), userId, { count: 1 }),
+        );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/me/sessions/revoke-others',
+    {
+      schema: {
+        tags,
+        summary: 'End all my other sessions',
+        response: { 200: Type.Object({ ended: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const userId = requireUserId(request);
+      const ended = await deps.sessions.deleteByUser(userId, request.session!.idHash);
+      await deps.db
+        .transaction()
+        .execute((trx) =>
+          recordAuthEvent(trx, 'session_revoked', requestMeta(request), userId, { count: ended }),
+        );
+      return { ended };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change my password (ends my other sessions)',
+        body: ChangePasswordBody,
+        response: { 200: Type.Object({ endedSessions: Type.Integer(), csrfToken: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      const userId = requireUserId(request);
+      const current = request.session!;
+      const ended = await deps.db
+        .transaction()
+        .execute((trx) =>
+          changePassword(
+            deps,
+            { trx, meta: requestMeta(request) },
+            userId,
+            current.idHash,
+            request.body.currentPassword,
+            request.body.newPassword,
+          ),
+        );
+      // A privilege change gets a new session id.
+      const started = await startSession(
+        deps.sessions,
+        sessionSettings(deps.config),
+        userId,
+        requestMeta(request),
+        { method: 'password' },
+      );
+      await deps.sessions.delete(current.idHash);
+      setSessionCookie(request, reply, started);
+      return { endedSessions: ended, csrfToken: started.record.data.csrf as string };
+    },
+  );
+};

@@ -1,0 +1,191 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { AppError } from '../../shared/errors.js';
+import { authDeps } from './mail.js';
+import { confirmPassword, inTransaction } from './request-context.js';
+import { confirmedFactors } from './mfa/factors-repo.js';
+import {
+  confirmTotp,
+  newBackupCodes,
+  removeFactor,
+  requireUser,
+  startTotpSetup,
+  verifyBackupCode,
+  verifyTotp,
+} from './mfa/service.js';
+import { requireEnrollable, requirePendingMfa, requireRecentAuth, requireUserId } from './plugin.js';
+import { presentMe } from './present.js';
+import { Password, SignedIn } from './schemas.js';
+import { beginSession } from './sign-in.js';
+
+const tags = ['auth'];
+const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) });
+const Factor = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  label: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+const BackupCodes = Type.Object({
+  backupCodes: Type.Array(Type.String(), { description: 'Shown once; store them safely' }),
+});
+
+export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+
+  app.post(
+    '/api/v1/auth/mfa/totp',
+    {
+      schema: {
+        tags,
+        summary: 'Finish signing in with an authenticator code',
+        body: Code,
+        response: { 200: SignedIn },
+      },
+    },
+    async (request, reply) => {
+      const user = await requireUser(deps, requirePendingMfa(request));
+      await inTransaction(deps, request, (ctx) => verifyTotp(deps, ctx, user.id, request.body.code));
+      return { user: presentMe(user), ...(await beginSession(deps, request, reply, user, 'totp', 'done')) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/backup-code',
+    {
+      schema: {
+        tags,
+        summary: 'Finish signing in with a backup code (single use)',
+        body: Code,
+        response: { 200: SignedIn },
+      },
+    },
+    async (request, reply) => {
+      const user = await requireUser(deps, requirePendingMfa(request));
+      await inTransaction(deps, request, (ctx) => verifyBackupCode(deps, ctx, user.id, request.body.code));
+      return {
+        user: presentMe(user),
+        ...(await beginSession(deps, request, reply, user, 'backup_code', 'done')),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/reauth',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm your password before changing security settings',
+        body: Type.Object({ password: Password }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      if (!(await confirmPassword(deps, request, request.body.password))) {
+        throw new AppError('invalid_credentials', 'The password is not correct.');
+      }
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me/mfa',
+    { schema: { tags, summary: 'My second factors', response: { 200: Type.Array(Factor) } } },
+    async (request) =>
+      (await confirmedFactors(deps.db, requireEnrollable(request))).map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        label: f.label,
+        createdAt: f.created_at.toISOString(),
+      })),
+  );
+
+  app.post(
+    '/api/v1/me/mfa/totp',
+    {
+      schema: {
+        tags,
+        summary: 'Start adding an authenticator app (scan the QR code, then confirm a code)',
+        response: {
+          200: Type.Object({
+            factorId: Type.String(),
+            secret: Type.String(),
+            uri: Type.String(),
+            qrSvg: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const user = await requireUser(deps, requireEnrollable(request));
+      requireRecentAuth(request);
+      return inTransaction(deps, request, (ctx) => startTotpSetup(deps, ctx, user));
+    },
+  );
+
+  app.post(
+    '/api/v1/me/mfa/totp/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm an authenticator app with its first code; ends other sessions',
+        body: Type.Object({
+          factorId: Type.String({ format: 'uuid' }),
+          code: Type.String({ maxLength: 16 }),
+        }),
+        response: {
+          200: Type.Object({
+            backupCodes: Type.Optional(Type.Array(Type.String())),
+            csrfToken: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await requireUser(deps, requireEnrollable(request));
+      requireRecentAuth(request);
+      const codes = await inTransaction(deps, request, (ctx) =>
+        confirmTotp(deps, ctx, user, request.body.factorId, request.body.code),
+      );
+      const current = request.session!;
+      const signedIn = await beginSession(
+        deps,
+        request,
+        reply,
+        user,
+        String(current.data.method ?? 'password'),
+        'done',
+      );
+      await deps.sessions.deleteByUser(user.id, request.session!.idHash);
+      return { ...(codes ? { backupCodes: codes } : {}), csrfToken: signedIn.csrfToken };
+    },
+  );
+
+  app.delete(
+    '/api/v1/me/mfa/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a second factor',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const user = await requireUser(deps, requireUserId(request));
+      requireRecentAuth(request);
+      await inTransaction(deps, request, (ctx) => removeFactor(deps, ctx, user, request.params.id));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/me/mfa/backup-codes',
+    { schema: { tags, summary: 'Replace my backup codes', response: { 200: BackupCodes } } },
+    async (request) => {
+      const user = await requireUser(deps, requireUserId(request));
+      requireRecentAuth(request);
+      return { backupCodes: await inTransaction(deps, request, (ctx) => newBackupCodes(deps, ctx, user)) };
+    },
+  );
+};

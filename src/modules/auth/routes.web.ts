@@ -1,0 +1,219 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { findUserById, type UserRow } from '../users/repo.js';
+import { FormBody, formField, handleForm, renderPage } from './forms.js';
+import { authDeps } from './mail.js';
+import { endCurrentSession, inTransaction } from './request-context.js';
+import { clearSessionCookie } from './plugin.js';
+import { presentMe } from './present.js';
+import {
+  consumeMagicLink,
+  requestMagicLink,
+  requestPasswordReset,
+  resetPassword,
+} from './service/email-links.js';
+import { loginWithPassword } from './service/login.js';
+import { signUp, verifyEmail } from './service/signup.js';
+import { beginSession } from './sign-in.js';
+
+const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
+const CHECK_MAIL =
+  'If the address can receive it, a message is on its way. It can take a minute; check your spam folder too.';
+
+export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+  const page = (template: string, heading: string, lead?: string) => ({ template, state: { heading, lead } });
+
+  async function signInAndGo(request: FastifyRequest, reply: FastifyReply, user: UserRow, method: string) {
+    const { mfa } = await beginSession(deps, request, reply, user, method);
+    return reply.redirect(
+      mfa === 'pending' ? '/mfa' : mfa === 'enroll' ? '/account/security' : '/account',
+      303,
+    );
+  }
+
+  const signIn = page('pages/auth/sign-in.njk', 'Sign in', 'Welcome back.');
+  app.get('/login', async (request, reply) => renderPage(request, reply, signIn.template, signIn.state));
+  app.post('/login', { schema: { body: FormBody } }, async (request, reply) => {
+    const email = formField(request.body, 'email');
+    const state = { ...signIn.state, values: { email } };
+    return handleForm(request, reply, signIn.template, state, async () => {
+      const user = await inTransaction(deps, request, (ctx) =>
+        loginWithPassword(deps, ctx, email, formField(request.body, 'password')),
+      );
+      return signInAndGo(request, reply, user, 'password');
+    });
+  });
+  app.post('/login/magic', { schema: { body: FormBody } }, async (request, reply) => {
+    const email = formField(request.body, 'email');
+    return handleForm(request, reply, signIn.template, { ...signIn.state, values: { email } }, async () => {
+      if (!email.includes('@'))
+        return renderPage(
+          request,
+          reply,
+          signIn.template,
+          { ...signIn.state, errors: { email: 'Enter your email address.' } },
+          400,
+        );
+      await inTransaction(deps, request, (ctx) => requestMagicLink(deps, ctx, email));
+      return renderPage(request, reply, 'pages/auth/notice.njk', {
+        heading: 'Check your email',
+        text: CHECK_MAIL,
+      });
+    });
+  });
+
+  const signUpPage = page(
+    'pages/auth/sign-up.njk',
+    'Create your account',
+    'Track your requests and talk to the team in one place.',
+  );
+  app.get('/signup', async (request, reply) =>
+    renderPage(request, reply, signUpPage.template, signUpPage.state),
+  );
+  app.post('/signup', { schema: { body: FormBody } }, async (request, reply) => {
+    const values = {
+      email: formField(request.body, 'email'),
+      displayName: formField(request.body, 'displayName'),
+      company: formField(request.body, 'company'),
+    };
+    return handleForm(request, reply, signUpPage.template, { ...signUpPage.state, values }, async () => {
+      const errors: Record<string, string> = {};
+      if (!values.displayName) errors.displayName = 'Tell us your name.';
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = 'Enter a valid email address.';
+      if (Object.keys(errors).length > 0)
+        return renderPage(request, reply, signUpPage.template, { ...signUpPage.state, values, errors }, 400);
+      await inTransaction(deps, request, (ctx) =>
+        signUp(deps, ctx, { ...values, password: formField(request.body, 'password') }),
+      );
+      return renderPage(request, reply, 'pages/auth/notice.njk', {
+        heading: 'Confirm your email',
+        text: `We sent a confirmation link to ${values.email}. ${CHECK_MAIL}`,
+      });
+    });
+  });
+
+  const confirm =
+    (heading: string, text: string, action: string, buttonLabel: string) =>
+    async (request: FastifyRequest<{ Querystring: { token?: string } }>, reply: FastifyReply) =>
+      renderPage(request, reply, 'pages/auth/confirm.njk', {
+        heading,
+        text,
+        action,
+        buttonLabel,
+        token: request.query.token ?? '',
+      });
+  app.get(
+    '/auth/verify',
+    { schema: { querystring: TokenQuery } },
+    confirm(
+      'Confirm your email',
+      'Press the button to confirm your email address.',
+      '/auth/verify',
+      'Confirm email',
+    ),
+  );
+  app.post('/auth/verify', { schema: { body: FormBody } }, async (request, reply) => {
+    const ok = await inTransaction(deps, request, (ctx) =>
+      verifyEmail(ctx, formField(request.body, 'token')),
+    );
+    return ok
+      ? renderPage(request, reply, 'pages/auth/notice.njk', {
+          heading: 'Email confirmed',
+          text: 'Thank you. You can sign in now.',
+          actionHref: '/login',
+          actionLabel: 'Sign in',
+        })
+      : renderPage(
+          request,
+          reply,
+          'pages/auth/notice.njk',
+          {
+            heading: 'Link not valid',
+            text: 'This confirmation link is invalid, used or expired. Sign in to get a new one.',
+            actionHref: '/login',
+            actionLabel: 'Sign in',
+          },
+          400,
+        );
+  });
+
+  app.get(
+    '/auth/magic',
+    { schema: { querystring: TokenQuery } },
+    confirm('Sign in', 'Press the button to sign in with this one-time link.', '/auth/magic', 'Sign in'),
+  );
+  app.post('/auth/magic', { schema: { body: FormBody } }, async (request, reply) =>
+    handleForm(request, reply, signIn.template, signIn.state, async () => {
+      const user = await inTransaction(deps, request, (ctx) =>
+        consumeMagicLink(ctx, formField(request.body, 'token')),
+      );
+      return signInAndGo(request, reply, user, 'magic_link');
+    }),
+  );
+
+  const resetPage = page('pages/auth/reset.njk', 'Reset your password');
+  app.get('/reset', async (request, reply) =>
+    renderPage(request, reply, resetPage.template, resetPage.state),
+  );
+  app.post('/reset', { schema: { body: FormBody } }, async (request, reply) => {
+    const email = formField(request.body, 'email');
+    return handleForm(
+      request,
+      reply,
+      resetPage.template,
+      { ...resetPage.state, values: { email } },
+      async () => {
+        await inTransaction(deps, request, (ctx) => requestPasswordReset(deps, ctx, email));
+        return renderPage(request, reply, 'pages/auth/notice.njk', {
+          heading: 'Check your email',
+          text: CHECK_MAIL,
+        });
+      },
+    );
+  });
+  app.get('/auth/reset', { schema: { querystring: TokenQuery } }, async (request, reply) =>
+    renderPage(request, reply, resetPage.template, {
+      ...resetPage.state,
+      heading: 'Choose a new password',
+      token: request.query.token ?? '',
+    }),
+  );
+  app.post('/auth/reset', { schema: { body: FormBody } }, async (request, reply) => {
+    const token = formField(request.body, 'token');
+    return handleForm(
+      request,
+      reply,
+      resetPage.template,
+      { ...resetPage.state, heading: 'Choose a new password', token },
+      async () => {
+        await inTransaction(deps, request, (ctx) =>
+          resetPassword(deps, ctx, token, formField(request.body, 'password')),
+        );
+        clearSessionCookie(request, reply);
+        return renderPage(request, reply, 'pages/auth/notice.njk', {
+          heading: 'Password changed',
+          text: 'Sign in with your new password. You were signed out everywhere.',
+          actionHref: '/login',
+          actionLabel: 'Sign in',
+        });
+      },
+    );
+  });
+
+  app.get('/account', async (request, reply) => {
+    const user = request.session ? await findUserById(deps.db, request.session.userId) : undefined;
+    if (!user) return reply.redirect('/login', 303);
+    return renderPage(request, reply, 'pages/auth/account.njk', {
+      heading: 'Your account',
+      user: presentMe(user),
+    });
+  });
+
+  app.post('/logout', async (request, reply) => {
+    await endCurrentSession(deps, request);
+    clearSessionCookie(request, reply);
+    return reply.redirect('/login', 303);
+  });
+};

@@ -1,0 +1,45 @@
+import { AppError } from '../../../shared/errors.js';
+import { findUserById, updateUser } from '../../users/repo.js';
+import { recordAuthEvent } from '../events.js';
+import { verifyPassword } from '../passwords/hash.js';
+import { normalizePassword } from '../passwords/policy.js';
+import type { AuthContext, AuthDeps } from './deps.js';
+import { acceptNewPassword } from './password-input.js';
+
+/**
+ * Changes the password of a signed-in user who proves the current one, ends every other session
+ * and mails a notice. The caller replaces the current session's id (privilege change).
+ */
+export async function changePassword(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  userId: string,
+  currentIdHash: string,
+  current: string,
+  next: string,
+): Promise<number> {
+  const user = await findUserById(ctx.trx, userId);
+  if (!user) throw new AppError('unauthenticated');
+  if (!user.password_hash || !(await verifyPassword(user.password_hash, normalizePassword(current)))) {
+    throw new AppError('validation_failed', 'The current password is not correct.', {
+      errors: [{ pointer: '/body/currentPassword', detail: 'The current password is not correct.' }],
+    });
+  }
+  const passwordHash = await acceptNewPassword(next, {
+    minLength: deps.config.PASSWORD_MIN_LENGTH,
+    email: user.email,
+    displayName: user.display_name,
+  });
+  await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
+  const ended = await deps.sessions.deleteByUser(user.id, currentIdHash);
+  await recordAuthEvent(ctx.trx, 'password_changed', ctx.meta, user.id, { sessionsEnded: ended });
+  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+    name: user.display_name,
+    headline: 'Your password was changed',
+    details: [
+      `${ended} other session(s) were signed out.`,
+      'If this was not you, reset your password now and contact your administrator.',
+    ],
+  });
+  return ended;
+}

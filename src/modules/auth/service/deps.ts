@@ -1,0 +1,27 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Config } from '../../../config.js';
+import type { Cache } from '../../../platform/cache/port.js';
+import type { DB } from '../../../platform/db/schema.js';
+import type { MailQueue } from '../../../platform/mail/index.js';
+import type { RateLimiter } from '../../../platform/ratelimit/port.js';
+import type { SessionStore } from '../../../platform/sessions/port.js';
+import type { RequestMeta } from '../events.js';
+
+export interface AuthDeps {
+  db: Kysely<DB>;
+  config: Config;
+  rateLimiter: RateLimiter;
+  cache: Cache;
+  sessions: SessionStore;
+  /** Mail is queued in the caller's transaction, so it goes out only if the change commits. */
+  mail: MailQueue;
+}
+
+/** A mutating call's context: the transaction opened at the edge and where the request came from. */
+export interface AuthContext {
+  trx: Transaction<DB>;
+  meta: RequestMeta;
+}
+
+export const link = (config: Config, path: string, token: string): string =>
+  `${config.PUBLIC_URL}${path}?token=${encodeURIComponent(token)}`;

@@ -1,0 +1,82 @@
+import { AppError } from '../../../shared/errors.js';
+import { findUserById, findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
+import { recordAuthEvent } from '../events.js';
+import { limit, LIMITS } from '../throttle.js';
+import { consumeToken, issueToken } from '../tokens/one-time-tokens.js';
+import { type AuthContext, type AuthDeps, link } from './deps.js';
+import { acceptNewPassword } from './password-input.js';
+
+async function limitEmailLinks(deps: AuthDeps, ctx: AuthContext, kind: string, email: string): Promise<void> {
+  await limit(deps, `${kind}:ip:${ctx.meta.ip}`, LIMITS.emailLinksPerIp);
+  await limit(deps, `${kind}:email:${email.trim().toLowerCase()}`, LIMITS.emailLinksPerAddress);
+}
+
+/** Mails a sign-in link when the address has a usable account; answers the same either way. */
+export async function requestMagicLink(deps: AuthDeps, ctx: AuthContext, email: string): Promise<void> {
+  await limitEmailLinks(deps, ctx, 'magic', email);
+  const user = await findUserByEmail(ctx.trx, email);
+  if (!user || user.status === 'disabled') return;
+  const token = await issueToken(ctx.trx, user.id, 'magic_link');
+  await deps.mail.queue(ctx.trx, user.email, 'magic-link', {
+    name: user.display_name,
+    url: link(deps.config, '/auth/magic', token),
+  });
+  await recordAuthEvent(ctx.trx, 'magic_link_sent', ctx.meta, user.id);
+}
+
+/** Signs in with a magic link. Following it proves the mailbox, so a pending account becomes active. */
+export async function consumeMagicLink(ctx: AuthContext, token: string): Promise<UserRow> {
+  const userId = await consumeToken(ctx.trx, token, 'magic_link');
+  const user = userId ? await findUserById(ctx.trx, userId) : undefined;
+  if (!user || user.status === 'disabled')
+    throw new AppError('invalid_credentials', 'This sign-in link is invalid, used or expired.');
+  const activated =
+    user.status === 'pending_verification'
+      ? await updateUser(ctx.trx, user.id, { status: 'active', email_verified_at: new Date() })
+      : user;
+  await recordAuthEvent(ctx.trx, 'login_succeeded', ctx.meta, user.id, { method: 'magic_link' });
+  return activated ?? user;
+}
+
+export async function requestPasswordReset(deps: AuthDeps, ctx: AuthContext, email: string): Promise<void> {
+  await limitEmailLinks(deps, ctx, 'reset', email);
+  const user = await findUserByEmail(ctx.trx, email);
+  if (!user || user.status === 'disabled') return;
+  const token = await issueToken(ctx.trx, user.id, 'reset_password');
+  await deps.mail.queue(ctx.trx, user.email, 'password-reset', {
+    name: user.display_name,
+    url: link(deps.config, '/auth/reset', token),
+  });
+  await recordAuthEvent(ctx.trx, 'password_reset_requested', ctx.meta, user.id);
+}
+
+/**
+ * Sets a new password from a reset link and ends every session of the user. It does not sign the
+ * user in: the next sign-in goes through the normal path, second factor included.
+ */
+export async function resetPassword(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  token: string,
+  password: string,
+): Promise<void> {
+  const userId = await consumeToken(ctx.trx, token, 'reset_password');
+  const user = userId ? await findUserById(ctx.trx, userId) : undefined;
+  if (!user) throw new AppError('bad_request', 'This reset link is invalid, used or expired.');
+  const passwordHash = await acceptNewPassword(password, {
+    minLength: deps.config.PASSWORD_MIN_LENGTH,
+    email: user.email,
+    displayName: user.display_name,
+  });
+  await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
+  const ended = await deps.sessions.deleteByUser(user.id);
+  await recordAuthEvent(ctx.trx, 'password_reset', ctx.meta, user.id, { sessionsEnded: ended });
+  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+    name: user.display_name,
+    headline: 'Your password was changed',
+    details: [
+      'All your sessions were signed out.',
+      'If this was not you, reset your password now and contact your administrator.',
+    ],
+  });
+}

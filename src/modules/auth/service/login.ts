@@ -1,0 +1,51 @@
+import { AppError } from '../../../shared/errors.js';
+import { findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
+import { recordAuthEvent } from '../events.js';
+import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../passwords/hash.js';
+import { normalizePassword } from '../passwords/policy.js';
+import { checkAccountDelay, clearAccountFailures, limit, LIMITS, recordAccountFailure } from '../throttle.js';
+import { issueToken } from '../tokens/one-time-tokens.js';
+import { type AuthContext, type AuthDeps, link } from './deps.js';
+
+/**
+ * Checks an email and password. Unknown address and wrong password give the same answer after
+ * the same work (a dummy argon2 verify), so neither status nor timing reveals who has an account.
+ */
+export async function loginWithPassword(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  email: string,
+  password: string,
+): Promise<UserRow> {
+  await limit(deps, `login:ip:${ctx.meta.ip}`, LIMITS.loginPerIp);
+  const user = await findUserByEmail(ctx.trx, email);
+  const candidate = normalizePassword(password);
+  if (!user?.password_hash) {
+    await burnVerifyTime(candidate);
+    await recordAuthEvent(ctx.trx, 'login_failed', ctx.meta, null, { reason: 'unknown_email' });
+    throw new AppError('invalid_credentials');
+  }
+  await checkAccountDelay(deps, user.id).catch(async (error: unknown) => {
+    await recordAuthEvent(ctx.trx, 'login_throttled', ctx.meta, user.id);
+    throw error;
+  });
+  if (!(await verifyPassword(user.password_hash, candidate))) {
+    const failures = await recordAccountFailure(deps, user.id);
+    await recordAuthEvent(ctx.trx, 'login_failed', ctx.meta, user.id, { reason: 'wrong_password', failures });
+    throw new AppError('invalid_credentials');
+  }
+  await clearAccountFailures(deps, user.id);
+  if (user.status === 'disabled') throw new AppError('account_disabled');
+  if (user.status === 'pending_verification') {
+    const token = await issueToken(ctx.trx, user.id, 'verify_email');
+    await deps.mail.queue(ctx.trx, user.email, 'verify-email', {
+      name: user.display_name,
+      url: link(deps.config, '/auth/verify', token),
+    });
+    throw new AppError('email_not_verified');
+  }
+  if (needsRehash(user.password_hash))
+    await updateUser(ctx.trx, user.id, { password_hash: await hashPassword(candidate) });
+  await recordAuthEvent(ctx.trx, 'login_succeeded', ctx.meta, user.id, { method: 'password' });
+  return user;
+}

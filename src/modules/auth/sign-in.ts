@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { UserRow } from '../users/repo.js';
+import { recordAuthEvent } from './events.js';
+import { type MfaState, mfaStateAfterFirstFactor } from './mfa/service.js';
+import { requestMeta, setSessionCookie } from './plugin.js';
+import type { AuthDeps } from './service/deps.js';
+import { startSession } from './sessions/session-service.js';
+import { sessionSettings } from './settings.js';
+
+export interface SignInResult {
+  mfa: MfaState;
+  csrfToken: string;
+  /** Set when older sessions were ended to respect the per-user limit; shown to the user. */
+  notice?: string;
+}
+
+/**
+ * Replaces the visitor's session with a new one (new id at every sign-in and privilege change:
+ * no session fixation). `mfa` says whether a second factor is still due; when omitted it is
+ * worked out from the user's factors and role.
+ */
+export async function beginSession(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRow,
+  method: string,
+  mfa?: MfaState,
+): Promise<SignInResult> {
+  const state = mfa ?? (await mfaStateAfterFirstFactor(deps, user));
+  const started = await startSession(
+    deps.sessions,
+    sessionSettings(deps.config),
+    user.id,
+    requestMeta(request),
+    { method, mfa: state },
+  );
+  if (request.session) await deps.sessions.delete(request.session.idHash);
+  setSessionCookie(request, reply, started);
+  if (started.evicted.length > 0) {
+    await deps.db.transaction().execute((trx) =>
+      recordAuthEvent(trx, 'session_evicted', requestMeta(request), user.id, {
+        count: started.evicted.length,
+      }),
+    );
+  }
+  return {
+    mfa: state,
+    csrfToken: started.record.data.csrf as string,
+    ...(started.evicted.length > 0
+      ? {
+          notice: `You were signed in on too many devices: ${started.evicted.length} older session(s) were signed out.`,
+        }
+      : {}),
+  };
+}

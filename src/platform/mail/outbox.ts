@@ -1,0 +1,24 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Mailer, OutgoingMail } from './port.js';
+import './table.js';
+
+/**
+ * The development mailer: mail is stored, not sent, and read in the admin outbox, so a newcomer
+ * can follow a sign-in link without any mail server. Written in the job's transaction: a mail
+ * lands exactly once however often the job is retried.
+ */
+export class OutboxMailer implements Mailer {
+  async send(mail: OutgoingMail, trx: Transaction<DB>): Promise<void> {
+    await trx
+      .insertInto('outbox_messages')
+      .values({
+        channel: 'email',
+        recipient: mail.to,
+        subject: mail.subject,
+        body_text: mail.text,
+        body_html: mail.html,
+      })
+      .execute();
+  }
+}

@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { mailTo, tokenFrom } from '../support/outbox.js';
+import { SessionClient } from '../support/session-client.js';
+import { totpCode } from '../support/totp.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp({ runsJobs: true });
+});
+afterAll(() => t.close());
+
+const PASSWORD = 'tangerine-orbit-41';
+let n = 0;
+
+async function account(): Promise<string> {
+  const email = `mfa${++n}-${Date.now()}@example.com`;
+  const client = await new SessionClient(t.app).start();
+  await client.post('/api/v1/auth/signup', { email, password: PASSWORD, displayName: 'Katherine Johnson' });
+  const [mail] = await mailTo(t, email);
+  await client.post('/api/v1/auth/verify-email', { token: tokenFrom(mail!, '/auth/verify') });
+  return email;
+}
+
+async function login(email: string): Promise<{ client: SessionClient; mfa: string }> {
+  const client = await new SessionClient(t.app).start();
+  const res = await client.post('/api/v1/auth/login', { email, password: PASSWORD });
+  expect(res.statusCode).toBe(200);
+  return { client, mfa: res.json().mfa };
+}
+
+/** Enrols an authenticator; returns its secret, the step-time used, and the backup codes. */
+async function enrolTotp(client: SessionClient, at = Date.now()) {
+  const setup = await client.post('/api/v1/me/mfa/totp');
+  expect(setup.statusCode).toBe(200);
+  const { factorId, secret, uri } = setup.json();
+  expect(uri).toContain('issuer=Switchboard');
+  const confirm = await client.post('/api/v1/me/mfa/totp/confirm', { factorId, code: totpCode(secret, at) });
+  expect(confirm.statusCode).toBe(200);
+  return { secret, backupCodes: confirm.json().backupCodes as string[] };
+}
+
+describe('TOTP', () => {
+  it('enrols with codes from an independent implementation; a used code and a code two steps old are refused', async () => {
+    const email = await account();
+    const { client } = await login(email);
+    const now = Date.now();
+    const { secret, backupCodes } = await enrolTotp(client, now);
+    expect(backupCodes).toHaveLength(10);
+
+    const second = await login(email);
+    expect(second.mfa).toBe('pending');
+    expect((await second.client.get('/api/v1/me')).json().code).toBe('mfa_required');
+    const replay = await second.client.post('/api/v1/auth/mfa/totp', { code: totpCode(secret, now) });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('invalid_code');
+    const stale = await second.client.post('/api/v1/auth/mfa/totp', {
+      code: totpCode(secret, Date.now() - 60_000),
+    });
+    expect(stale.statusCode).toBe(401);
+    const next = await second.client.post('/api/v1/auth/mfa/totp', { code: totpCode(secret, now + 30_000) });
+    expect(next.statusCode).toBe(200);
+    expect(next.json().mfa).toBe('done');
+    expect((await second.client.get('/api/v1/me')).statusCode).toBe(200);
+  });
+
+  it('a backup code works once', async () => {
+    const email = await account();
+    const { backupCodes } = await enrolTotp((await login(email)).client);
+    const first = await login(email);
+    expect(
+      (await first.client.post('/api/v1/auth/mfa/backup-code', { code: backupCodes[3]!.toUpperCase() }))
+        .statusCode,
+    ).toBe(200);
+    const again = await login(email);
+    expect(
+      (await again.client.post('/api/v1/auth/mfa/backup-code', { code: backupCodes[3]! })).statusCode,
+    ).toBe(401);
+  });
+
+  it('changing factors needs a recent sign-in, and mails the owner', async () => {
+    const email = await account();
+    const { client } = await login(email);
+    const session = (await t.platform.sessions.listByUser((await client.get('/api/v1/me')).json().id))[0]!;
+    await t.platform.sessions.touch(session.idHash, new Date(), {
+      ...session.data,
+      authenticatedAt: new Date(Date.now() - 3600_000).toISOString(),
+    });
+    const refused = await client.post('/api/v1/me/mfa/totp');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().code).toBe('reauth_required');
+    expect((await client.post('/api/v1/me/reauth', { password: PASSWORD })).statusCode).toBe(204);
+    await enrolTotp(client);
+    const mails = await mailTo(t, email, 2);
+    expect(mails[0]!.body_text).toContain('authenticator app was added');
+  });
+});
+
+describe('MFA policy by role', () => {
+  it('an admin without a second factor must enrol before anything else', async () => {
+    const email = await account();
+    await sql`update users set roles = '{admin}' where email = ${email}`.execute(t.platform.database.db);
+    const { client, mfa } = await login(email);
+    expect(mfa).toBe('enroll');
+    const blocked = await client.get('/api/v1/me');
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().code).toBe('mfa_enrollment_required');
+    await enrolTotp(client);
+    expect((await client.get('/api/v1/me')).statusCode).toBe(200);
+  });
+});
