@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { createServer } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp, type TestAppOptions } from './app.js';
 
@@ -23,13 +24,27 @@ export interface ServedApp extends TestApp {
   baseUrl: string;
 }
 
-/** The test app listening on a free loopback port, for a real browser to visit. */
+/**
+ * The test app listening on a free loopback port, for a real browser to visit. PUBLIC_URL is that
+ * address, so links the app mails point back at it.
+ */
 export async function serveTestApp(options: TestAppOptions = {}): Promise<ServedApp> {
-  const t = await buildTestApp(options);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = t.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('test app is not listening on TCP');
-  return { ...t, baseUrl: `http://127.0.0.1:${address.port}` };
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await buildTestApp({ ...options, env: { PUBLIC_URL: baseUrl, ...options.env } });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return { ...t, baseUrl };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 export interface PageProblems {
