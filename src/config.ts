@@ -163,6 +163,26 @@ export const ConfigSchema = Type.Object({
     default: 'admin,agent',
     description: 'Comma-separated roles that must use two-factor authentication (empty: none).',
   }),
+  MAIL_TRANSPORT: Type.Union([Type.Literal('outbox'), Type.Literal('smtp'), Type.Literal('resend')], {
+    default: 'outbox',
+    description:
+      '`outbox`: keep mail in the dev outbox (/admin/outbox); `smtp`: send via SMTP_URL; `resend`: via the Resend API.',
+  }),
+  SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://',
+      description: 'SMTP server, e.g. `smtps://user:pass@mail.example.com:465`.',
+      ...secret,
+    }),
+  ),
+  RESEND_API_KEY: Type.Optional(
+    Type.String({ minLength: 8, description: 'Resend API key (MAIL_TRANSPORT=resend).', ...secret }),
+  ),
+  RESEND_API_URL: Type.String({
+    default: 'https://api.resend.com',
+    format: 'uri',
+    description: 'Resend API base URL.',
+  }),
   MAIL_FROM: Type.String({
     default: 'Switchboard <no-reply@localhost>',
     description:
@@ -232,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid setting ${key}=${shown}: ${describeError(key, invalid.message)}`);
   }
   checkTrustProxy(converted.TRUST_PROXY as string);
+  checkMailTransport(converted);
   const port = converted.PORT as number;
   const publicUrl = (
     (converted.PUBLIC_URL as string | undefined) ?? `http://localhost:${port || 3000}`
@@ -243,6 +264,17 @@ function describeError(key: string, message: string): string {
   const schema = properties[key] as { anyOf?: { const?: unknown }[] } | undefined;
   if (schema?.anyOf) return `must be one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}`;
   return message;
+}
+
+/** A transport is only as good as its settings: name the one that is missing. */
+function checkMailTransport(config: Record<string, unknown>): void {
+  const needs: Record<string, string> = { smtp: 'SMTP_URL', resend: 'RESEND_API_KEY' };
+  const required = needs[config.MAIL_TRANSPORT as string];
+  if (required && !config[required]) {
+    throw new ConfigError(
+      `Invalid setting MAIL_TRANSPORT=${JSON.stringify(config.MAIL_TRANSPORT)}: ${required} must be set too`,
+    );
+  }
 }
 
 function checkTrustProxy(value: string): void {

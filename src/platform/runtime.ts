@@ -70,7 +70,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     listenConfig: { connectionString, ssl },
   });
   const sessions = createSessionStore({ redis, prefix, db: database.db });
-  const mail = createMail({ from: config.MAIL_FROM, jobs: () => jobs });
+  const mail = createMail({ config, jobs: () => jobs });
   const jobs: JobQueue = new JobQueue({
     url: options.databaseUrl,
     ssl,

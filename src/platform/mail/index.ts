@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { Config } from '../../config.js';
 import type { DB } from '../db/schema.js';
 import type { JobDefinition } from '../jobs/define.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { sendMailJob } from './jobs.js';
 import { OutboxMailer } from './outbox.js';
 import type { Mailer } from './port.js';
+import { ResendMailer } from './resend.js';
+import { SmtpMailer } from './smtp.js';
 import { type MailTemplate, renderMail } from './templates.js';
 
 /** What features use to send mail: render a template and queue it in their transaction. */
@@ -18,12 +21,22 @@ export interface MailQueue {
   ): Promise<void>;
 }
 
-export function createMail(options: { from: string; jobs: () => JobQueue }): {
+export function createMailer(
+  config: Pick<Config, 'MAIL_TRANSPORT' | 'SMTP_URL' | 'RESEND_API_KEY' | 'RESEND_API_URL'>,
+): Mailer {
+  if (config.MAIL_TRANSPORT === 'smtp') return new SmtpMailer(config.SMTP_URL!);
+  if (config.MAIL_TRANSPORT === 'resend')
+    return new ResendMailer(config.RESEND_API_KEY!, config.RESEND_API_URL);
+  return new OutboxMailer();
+}
+
+export function createMail(options: { config: Config; jobs: () => JobQueue }): {
   mailer: Mailer;
   job: JobDefinition;
   queue: MailQueue;
 } {
-  const mailer = new OutboxMailer();
+  const mailer = createMailer(options.config);
+  const from = options.config.MAIL_FROM;
   const job = sendMailJob(mailer);
   return {
     mailer,
@@ -31,9 +44,7 @@ export function createMail(options: { from: string; jobs: () => JobQueue }): {
     queue: {
       async queue(trx, to, template, data) {
         const rendered = renderMail(template, data);
-        await options
-          .jobs()
-          .enqueue({ trx }, job, { to, from: options.from, ...rendered, idempotencyKey: randomUUID() });
+        await options.jobs().enqueue({ trx }, job, { to, from, ...rendered, idempotencyKey: randomUUID() });
       },
     },
   };

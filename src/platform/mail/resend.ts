@@ -1,0 +1,36 @@
+import type { Mailer, OutgoingMail } from './port.js';
+
+/**
+ * Delivery through Resend's REST API (`POST /emails`). The Idempotency-Key header makes a retried
+ * job send the mail once (Resend keeps keys for 24 hours). A non-2xx answer throws, so the job
+ * retries with backoff.
+ */
+export class ResendMailer implements Mailer {
+  constructor(
+    private readonly apiKey: string,
+    private readonly baseUrl: string,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const response = await fetch(`${this.baseUrl.replace(/\/$/, '')}/emails`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': mail.idempotencyKey,
+      },
+      body: JSON.stringify({
+        from: mail.from,
+        to: [mail.to],
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+      }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok) {
+      // The body names the problem (e.g. an unverified domain); it holds no secret of ours.
+      throw new Error(`Resend answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    }
+  }
+}

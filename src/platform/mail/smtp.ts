@@ -1,0 +1,27 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Mailer, OutgoingMail } from './port.js';
+
+/**
+ * Delivery through any SMTP server (SMTP_URL, e.g. `smtps://user:pass@mail.example.com:465`).
+ * The Message-ID is derived from the idempotency key, so a retried send carries the same id and
+ * receiving systems can recognise the duplicate.
+ */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(url: string) {
+    this.transport = nodemailer.createTransport(url);
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const domain = /@([^>\s]+)>?$/.exec(mail.from)?.[1] ?? 'switchboard.invalid';
+    await this.transport.sendMail({
+      from: mail.from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: `<${mail.idempotencyKey}@${domain}>`,
+    });
+  }
+}
