@@ -183,6 +183,27 @@ export const ConfigSchema = Type.Object({
     format: 'uri',
     description: 'Resend API base URL.',
   }),
+  SMS_TRANSPORT: Type.Union([Type.Literal('outbox'), Type.Literal('twilio')], {
+    default: 'outbox',
+    description: '`outbox`: keep texts in the dev outbox; `twilio`: send through Twilio.',
+  }),
+  TWILIO_ACCOUNT_SID: Type.Optional(
+    Type.String({ pattern: '^AC[0-9a-fA-F]{32}$', description: 'Twilio account SID (AC…).' }),
+  ),
+  TWILIO_AUTH_TOKEN: Type.Optional(
+    Type.String({ minLength: 16, description: 'Twilio auth token.', ...secret }),
+  ),
+  TWILIO_FROM: Type.Optional(
+    Type.String({
+      pattern: '^(\\+[1-9][0-9]{6,14}|MG[0-9a-fA-F]{32})$',
+      description: 'Sending number (E.164) or Messaging Service SID (MG…).',
+    }),
+  ),
+  TWILIO_API_URL: Type.String({
+    default: 'https://api.twilio.com',
+    format: 'uri',
+    description: 'Twilio REST API base URL.',
+  }),
   MAIL_FROM: Type.String({
     default: 'Switchboard <no-reply@localhost>',
     description:
@@ -252,7 +273,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid setting ${key}=${shown}: ${describeError(key, invalid.message)}`);
   }
   checkTrustProxy(converted.TRUST_PROXY as string);
-  checkMailTransport(converted);
+  checkTransports(converted);
   const port = converted.PORT as number;
   const publicUrl = (
     (converted.PUBLIC_URL as string | undefined) ?? `http://localhost:${port || 3000}`
@@ -267,13 +288,18 @@ function describeError(key: string, message: string): string {
 }
 
 /** A transport is only as good as its settings: name the one that is missing. */
-function checkMailTransport(config: Record<string, unknown>): void {
-  const needs: Record<string, string> = { smtp: 'SMTP_URL', resend: 'RESEND_API_KEY' };
-  const required = needs[config.MAIL_TRANSPORT as string];
-  if (required && !config[required]) {
-    throw new ConfigError(
-      `Invalid setting MAIL_TRANSPORT=${JSON.stringify(config.MAIL_TRANSPORT)}: ${required} must be set too`,
-    );
+function checkTransports(config: Record<string, unknown>): void {
+  const needs: [setting: string, value: string, required: string[]][] = [
+    ['MAIL_TRANSPORT', 'smtp', ['SMTP_URL']],
+    ['MAIL_TRANSPORT', 'resend', ['RESEND_API_KEY']],
+    ['SMS_TRANSPORT', 'twilio', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']],
+  ];
+  for (const [setting, value, required] of needs) {
+    const missing = config[setting] === value ? required.find((key) => !config[key]) : undefined;
+    if (missing)
+      throw new ConfigError(
+        `Invalid setting ${setting}=${JSON.stringify(value)}: ${missing} must be set too`,
+      );
   }
 }
 

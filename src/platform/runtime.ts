@@ -8,6 +8,7 @@ import type { JobDefinition, ScheduleDefinition } from './jobs/define.js';
 import { JobQueue } from './jobs/queue.js';
 import { createMail, type MailQueue } from './mail/index.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
+import { createSms, type SmsQueue } from './sms/index.js';
 import { registerPlatformGauges } from './metrics/platform-gauges.js';
 import type { PubSub } from './pubsub/port.js';
 import { createPubSub } from './pubsub/index.js';
@@ -31,6 +32,8 @@ export interface Platform {
   metrics: Metrics;
   /** Queue mail in a transaction; the send_mail job delivers it. */
   mail: MailQueue;
+  /** Queue a text message in a transaction; the send_sms job delivers it. */
+  sms: SmsQueue;
   close(): Promise<void>;
 }
 
@@ -71,12 +74,13 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   });
   const sessions = createSessionStore({ redis, prefix, db: database.db });
   const mail = createMail({ config, jobs: () => jobs });
+  const sms = createSms({ config, jobs: () => jobs });
   const jobs: JobQueue = new JobQueue({
     url: options.databaseUrl,
     ssl,
     db: database.db,
     logger,
-    definitions: [...options.jobs, mail.job],
+    definitions: [...options.jobs, mail.job, sms.job],
     schedules: options.schedules,
     concurrency: config.WORKER_CONCURRENCY,
     maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
@@ -99,6 +103,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     jobs,
     metrics,
     mail: mail.queue,
+    sms: sms.queue,
     async close() {
       if (closed) return;
       closed = true;

@@ -3,6 +3,6 @@ import type { AuthDeps } from './service/deps.js';
 
 /** The auth feature's view of the platform: only the ports its use cases need. */
 export function authDeps(platform: Platform): AuthDeps {
-  const { database, config, rateLimiter, cache, sessions, mail } = platform;
-  return { db: database.db, config, rateLimiter, cache, sessions, mail };
+  const { database, config, rateLimiter, cache, sessions, mail, sms } = platform;
+  return { db: database.db, config, rateLimiter, cache, sessions, mail, sms };
 }

@@ -4,7 +4,11 @@ import { AppError } from '../../shared/errors.js';
 import { recordAuthEvent } from './events.js';
 import { authDeps } from './mail.js';
 import { requestMeta, requireUserId, setSessionCookie } from './plugin.js';
-import { Password } from './schemas.js';
+import { Me, Password } from './schemas.js';
+import { presentMe } from './present.js';
+import { requireUser } from './mfa/service.js';
+import { confirmPhone, sendPhoneVerification } from './service/phone.js';
+import { inTransaction } from './request-context.js';
 import { changePassword } from './service/account.js';
 import { startSession } from './sessions/session-service.js';
 import { sessionSettings } from './settings.js';
@@ -121,6 +125,41 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await deps.sessions.delete(current.idHash);
       setSessionCookie(request, reply, started);
       return { endedSessions: ended, csrfToken: started.record.data.csrf as string };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/phone',
+    {
+      schema: {
+        tags,
+        summary: 'Text a verification code to a phone number (E.164)',
+        body: Type.Object({ phone: Type.String({ maxLength: 20 }) }),
+        response: { 202: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const user = await requireUser(deps, requireUserId(request));
+      await inTransaction(deps, request, (ctx) => sendPhoneVerification(deps, ctx, user, request.body.phone));
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/me/phone/verify',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm the phone number with the texted code',
+        body: Type.Object({ code: Type.String({ maxLength: 12 }) }),
+        response: { 200: Me },
+      },
+    },
+    async (request) => {
+      const user = await requireUser(deps, requireUserId(request));
+      return presentMe(
+        await inTransaction(deps, request, (ctx) => confirmPhone(deps, ctx, user, request.body.code)),
+      );
     },
   );
 };

@@ -3,6 +3,7 @@ import type { Config } from '../../../config.js';
 import type { Cache } from '../../../platform/cache/port.js';
 import type { DB } from '../../../platform/db/schema.js';
 import type { MailQueue } from '../../../platform/mail/index.js';
+import type { SmsQueue } from '../../../platform/sms/index.js';
 import type { RateLimiter } from '../../../platform/ratelimit/port.js';
 import type { SessionStore } from '../../../platform/sessions/port.js';
 import type { RequestMeta } from '../events.js';
@@ -15,6 +16,7 @@ export interface AuthDeps {
   sessions: SessionStore;
   /** Mail is queued in the caller's transaction, so it goes out only if the change commits. */
   mail: MailQueue;
+  sms: SmsQueue;
 }
 
 /** A mutating call's context: the transaction opened at the edge and where the request came from. */

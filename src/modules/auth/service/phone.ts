@@ -1,0 +1,46 @@
+import { AppError } from '../../../shared/errors.js';
+import { E164 } from '../../../platform/sms/port.js';
+import { type UserRow, updateUser } from '../../users/repo.js';
+import { recordAuthEvent } from '../events.js';
+import { consumeSmsCode, issueSmsCode } from '../mfa/sms-codes.js';
+import { limit } from '../throttle.js';
+import type { AuthContext, AuthDeps } from './deps.js';
+
+// Each text costs money and can be used to harass a number: few per hour, per account and per number.
+const SMS_PER_ACCOUNT = { limit: 5, windowSeconds: 3600 } as const;
+const SMS_PER_NUMBER = { limit: 5, windowSeconds: 3600 } as const;
+
+/** Texts a verification code to a new phone number; the number is saved only once verified. */
+export async function sendPhoneVerification(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRow,
+  phone: string,
+): Promise<void> {
+  if (!E164.test(phone)) {
+    throw new AppError('validation_failed', 'Enter the number in international format, e.g. +31612345678.', {
+      errors: [{ pointer: '/body/phone', detail: 'must be in E.164 format, e.g. +31612345678' }],
+    });
+  }
+  await limit(deps, `sms:user:${user.id}`, SMS_PER_ACCOUNT);
+  await limit(deps, `sms:phone:${phone}`, SMS_PER_NUMBER);
+  const code = await issueSmsCode(ctx.trx, deps.config.SECRET_KEY!, user.id, 'verify_phone', phone);
+  await deps.sms.queue(
+    ctx.trx,
+    phone,
+    `${code} is your Switchboard verification code. It expires in 10 minutes.`,
+  );
+}
+
+export async function confirmPhone(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRow,
+  code: string,
+): Promise<UserRow> {
+  const phone = await consumeSmsCode(ctx.trx, deps.config.SECRET_KEY!, user.id, 'verify_phone', code.trim());
+  if (!phone) throw new AppError('invalid_code');
+  const updated = await updateUser(ctx.trx, user.id, { phone, phone_verified_at: new Date() });
+  await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what: 'phone verified' });
+  return updated ?? user;
+}

@@ -1,0 +1,38 @@
+import type { OutgoingSms, SmsSender } from './port.js';
+
+/**
+ * Twilio's Messages API: `POST /2010-04-01/Accounts/{Sid}/Messages.json`, form-encoded, HTTP Basic
+ * auth with the account SID and auth token. The sender is a phone number (`+…`) or a Messaging
+ * Service SID (`MG…`). A non-2xx answer throws, so the job retries.
+ */
+export class TwilioSmsSender implements SmsSender {
+  constructor(
+    private readonly accountSid: string,
+    private readonly authToken: string,
+    private readonly from: string,
+    private readonly baseUrl: string,
+  ) {}
+
+  async send(sms: OutgoingSms): Promise<void> {
+    const form = new URLSearchParams({ To: sms.to, Body: sms.body });
+    form.set(this.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', this.from);
+    const url = `${this.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(this.accountSid)}/Messages.json`;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        // Twilio de-duplicates requests that repeat this header (retries of one job).
+        'i-twilio-idempotency-token': sms.idempotencyKey,
+      },
+      body: form,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok) {
+      const error = (await response.json().catch(() => ({}))) as { code?: number; message?: string };
+      throw new Error(
+        `Twilio answered ${response.status}: ${error.code ?? ''} ${error.message ?? ''}`.trim(),
+      );
+    }
+  }
+}
