@@ -12,8 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 let n = 0;
-async function signedIn(): Promise<SessionClient> {
-  const email = `phone${++n}-${Date.now()}@example.com`;
+async function signedIn(email = `phone${++n}-${Date.now()}@example.com`): Promise<SessionClient> {
   const client = await new SessionClient(t.app).start();
   await client.post('/api/v1/auth/signup', { email, password: 'tangerine-orbit-41', displayName: 'Pat' });
   const [mail] = await mailTo(t, email);
@@ -40,7 +39,7 @@ async function textedCode(phone: string, count: number): Promise<string> {
     15_000,
     `${count} text(s) to ${phone}`,
   );
-  return /^(\d{6}) is your Switchboard verification code/.exec(body)![1]!;
+  return /^(\d{6}) is your Switchboard (verification|sign-in) code/.exec(body)![1]!;
 }
 
 describe('phone verification by SMS code', () => {
@@ -83,5 +82,33 @@ describe('phone verification by SMS code', () => {
     expect(bad.json().errors).toEqual([
       { pointer: '/body/phone', detail: 'must be in E.164 format, e.g. +31612345678' },
     ]);
+  });
+});
+
+describe('text-message codes as a second factor', () => {
+  it('enrols the verified phone, then a sign-in needs the texted code, which works once', async () => {
+    const email = `sms-mfa-${Date.now()}@example.com`;
+    const client = await signedIn(email);
+    const phone = '+31644444444';
+    await client.post('/api/v1/me/phone', { phone });
+    await client.post('/api/v1/me/phone/verify', { code: await textedCode(phone, 1) });
+    expect((await client.post('/api/v1/me/mfa/sms')).statusCode).toBe(200);
+
+    const device = await new SessionClient(t.app).start();
+    const login = await device.post('/api/v1/auth/login', { email, password: 'tangerine-orbit-41' });
+    expect(login.json().mfa).toBe('pending');
+    expect((await device.post('/api/v1/auth/mfa/sms/send')).statusCode).toBe(202);
+    const code = await textedCode(phone, 2);
+    expect(
+      (await device.post('/api/v1/auth/mfa/sms', { code: code === '000000' ? '000001' : '000000' }))
+        .statusCode,
+    ).toBe(401);
+    const done = await device.post('/api/v1/auth/mfa/sms', { code });
+    expect(done.statusCode).toBe(200);
+    expect(done.json().mfa).toBe('done');
+
+    const other = await new SessionClient(t.app).start();
+    await other.post('/api/v1/auth/login', { email, password: 'tangerine-orbit-41' });
+    expect((await other.post('/api/v1/auth/mfa/sms', { code })).statusCode).toBe(401);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from './mfa/service.js';
 import { requireEnrollable, requirePendingMfa, requireRecentAuth, requireUserId } from './plugin.js';
 import { presentMe } from './present.js';
+import { enrolSmsFactor, sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
 import { Password, SignedIn } from './schemas.js';
 import { beginSession } from './sign-in.js';
 
@@ -186,6 +187,55 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = await requireUser(deps, requireUserId(request));
       requireRecentAuth(request);
       return { backupCodes: await inTransaction(deps, request, (ctx) => newBackupCodes(deps, ctx, user)) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/sms/send',
+    {
+      schema: {
+        tags,
+        summary: 'Text a sign-in code to my phone (second factor)',
+        response: { 202: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const userId = requirePendingMfa(request);
+      await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId));
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/sms',
+    {
+      schema: {
+        tags,
+        summary: 'Finish signing in with a texted code',
+        body: Code,
+        response: { 200: SignedIn },
+      },
+    },
+    async (request, reply) => {
+      const user = await requireUser(deps, requirePendingMfa(request));
+      await inTransaction(deps, request, (ctx) => verifySmsChallenge(deps, ctx, user.id, request.body.code));
+      return { user: presentMe(user), ...(await beginSession(deps, request, reply, user, 'sms', 'done')) };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/mfa/sms',
+    {
+      schema: {
+        tags,
+        summary: 'Use my verified phone for texted sign-in codes',
+        response: { 200: Type.Object({ factorId: Type.String() }) },
+      },
+    },
+    async (request) => {
+      const user = await requireUser(deps, requireEnrollable(request));
+      requireRecentAuth(request);
+      return { factorId: await inTransaction(deps, request, (ctx) => enrolSmsFactor(deps, ctx, user)) };
     },
   );
 };

@@ -118,7 +118,12 @@ export async function newBackupCodes(deps: AuthDeps, ctx: AuthContext, user: Use
 }
 
 /** Every factor change is audited and mailed to the owner (ASVS 5.0 V6.3.7). */
-async function factorChanged(deps: AuthDeps, ctx: AuthContext, user: UserRow, what: string): Promise<void> {
+export async function factorChanged(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRow,
+  what: string,
+): Promise<void> {
   await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what });
   await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
     name: user.display_name,

@@ -1,0 +1,57 @@
+import { AppError } from '../../../shared/errors.js';
+import type { UserRow } from '../../users/repo.js';
+import { recordAuthEvent } from '../events.js';
+import type { AuthContext, AuthDeps } from '../service/deps.js';
+import { limit } from '../throttle.js';
+import { confirmedFactors, insertFactor } from './factors-repo.js';
+import { factorChanged } from './service.js';
+import { consumeSmsCode, issueSmsCode } from './sms-codes.js';
+
+const CODES_PER_HOUR = { limit: 5, windowSeconds: 3600 } as const;
+const GUESSES = { limit: 10, windowSeconds: 900 } as const;
+
+/** Adds the user's verified phone as a second factor (texted codes). */
+export async function enrolSmsFactor(deps: AuthDeps, ctx: AuthContext, user: UserRow): Promise<string> {
+  if (!user.phone || !user.phone_verified_at)
+    throw new AppError('bad_request', 'Verify a phone number first.');
+  const existing = (await confirmedFactors(ctx.trx, user.id)).find(
+    (f) => f.kind === 'sms' && f.phone === user.phone,
+  );
+  if (existing) return existing.id;
+  const id = await insertFactor(ctx.trx, {
+    user_id: user.id,
+    kind: 'sms',
+    label: `Text message to ${user.phone.slice(0, -4).replace(/\d/g, '•')}${user.phone.slice(-4)}`,
+    phone: user.phone,
+  });
+  await ctx.trx.updateTable('mfa_factors').set({ confirmed_at: new Date() }).where('id', '=', id).execute();
+  await factorChanged(deps, ctx, user, 'Text-message codes were added as a second factor.');
+  return id;
+}
+
+/** Texts a sign-in code to the user's SMS factor; a new request replaces the previous code. */
+export async function sendSmsChallenge(deps: AuthDeps, ctx: AuthContext, userId: string): Promise<void> {
+  const factor = (await confirmedFactors(ctx.trx, userId)).find((f) => f.kind === 'sms' && f.phone);
+  if (!factor?.phone) throw new AppError('bad_request', 'No text-message factor is set up.');
+  await limit(deps, `sms:user:${userId}`, CODES_PER_HOUR);
+  const code = await issueSmsCode(ctx.trx, deps.config.SECRET_KEY!, userId, 'mfa', factor.phone);
+  await deps.sms.queue(
+    ctx.trx,
+    factor.phone,
+    `${code} is your Switchboard sign-in code. It expires in 10 minutes. Never share it.`,
+  );
+}
+
+export async function verifySmsChallenge(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  userId: string,
+  code: string,
+): Promise<void> {
+  await limit(deps, `mfa:${userId}`, GUESSES);
+  if (!(await consumeSmsCode(ctx.trx, deps.config.SECRET_KEY!, userId, 'mfa', code.trim()))) {
+    await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, { method: 'sms' });
+    throw new AppError('invalid_code');
+  }
+  await recordAuthEvent(ctx.trx, 'mfa_succeeded', ctx.meta, userId, { method: 'sms' });
+}
