@@ -110,5 +110,18 @@ describe('text-message codes as a second factor', () => {
     const other = await new SessionClient(t.app).start();
     await other.post('/api/v1/auth/login', { email, password: 'tangerine-orbit-41' });
     expect((await other.post('/api/v1/auth/mfa/sms', { code })).statusCode).toBe(401);
+
+    // The same through the pages: the challenge offers a texted code, and it signs the user in.
+    const browser = await new SessionClient(t.app).start();
+    const signIn = await browser.post('/login', { email, password: 'tangerine-orbit-41' });
+    expect(signIn.headers.location).toBe('/mfa');
+    const challenge = (await browser.get('/mfa')).body;
+    expect(challenge).toContain('Text me a code instead');
+    // As a browser does: the form carries the new session's token.
+    browser.csrfToken = /name="_csrf" value="([^"]+)"/.exec(challenge)![1];
+    const sent = await browser.post('/mfa/sms');
+    expect(sent.body).toContain('We texted a code to your phone.');
+    const finish = await browser.post('/mfa', { code: await textedCode(phone, 3), method: 'sms' });
+    expect(finish.headers.location).toBe('/account');
   });
 });

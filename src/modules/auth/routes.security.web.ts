@@ -6,6 +6,7 @@ import { FormBody, type FormState, formField, handleForm, renderPage } from './f
 import { authDeps } from './mail.js';
 import { confirmPassword, inTransaction } from './request-context.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
+import { sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
 import {
   confirmTotp,
   removeFactor,
@@ -24,22 +25,47 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
   const challenge = { heading: 'Two-factor sign-in', lead: 'One more step to confirm it is you.' };
 
+  const hasSms = async (userId: string) =>
+    (await confirmedFactors(deps.db, userId)).some((f) => f.kind === 'sms');
   app.get('/mfa', async (request, reply) => {
     if (request.session?.data.mfa !== 'pending') return reply.redirect('/login', 303);
-    return renderPage(request, reply, 'pages/auth/mfa.njk', challenge);
+    return renderPage(request, reply, 'pages/auth/mfa.njk', {
+      ...challenge,
+      hasSms: await hasSms(request.session.userId),
+    });
   });
-  app.post('/mfa', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/mfa/sms', { schema: { body: FormBody } }, async (request, reply) =>
     handleForm(request, reply, 'pages/auth/mfa.njk', challenge, async () => {
-      const user = await requireUser(deps, requirePendingMfa(request));
-      const code = formField(request.body, 'code').replace(/\s/g, '');
-      await inTransaction(deps, request, (ctx) =>
-        /^\d{6}$/.test(code)
-          ? verifyTotp(deps, ctx, user.id, code)
-          : verifyBackupCode(deps, ctx, user.id, code),
-      );
-      await beginSession(deps, request, reply, user, 'mfa', 'done');
-      return reply.redirect('/account', 303);
+      const userId = requirePendingMfa(request);
+      await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId));
+      return renderPage(request, reply, 'pages/auth/mfa.njk', {
+        ...challenge,
+        smsSent: true,
+        messages: [{ type: 'info', text: 'We texted a code to your phone. It is valid for 10 minutes.' }],
+      });
     }),
+  );
+  app.post('/mfa', { schema: { body: FormBody } }, async (request, reply) =>
+    handleForm(
+      request,
+      reply,
+      'pages/auth/mfa.njk',
+      { ...challenge, smsSent: formField(request.body, 'method') === 'sms' },
+      async () => {
+        const user = await requireUser(deps, requirePendingMfa(request));
+        const code = formField(request.body, 'code').replace(/\s/g, '');
+        const bySms = formField(request.body, 'method') === 'sms';
+        await inTransaction(deps, request, (ctx) =>
+          bySms
+            ? verifySmsChallenge(deps, ctx, user.id, code)
+            : /^\d{6}$/.test(code)
+              ? verifyTotp(deps, ctx, user.id, code)
+              : verifyBackupCode(deps, ctx, user.id, code),
+        );
+        await beginSession(deps, request, reply, user, 'mfa', 'done');
+        return reply.redirect('/account', 303);
+      },
+    ),
   );
 
   /** Renders the security page with whatever the last action produced (setup QR, backup codes …). */
