@@ -181,7 +181,7 @@ export const ConfigSchema = Type.Object({
   RESEND_API_URL: Type.String({
     default: 'https://api.resend.com',
     format: 'uri',
-    description: 'Resend API base URL.',
+    description: 'Resend API base URL (change only to reach a proxy or a test double).',
   }),
   SMS_TRANSPORT: Type.Union([Type.Literal('outbox'), Type.Literal('twilio')], {
     default: 'outbox',
@@ -202,12 +202,12 @@ export const ConfigSchema = Type.Object({
   TWILIO_API_URL: Type.String({
     default: 'https://api.twilio.com',
     format: 'uri',
-    description: 'Twilio REST API base URL.',
+    description: 'Twilio REST API base URL (change only to reach a proxy or a test double).',
   }),
   MAIL_FROM: Type.String({
     default: 'Switchboard <no-reply@localhost>',
     description:
-      'Sender of the mail Switchboard sends. Mail is kept in the dev outbox (/admin/outbox) for now.',
+      'Sender of the mail Switchboard sends, e.g. `Help <help@example.com>`. Its domain must be one your mail provider lets you send from.',
   }),
   METRICS_TOKEN: Type.Optional(
     Type.String({

@@ -30,6 +30,7 @@ export const openapiPlugin = fp(
         tags: [
           { name: 'system', description: 'Health and instance information' },
           { name: 'auth', description: 'Accounts, sign-in, sessions and two-factor authentication' },
+          { name: 'admin', description: 'Administration: users, roles, audit log and the dev outbox' },
         ],
       },
       // Only the JSON API and probes are documented; pages and static files are not API.

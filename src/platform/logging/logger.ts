@@ -16,6 +16,9 @@ export const REDACTED_PATHS = [
   '*.SECRET_KEY',
   '*.DATABASE_URL',
   '*.REDIS_URL',
+  '*.SMTP_URL',
+  '*.RESEND_API_KEY',
+  '*.TWILIO_AUTH_TOKEN',
 ];
 
 export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT' | 'NODE_ENV'>): Logger {

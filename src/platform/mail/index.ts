@@ -9,18 +9,19 @@ import { OutboxMailer } from './outbox.js';
 import type { Mailer } from './port.js';
 import { ResendMailer } from './resend.js';
 import { SmtpMailer } from './smtp.js';
-import { type MailTemplate, renderMail } from './templates.js';
+import { type MailData, type MailTemplate, renderMail } from './templates.js';
 
 /** What features use to send mail: render a template and queue it in their transaction. */
 export interface MailQueue {
-  queue(
+  queue<T extends MailTemplate>(
     trx: Transaction<DB>,
     to: string,
-    template: MailTemplate,
-    data: Record<string, unknown>,
+    template: T,
+    data: MailData[T],
   ): Promise<void>;
 }
 
+/** loadConfig has already refused a transport without its settings, naming the missing one. */
 export function createMailer(
   config: Pick<Config, 'MAIL_TRANSPORT' | 'SMTP_URL' | 'RESEND_API_KEY' | 'RESEND_API_URL'>,
 ): Mailer {

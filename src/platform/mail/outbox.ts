@@ -9,8 +9,8 @@ import './table.js';
  * lands exactly once however often the job is retried.
  */
 export class OutboxMailer implements Mailer {
-  async send(mail: OutgoingMail, trx: Transaction<DB>): Promise<void> {
-    await trx
+  async send(mail: OutgoingMail, trx: Transaction<DB>): Promise<{ providerId: string }> {
+    const row = await trx
       .insertInto('outbox_messages')
       .values({
         channel: 'email',
@@ -19,6 +19,8 @@ export class OutboxMailer implements Mailer {
         body_text: mail.text,
         body_html: mail.html,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { providerId: row.id };
   }
 }

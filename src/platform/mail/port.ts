@@ -7,11 +7,18 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  replyTo?: string;
+  /** Extra headers, e.g. `List-Unsubscribe`. */
+  headers?: Record<string, string>;
   /** Stable per logical message, so a retried send is recognised by providers that support it. */
   idempotencyKey: string;
 }
 
-/** Delivers one mail. Runs inside the send job's transaction, which adapters that store mail use. */
+/**
+ * Delivers one mail and answers with the provider's id for it (for logs and support tickets).
+ * Runs inside the send job's transaction, which the outbox adapter writes through, so a stored
+ * mail and the job's completion commit together.
+ */
 export interface Mailer {
-  send(mail: OutgoingMail, trx: Transaction<DB>): Promise<void>;
+  send(mail: OutgoingMail, trx: Transaction<DB>): Promise<{ providerId: string }>;
 }

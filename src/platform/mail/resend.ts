@@ -11,7 +11,7 @@ export class ResendMailer implements Mailer {
     private readonly baseUrl: string,
   ) {}
 
-  async send(mail: OutgoingMail): Promise<void> {
+  async send(mail: OutgoingMail): Promise<{ providerId: string }> {
     const response = await fetch(`${this.baseUrl.replace(/\/$/, '')}/emails`, {
       method: 'POST',
       headers: {
@@ -25,6 +25,8 @@ export class ResendMailer implements Mailer {
         subject: mail.subject,
         html: mail.html,
         text: mail.text,
+        ...(mail.replyTo ? { reply_to: mail.replyTo } : {}),
+        ...(mail.headers ? { headers: mail.headers } : {}),
       }),
       signal: AbortSignal.timeout(30_000),
     });
@@ -32,5 +34,8 @@ export class ResendMailer implements Mailer {
       // The body names the problem (e.g. an unverified domain); it holds no secret of ours.
       throw new Error(`Resend answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     }
+    const { id } = (await response.json()) as { id?: unknown };
+    if (typeof id !== 'string') throw new Error('Resend accepted the mail but answered without an id');
+    return { providerId: id };
   }
 }

@@ -13,15 +13,18 @@ export class SmtpMailer implements Mailer {
     this.transport = nodemailer.createTransport(url);
   }
 
-  async send(mail: OutgoingMail): Promise<void> {
+  async send(mail: OutgoingMail): Promise<{ providerId: string }> {
     const domain = /@([^>\s]+)>?$/.exec(mail.from)?.[1] ?? 'switchboard.invalid';
-    await this.transport.sendMail({
+    const info = await this.transport.sendMail({
       from: mail.from,
       to: mail.to,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
+      ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+      ...(mail.headers ? { headers: mail.headers } : {}),
       messageId: `<${mail.idempotencyKey}@${domain}>`,
     });
+    return { providerId: info.messageId };
   }
 }

@@ -1,28 +1,48 @@
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 
+// The .njk files live with the other views, which the build copies to dist/web/views.
 const DIR = fileURLToPath(new URL('../../web/views/mail/', import.meta.url));
 // Autoescape on for both parts; the text part marks its values `| safe` where escaping would show.
 const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(DIR), { autoescape: true });
 
-const SUBJECTS = {
+interface Link {
+  name: string;
+  /** Absolute, built by the caller from PUBLIC_URL: templates never invent addresses. */
+  url: string;
+}
+
+/** What each template needs; the compiler checks every caller against it. */
+export interface MailData {
+  'verify-email': Link;
+  'magic-link': Link;
+  'password-reset': Link;
+  /** A generic "a security setting changed" notice: one headline, then one line per detail. */
+  'security-notice': { name: string; headline: string; details: string[] };
+}
+
+const SUBJECTS: Record<MailTemplate, string> = {
   'verify-email': 'Confirm your email address',
   'magic-link': 'Your sign-in link',
   'password-reset': 'Reset your password',
   'security-notice': 'Security notice for your account',
-} as const;
+};
 
-export type MailTemplate = keyof typeof SUBJECTS;
+export type MailTemplate = keyof MailData;
 export const MAIL_TEMPLATES = Object.keys(SUBJECTS) as MailTemplate[];
 
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
 /** Renders a mail's subject, HTML and plain-text parts from `web/views/mail/<name>.{html,txt}.njk`. */
-export function renderMail(
-  template: MailTemplate,
-  data: Record<string, unknown>,
-): { subject: string; html: string; text: string } {
-  const context = { ...data, subject: SUBJECTS[template] };
+export function renderMail<T extends MailTemplate>(template: T, data: MailData[T]): RenderedMail {
+  const subject = SUBJECTS[template];
+  const context = { ...data, subject };
   return {
-    subject: SUBJECTS[template],
+    subject,
     html: env.render(`${template}.html.njk`, context),
     text: env.render(`${template}.txt.njk`, context).trim(),
   };

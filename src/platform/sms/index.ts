@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import Type from 'typebox';
 import type { Config } from '../../config.js';
 import type { DB } from '../db/schema.js';
-import { defineJob, type JobDefinition } from '../jobs/define.js';
+import type { JobDefinition } from '../jobs/define.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { sendSmsJob } from './jobs.js';
 import { OutboxSmsSender } from './outbox.js';
 import { E164, type SmsSender } from './port.js';
 import { TwilioSmsSender } from './twilio.js';
@@ -19,6 +19,7 @@ type SmsConfig = Pick<
   'SMS_TRANSPORT' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM' | 'TWILIO_API_URL'
 >;
 
+/** loadConfig has already refused SMS_TRANSPORT=twilio without its three settings. */
 export function createSmsSender(config: SmsConfig): SmsSender {
   return config.SMS_TRANSPORT === 'twilio'
     ? new TwilioSmsSender(
@@ -30,27 +31,15 @@ export function createSmsSender(config: SmsConfig): SmsSender {
     : new OutboxSmsSender();
 }
 
-const SmsPayload = Type.Object({
-  to: Type.String({ pattern: E164.source }),
-  body: Type.String({ maxLength: 1600 }),
-  idempotencyKey: Type.String(),
-});
-
 export function createSms(options: { config: Config; jobs: () => JobQueue }): {
+  sender: SmsSender;
   job: JobDefinition;
   queue: SmsQueue;
 } {
   const sender = createSmsSender(options.config);
-  // Same delivery rules as mail: in the caller's transaction, retried with backoff, then dead-lettered.
-  const job = defineJob({
-    name: 'send_sms',
-    payload: SmsPayload,
-    retries: 5,
-    backoff: { delaySeconds: 30, exponential: true },
-    timeoutSeconds: 60,
-    run: ({ trx }, sms) => sender.send(sms, trx),
-  });
+  const job = sendSmsJob(sender);
   return {
+    sender,
     job,
     queue: {
       async queue(trx, to, body) {

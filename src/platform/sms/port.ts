@@ -8,9 +8,10 @@ export interface OutgoingSms {
   idempotencyKey: string;
 }
 
-/** Delivers one text message; runs inside the send job's transaction. */
+/** Delivers one text message and answers with the provider's id; runs in the send job's transaction. */
 export interface SmsSender {
-  send(sms: OutgoingSms, trx: Transaction<DB>): Promise<void>;
+  send(sms: OutgoingSms, trx: Transaction<DB>): Promise<{ providerId: string }>;
 }
 
+/** ITU-T E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;

@@ -7,6 +7,10 @@ import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../../config.js';
 import { TwilioSmsSender } from './twilio.js';
 
+const unexpected = (): never => {
+  throw new Error('expected the send to fail');
+};
+
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 
 /** A local stand-in for api.twilio.com speaking its Messages API (form in, JSON out). */
@@ -41,7 +45,9 @@ describe('Twilio SMS (against a local fake of its API)', () => {
     const fake = await fakeTwilio([201, 400]);
     try {
       const sender = new TwilioSmsSender(SID, 'auth-token-0123456789', '+3197010000000', fake.url);
-      await sender.send({ to: '+31612345678', body: 'Your code is 123456', idempotencyKey: 'k-1' });
+      expect(
+        await sender.send({ to: '+31612345678', body: 'Your code is 123456', idempotencyKey: 'k-1' }),
+      ).toEqual({ providerId: 'SM123' });
       const [request] = fake.requests;
       expect(request!.path).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
       expect(request!.headers.authorization).toBe(
@@ -53,9 +59,11 @@ describe('Twilio SMS (against a local fake of its API)', () => {
         From: '+3197010000000',
         Body: 'Your code is 123456',
       });
-      await expect(sender.send({ to: '+31600000000', body: 'x', idempotencyKey: 'k-2' })).rejects.toThrow(
-        /Twilio answered 400: 21211/,
-      );
+      const refused = await sender
+        .send({ to: '+31600000000', body: 'x', idempotencyKey: 'k-2' })
+        .then(unexpected, (e: Error) => e);
+      expect(refused.message).toMatch(/Twilio answered 400: 21211/);
+      expect(refused.message).not.toContain('auth-token-0123456789');
     } finally {
       fake.close();
     }
@@ -84,13 +92,19 @@ describe('Twilio SMS (against a local fake of its API)', () => {
 });
 
 describe('SMS through the job', () => {
-  it('lands in the dev outbox once the transaction commits, and refuses a non-E.164 number', async () => {
+  it('lands in the dev outbox once the transaction commits, never after a rollback, and refuses a non-E.164 number', async () => {
     const t = await buildTestApp({ runsJobs: true });
     try {
       const { db } = t.platform.database;
       await expect(
         db.transaction().execute((trx) => t.platform.sms.queue(trx, '0612345678', 'x')),
       ).rejects.toThrow(/E\.164/);
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await t.platform.sms.queue(trx, '+31600000001', 'rolled back');
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
       await db
         .transaction()
         .execute((trx) => t.platform.sms.queue(trx, '+31612345678', 'Your code is 654321'));
@@ -106,6 +120,10 @@ describe('SMS through the job', () => {
         15_000,
         'the text in the outbox',
       );
+      const { rows } = await sql<{
+        recipient: string;
+      }>`select recipient from outbox_messages where channel = 'sms'`.execute(db);
+      expect(rows).toEqual([{ recipient: '+31612345678' }]);
     } finally {
       await t.close();
     }

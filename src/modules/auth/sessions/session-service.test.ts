@@ -28,7 +28,11 @@ function sessionServiceSuite(name: string, makeStore: () => SessionStore) {
       const store = makeStore();
       const user = `user-${Math.random()}`;
       const sessions = [];
-      for (let i = 0; i < 6; i++) sessions.push(await startSession(store, settings, user, meta));
+      for (let i = 0; i < 6; i++) {
+        sessions.push(await startSession(store, settings, user, meta));
+        // "Oldest" is by creation time in milliseconds; keep each sign-in in its own millisecond.
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
       expect(sessions[5]!.evicted.map((s) => s.idHash)).toEqual([sessions[0]!.record.idHash]);
       expect(await resolveSession(store, settings, sessions[0]!.id)).toBeUndefined();
       for (const s of sessions.slice(1)) expect(await resolveSession(store, settings, s.id)).toBeDefined();

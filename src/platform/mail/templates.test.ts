@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { MAIL_TEMPLATES, renderMail } from './templates.js';
+
+const url = 'https://help.acme.test/auth/magic?token=abc&x=1';
+const name = 'Ada <script>alert(1)</script> & Co';
+
+describe('mail templates', () => {
+  it.each(['verify-email', 'magic-link', 'password-reset'] as const)(
+    '%s has a subject, an HTML part with the link and a plain-text part with the bare link',
+    (template) => {
+      const mail = renderMail(template, { name: 'Ada', url });
+      expect(mail.subject).not.toBe('');
+      expect(mail.html).toMatch(/^<!doctype html>/);
+      expect(mail.html).toContain(`<title>${mail.subject}</title>`);
+      expect(mail.html).toContain('href="https://help.acme.test/auth/magic?token=abc&amp;x=1"');
+      expect(mail.text).toContain(url);
+      expect(mail.text).not.toMatch(/<[a-z]/i);
+    },
+  );
+
+  it('escapes user data in the HTML part and keeps it verbatim in the text part', () => {
+    const mail = renderMail('magic-link', { name, url });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('Ada &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
+    expect(mail.text).toContain(`Hello ${name},`);
+  });
+
+  it('security-notice lists every detail in both parts', () => {
+    const mail = renderMail('security-notice', {
+      name: 'Ada',
+      headline: 'Your password was changed',
+      details: ['2 other sessions were signed out.', 'Not you? Reset it <now>.'],
+    });
+    expect(mail.html).toContain('<li>2 other sessions were signed out.</li>');
+    expect(mail.html).toContain('<li>Not you? Reset it &lt;now&gt;.</li>');
+    expect(mail.text).toContain(
+      'Your password was changed\n\n- 2 other sessions were signed out.\n- Not you? Reset it <now>.',
+    );
+  });
+
+  it('covers every template', () => {
+    expect(MAIL_TEMPLATES.sort()).toEqual([
+      'magic-link',
+      'password-reset',
+      'security-notice',
+      'verify-email',
+    ]);
+  });
+});
