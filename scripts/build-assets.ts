@@ -66,6 +66,18 @@ function emitAll(css: Buffer): Record<string, string> {
     'app.css': emit('app', 'css', css),
     'htmx.js': emit('htmx', 'js', readFileSync(require.resolve('htmx.org/dist/htmx.min.js'))),
     'app.js': emit('app', 'js', readFileSync(path.join(WEB, 'scripts/app.js'))),
+    'webauthn.js': emit(
+      'webauthn',
+      'js',
+      // The package exports only its module entry; the browser bundle sits beside it.
+      readFileSync(
+        path.join(
+          path.dirname(require.resolve('@simplewebauthn/browser')),
+          '../dist/bundle/index.umd.min.js',
+        ),
+      ),
+    ),
+    'passkeys.js': emit('passkeys', 'js', readFileSync(path.join(WEB, 'scripts/passkeys.js'))),
   };
   writeAtomically(path.join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const current = new Set(Object.values(manifest).map((url) => path.basename(url)));

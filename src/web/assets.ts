@@ -1,11 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** URLs of the built assets, as templates see them (`assets.css`, `assets.htmx`, `assets.js`). */
+/** URLs of the built assets, as templates see them (`assets.css`, `assets.js`, `assets.passkeys` …). */
 export interface Assets {
   css: string;
   htmx: string;
   js: string;
+  /** @simplewebauthn/browser's bundle, loaded only by the pages that offer passkeys. */
+  webauthn: string;
+  passkeys: string;
 }
 
 /** A name written by scripts/build-assets.ts: `<name>.<8 hex of the content hash>.<ext>`. */
@@ -35,8 +38,14 @@ export class AssetsNotBuiltError extends Error {
 function read(file: string): Assets {
   try {
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | undefined>;
-    const assets = { css: manifest['app.css'], htmx: manifest['htmx.js'], js: manifest['app.js'] };
-    if (!assets.css || !assets.htmx || !assets.js) throw new Error('an entry is missing');
+    const assets = {
+      css: manifest['app.css'],
+      htmx: manifest['htmx.js'],
+      js: manifest['app.js'],
+      webauthn: manifest['webauthn.js'],
+      passkeys: manifest['passkeys.js'],
+    };
+    if (Object.values(assets).some((url) => !url)) throw new Error('an entry is missing');
     return assets as Assets;
   } catch (error) {
     throw new AssetsNotBuiltError(file, error);

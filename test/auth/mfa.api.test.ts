@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVerifiedAccount, TEST_PASSWORD } from '../support/accounts.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
-import { mailTo, tokenFrom } from '../support/outbox.js';
+import { mailTo } from '../support/outbox.js';
 import { SessionClient } from '../support/session-client.js';
 import { totpCode } from '../support/totp.js';
 
@@ -11,17 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const PASSWORD = 'tangerine-orbit-41';
-let n = 0;
-
-async function account(): Promise<string> {
-  const email = `mfa${++n}-${Date.now()}@example.com`;
-  const client = await new SessionClient(t.app).start();
-  await client.post('/api/v1/auth/signup', { email, password: PASSWORD, displayName: 'Katherine Johnson' });
-  const [mail] = await mailTo(t, email);
-  await client.post('/api/v1/auth/verify-email', { token: tokenFrom(mail!, '/auth/verify') });
-  return email;
-}
+const PASSWORD = TEST_PASSWORD;
+const account = () => createVerifiedAccount(t, 'mfa');
 
 async function login(email: string): Promise<{ client: SessionClient; mfa: string }> {
   const client = await new SessionClient(t.app).start();

@@ -28,9 +28,14 @@ export interface ServedApp extends TestApp {
  * The test app listening on a free loopback port, for a real browser to visit. PUBLIC_URL is that
  * address, so links the app mails point back at it.
  */
-export async function serveTestApp(options: TestAppOptions = {}): Promise<ServedApp> {
+export async function serveTestApp(
+  options: TestAppOptions & {
+    /** `localhost` where the page needs a domain, not an IP address (WebAuthn relying party ids). */
+    hostname?: '127.0.0.1' | 'localhost';
+  } = {},
+): Promise<ServedApp> {
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}`;
   const t = await buildTestApp({ ...options, env: { PUBLIC_URL: baseUrl, ...options.env } });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, baseUrl };

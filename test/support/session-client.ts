@@ -56,4 +56,6 @@ export class SessionClient {
   get = (url: string) => this.request('GET', url);
   post = (url: string, payload?: object, headers?: Record<string, string>) =>
     this.request('POST', url, payload ?? {}, headers);
+  patch = (url: string, payload: object) => this.request('PATCH', url, payload);
+  delete = (url: string) => this.request('DELETE', url);
 }

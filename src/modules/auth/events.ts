@@ -61,3 +61,22 @@ export async function recordAuthEvent(
     })
     .execute();
 }
+
+export interface AuthEventInput {
+  type: AuthEventType;
+  userId: string | null;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Notes a failed attempt. It is written even though the use case goes on to throw (and roll back
+ * its transaction): a failure that left no trace would hide a guessing attack from the audit log.
+ */
+export function recordAuthFailure(
+  ctx: { failures: AuthEventInput[] },
+  type: AuthEventType,
+  userId: string | null,
+  details: Record<string, unknown> = {},
+): void {
+  ctx.failures.push({ type, userId, details });
+}

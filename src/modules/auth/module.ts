@@ -2,6 +2,8 @@ import type { FeatureModule } from '../module.js';
 import { authApiRoutes } from './routes.api.js';
 import { meApiRoutes } from './routes.me.api.js';
 import { mfaApiRoutes } from './routes.mfa.api.js';
+import { passkeyApiRoutes } from './routes.passkeys.api.js';
+import { passkeyWebRoutes } from './routes.passkeys.web.js';
 import { securityWebRoutes } from './routes.security.web.js';
 import { authWebRoutes } from './routes.web.js';
 
@@ -13,5 +15,7 @@ export const authModule: FeatureModule = {
     await app.register(mfaApiRoutes);
     await app.register(authWebRoutes);
     await app.register(securityWebRoutes);
+    await app.register(passkeyApiRoutes);
+    await app.register(passkeyWebRoutes);
   },
 };

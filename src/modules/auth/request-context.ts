@@ -8,12 +8,23 @@ import type { AuthContext, AuthDeps } from './service/deps.js';
 import { findUserById } from '../users/repo.js';
 
 /** Opens the transaction at the edge and gives the use case its context (who, from where). */
-export function inTransaction<T>(
+export async function inTransaction<T>(
   deps: AuthDeps,
   request: FastifyRequest,
   run: (ctx: AuthContext) => Promise<T>,
 ): Promise<T> {
-  return deps.db.transaction().execute((trx) => run({ trx, meta: requestMeta(request) }));
+  const meta = requestMeta(request);
+  const failures: AuthContext['failures'] = [];
+  try {
+    return await deps.db.transaction().execute((trx) => run({ trx, meta, failures }));
+  } catch (error) {
+    if (failures.length > 0) {
+      await deps.db.transaction().execute(async (trx) => {
+        for (const f of failures) await recordAuthEvent(trx, f.type, meta, f.userId, f.details);
+      });
+    }
+    throw error;
+  }
 }
 
 /** Ends the request's session server-side (the cookie alone is worthless afterwards). */

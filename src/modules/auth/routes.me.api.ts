@@ -102,18 +102,16 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const userId = requireUserId(request);
       const current = request.session!;
-      const ended = await deps.db
-        .transaction()
-        .execute((trx) =>
-          changePassword(
-            deps,
-            { trx, meta: requestMeta(request) },
-            userId,
-            current.idHash,
-            request.body.currentPassword,
-            request.body.newPassword,
-          ),
-        );
+      const ended = await inTransaction(deps, request, (ctx) =>
+        changePassword(
+          deps,
+          ctx,
+          userId,
+          current.idHash,
+          request.body.currentPassword,
+          request.body.newPassword,
+        ),
+      );
       // A privilege change gets a new session id.
       const started = await startSession(
         deps.sessions,

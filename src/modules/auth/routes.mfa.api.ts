@@ -17,7 +17,7 @@ import { requireEnrollable, requirePendingMfa, requireRecentAuth, requireUserId 
 import { presentMe } from './present.js';
 import { enrolSmsFactor, sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
 import { Password, SignedIn } from './schemas.js';
-import { beginSession } from './sign-in.js';
+import { beginSession, restartAfterFactorAdded } from './sign-in.js';
 
 const tags = ['auth'];
 const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) });
@@ -148,16 +148,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const codes = await inTransaction(deps, request, (ctx) =>
         confirmTotp(deps, ctx, user, request.body.factorId, request.body.code),
       );
-      const current = request.session!;
-      const signedIn = await beginSession(
-        deps,
-        request,
-        reply,
-        user,
-        String(current.data.method ?? 'password'),
-        'done',
-      );
-      await deps.sessions.deleteByUser(user.id, request.session!.idHash);
+      const signedIn = await restartAfterFactorAdded(deps, request, reply, user);
       return { ...(codes ? { backupCodes: codes } : {}), csrfToken: signedIn.csrfToken };
     },
   );

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../../shared/errors.js';
-import { FormBody, type FormState, formField, handleForm, renderPage } from './forms.js';
+import { FormBody, formField, handleForm, renderPage } from './forms.js';
+import { securityPage, securityRefusal } from './security-page.js';
 import { authDeps } from './mail.js';
 import { confirmPassword, inTransaction } from './request-context.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
@@ -15,8 +14,8 @@ import {
   verifyBackupCode,
   verifyTotp,
 } from './mfa/service.js';
-import { REAUTH_WINDOW_MS, requireEnrollable, requirePendingMfa } from './plugin.js';
-import { beginSession } from './sign-in.js';
+import { requireEnrollable, requirePendingMfa } from './plugin.js';
+import { beginSession, restartAfterFactorAdded } from './sign-in.js';
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -25,13 +24,16 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
   const challenge = { heading: 'Two-factor sign-in', lead: 'One more step to confirm it is you.' };
 
-  const hasSms = async (userId: string) =>
-    (await confirmedFactors(deps.db, userId)).some((f) => f.kind === 'sms');
+  /** Which other ways in the challenge page offers, besides an app or backup code. */
+  const alternatives = async (userId: string) => {
+    const kinds = new Set((await confirmedFactors(deps.db, userId)).map((f) => f.kind));
+    return { hasSms: kinds.has('sms'), hasPasskey: kinds.has('passkey') };
+  };
   app.get('/mfa', async (request, reply) => {
     if (request.session?.data.mfa !== 'pending') return reply.redirect('/login', 303);
     return renderPage(request, reply, 'pages/auth/mfa.njk', {
       ...challenge,
-      hasSms: await hasSms(request.session.userId),
+      ...(await alternatives(request.session.userId)),
     });
   });
   app.post('/mfa/sms', { schema: { body: FormBody } }, async (request, reply) =>
@@ -68,87 +70,42 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ),
   );
 
-  /** Renders the security page with whatever the last action produced (setup QR, backup codes …). */
-  async function securityPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    extra: FormState = {},
-    status = 200,
-  ) {
-    const userId = requireEnrollable(request);
-    const recent = Date.now() - Date.parse(String(request.session!.data.authenticatedAt)) < REAUTH_WINDOW_MS;
-    return renderPage(
-      request,
-      reply,
-      'pages/auth/security.njk',
-      {
-        factors: await confirmedFactors(deps.db, userId),
-        sessions: (await deps.sessions.listByUser(userId)).map((s) => ({
-          ...s,
-          current: s.idHash === request.session!.idHash,
-        })),
-        needsReauth: !recent,
-        enrollRequired: request.session!.data.mfa === 'enroll',
-        ...extra,
-      },
-      status,
-    );
-  }
-  const guarded = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    run: () => Promise<FastifyReply | undefined>,
-  ) =>
-    run().catch((error: unknown) => {
-      if (!(error instanceof AppError) || error.code === 'csrf_failed' || error.code === 'unauthenticated')
-        throw error;
-      if (error.extras.headers) reply.headers(error.extras.headers);
-      return securityPage(
-        request,
-        reply,
-        { messages: [{ type: 'error', text: error.message }], errors: { code: error.message } },
-        error.status,
-      );
-    });
-
   app.get('/account/security', async (request, reply) => {
     if (!request.session || request.session.data.mfa === 'pending') return reply.redirect('/login', 303);
-    return securityPage(request, reply);
+    return securityPage(deps, request, reply);
   });
 
   app.post('/account/reauth', { schema: { body: FormBody } }, async (request, reply) =>
-    guarded(request, reply, async () => {
+    securityRefusal(deps, request, reply, async () => {
       if (!(await confirmPassword(deps, request, formField(request.body, 'password')))) {
-        return securityPage(request, reply, { errors: { password: 'The password is not correct.' } }, 401);
+        return securityPage(
+          deps,
+          request,
+          reply,
+          { errors: { password: 'The password is not correct.' } },
+          401,
+        );
       }
       return reply.redirect('/account/security', 303);
     }),
   );
 
   app.post('/account/security/totp', { schema: { body: FormBody } }, async (request, reply) =>
-    guarded(request, reply, async () => {
+    securityRefusal(deps, request, reply, async () => {
       const user = await requireUser(deps, requireEnrollable(request));
       const setup = await inTransaction(deps, request, (ctx) => startTotpSetup(deps, ctx, user));
-      return securityPage(request, reply, { setup });
+      return securityPage(deps, request, reply, { setup });
     }),
   );
 
   app.post('/account/security/totp/confirm', { schema: { body: FormBody } }, async (request, reply) =>
-    guarded(request, reply, async () => {
+    securityRefusal(deps, request, reply, async () => {
       const user = await requireUser(deps, requireEnrollable(request));
       const codes = await inTransaction(deps, request, (ctx) =>
         confirmTotp(deps, ctx, user, formField(request.body, 'factorId'), formField(request.body, 'code')),
       );
-      await beginSession(
-        deps,
-        request,
-        reply,
-        user,
-        String(request.session!.data.method ?? 'password'),
-        'done',
-      );
-      await deps.sessions.deleteByUser(user.id, request.session!.idHash);
-      return securityPage(request, reply, {
+      await restartAfterFactorAdded(deps, request, reply, user);
+      return securityPage(deps, request, reply, {
         backupCodes: codes,
         messages: [
           { type: 'success', text: 'Two-factor authentication is on. Your other sessions were signed out.' },
@@ -161,7 +118,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/account/security/factors/:id/remove',
     { schema: { params: Id, body: FormBody } },
     async (request, reply) =>
-      guarded(request, reply, async () => {
+      securityRefusal(deps, request, reply, async () => {
         const user = await requireUser(deps, requireEnrollable(request));
         await inTransaction(deps, request, (ctx) => removeFactor(deps, ctx, user, request.params.id));
         return reply.redirect('/account/security', 303);

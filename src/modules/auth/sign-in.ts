@@ -54,3 +54,19 @@ export async function beginSession(
       : {}),
   };
 }
+
+/**
+ * A factor was added: a privilege change, so the session gets a new id, and every other session of
+ * the user ends (whoever else was signed in did so without the new factor).
+ */
+export async function restartAfterFactorAdded(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRow,
+): Promise<SignInResult> {
+  const method = String(request.session?.data.method ?? 'password');
+  const signedIn = await beginSession(deps, request, reply, user, method, 'done');
+  await deps.sessions.deleteByUser(user.id, request.session!.idHash);
+  return signedIn;
+}

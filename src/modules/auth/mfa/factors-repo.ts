@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 import type { MfaFactorsTable } from './table.js';
 import './table.js';
@@ -14,6 +14,10 @@ const COLUMNS = [
   'secret_sealed',
   'phone',
   'last_step',
+  'credential_id',
+  'public_key',
+  'sign_count',
+  'transports',
   'confirmed_at',
   'last_used_at',
   'created_at',
@@ -36,10 +40,7 @@ export const findFactor = (db: Db, userId: string, id: string): Promise<FactorRo
     .where('id', '=', id)
     .executeTakeFirst();
 
-export async function insertFactor(
-  db: Db,
-  values: { user_id: string; kind: 'totp' | 'sms'; label: string; secret_sealed?: string; phone?: string },
-): Promise<string> {
+export async function insertFactor(db: Db, values: Insertable<MfaFactorsTable>): Promise<string> {
   const row = await db.insertInto('mfa_factors').values(values).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
@@ -66,3 +67,22 @@ export async function advanceStep(
 
 export const deleteFactor = (db: Db, userId: string, id: string) =>
   db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+
+/** The confirmed passkey with this WebAuthn credential id, whoever owns it. */
+export const findPasskey = (db: Db, credentialId: string): Promise<FactorRow | undefined> =>
+  db
+    .selectFrom('mfa_factors')
+    .select(COLUMNS)
+    .where('kind', '=', 'passkey')
+    .where('credential_id', '=', credentialId)
+    .where('confirmed_at', 'is not', null)
+    .executeTakeFirst();
+
+export const renameFactor = (db: Db, userId: string, id: string, label: string) =>
+  db
+    .updateTable('mfa_factors')
+    .set({ label })
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .where('confirmed_at', 'is not', null)
+    .executeTakeFirst();

@@ -1,7 +1,7 @@
 import { SealedBox } from '../../../platform/secrets/sealed-box.js';
 import { AppError } from '../../../shared/errors.js';
 import { findUserById, type UserRow } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
+import { recordAuthEvent, recordAuthFailure } from '../events.js';
 import type { AuthContext, AuthDeps } from '../service/deps.js';
 import { limit } from '../throttle.js';
 import { regenerateBackupCodes, useBackupCode } from './backup-codes.js';
@@ -60,9 +60,22 @@ export async function confirmTotp(
   const step = matchTotp(box(deps).open(factor.secret_sealed), code);
   if (step === undefined || !(await advanceStep(ctx.trx, factor.id, step, true)))
     throw new AppError('invalid_code');
+  return factorAdded(deps, ctx, user, 'An authenticator app was added to your account.');
+}
+
+/**
+ * After a factor is confirmed: notify the owner, and hand out backup codes when it is their first
+ * (so losing that one device does not lock them out).
+ */
+export async function factorAdded(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRow,
+  what: string,
+): Promise<string[] | undefined> {
   const first = (await confirmedFactors(ctx.trx, user.id)).length === 1;
   const codes = first ? await regenerateBackupCodes(ctx.trx, user.id) : undefined;
-  await factorChanged(deps, ctx, user, 'An authenticator app was added to your account.');
+  await factorChanged(deps, ctx, user, what);
   return codes;
 }
 
@@ -82,7 +95,7 @@ export async function verifyTotp(
       return;
     }
   }
-  await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, { method: 'totp' });
+  recordAuthFailure(ctx, 'mfa_failed', userId, { method: 'totp' });
   throw new AppError('invalid_code');
 }
 
@@ -94,7 +107,7 @@ export async function verifyBackupCode(
 ): Promise<void> {
   await limit(deps, `mfa:${userId}`, CODE_ATTEMPTS);
   if (!(await useBackupCode(ctx.trx, userId, code))) {
-    await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, { method: 'backup_code' });
+    recordAuthFailure(ctx, 'mfa_failed', userId, { method: 'backup_code' });
     throw new AppError('invalid_code');
   }
   await recordAuthEvent(ctx.trx, 'mfa_succeeded', ctx.meta, userId, { method: 'backup_code' });

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.js';
 import type { UserRow } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
+import { recordAuthEvent, recordAuthFailure } from '../events.js';
 import type { AuthContext, AuthDeps } from '../service/deps.js';
 import { limit } from '../throttle.js';
 import { confirmedFactors, insertFactor } from './factors-repo.js';
@@ -50,7 +50,7 @@ export async function verifySmsChallenge(
 ): Promise<void> {
   await limit(deps, `mfa:${userId}`, GUESSES);
   if (!(await consumeSmsCode(ctx.trx, deps.config.SECRET_KEY!, userId, 'mfa', code.trim()))) {
-    await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, { method: 'sms' });
+    recordAuthFailure(ctx, 'mfa_failed', userId, { method: 'sms' });
     throw new AppError('invalid_code');
   }
   await recordAuthEvent(ctx.trx, 'mfa_succeeded', ctx.meta, userId, { method: 'sms' });

@@ -6,7 +6,7 @@ import type { MailQueue } from '../../../platform/mail/index.js';
 import type { SmsQueue } from '../../../platform/sms/index.js';
 import type { RateLimiter } from '../../../platform/ratelimit/port.js';
 import type { SessionStore } from '../../../platform/sessions/port.js';
-import type { RequestMeta } from '../events.js';
+import type { AuthEventInput, RequestMeta } from '../events.js';
 
 export interface AuthDeps {
   db: Kysely<DB>;
@@ -23,6 +23,11 @@ export interface AuthDeps {
 export interface AuthContext {
   trx: Transaction<DB>;
   meta: RequestMeta;
+  /**
+   * Failure events (wrong password, bad code). The use case then throws, which rolls `trx` back,
+   * so these are written afterwards in a transaction of their own: see `inTransaction`.
+   */
+  failures: AuthEventInput[];
 }
 
 export const link = (config: Config, path: string, token: string): string =>

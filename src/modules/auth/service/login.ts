@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.js';
 import { findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
+import { recordAuthEvent, recordAuthFailure } from '../events.js';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
 import { checkAccountDelay, clearAccountFailures, limit, LIMITS, recordAccountFailure } from '../throttle.js';
@@ -22,16 +22,16 @@ export async function loginWithPassword(
   const candidate = normalizePassword(password);
   if (!user?.password_hash) {
     await burnVerifyTime(candidate);
-    await recordAuthEvent(ctx.trx, 'login_failed', ctx.meta, null, { reason: 'unknown_email' });
+    recordAuthFailure(ctx, 'login_failed', null, { reason: 'unknown_email' });
     throw new AppError('invalid_credentials');
   }
   await checkAccountDelay(deps, user.id).catch(async (error: unknown) => {
-    await recordAuthEvent(ctx.trx, 'login_throttled', ctx.meta, user.id);
+    recordAuthFailure(ctx, 'login_throttled', user.id);
     throw error;
   });
   if (!(await verifyPassword(user.password_hash, candidate))) {
     const failures = await recordAccountFailure(deps, user.id);
-    await recordAuthEvent(ctx.trx, 'login_failed', ctx.meta, user.id, { reason: 'wrong_password', failures });
+    recordAuthFailure(ctx, 'login_failed', user.id, { reason: 'wrong_password', failures });
     throw new AppError('invalid_credentials');
   }
   await clearAccountFailures(deps, user.id);

@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../shared/errors.js';
+import { FormBody, formField, handleForm } from './forms.js';
+import { authDeps } from './mail.js';
+import { renameFactor } from './mfa/factors-repo.js';
+import { finishPasskeyAuthentication, finishPasskeyRegistration } from './mfa/passkeys.js';
+import { requireUser } from './mfa/service.js';
+import { requireEnrollable, requirePendingMfa, requireRecentAuth } from './plugin.js';
+import { inTransaction } from './request-context.js';
+import { securityPage, securityRefusal } from './security-page.js';
+import { beginSession, restartAfterFactorAdded } from './sign-in.js';
+
+/**
+ * The passkey forms. The page script (src/web/scripts/passkeys.js) runs the WebAuthn ceremony with
+ * options from the JSON API, puts the authenticator's answer in the hidden `credential` field and
+ * submits the form, so success and failure are handled here like any other form post.
+ */
+function credentialField<T>(body: unknown): T {
+  const raw = (body as Record<string, unknown> | undefined)?.credential;
+  try {
+    if (typeof raw !== 'string' || raw.length > 16_384) throw new Error('missing');
+    return JSON.parse(raw) as T;
+  } catch {
+    throw new AppError('bad_request', 'The passkey answer was missing or damaged. Try again.');
+  }
+}
+
+const PASSKEY_NAME_MAX = 64;
+
+export const passkeyWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+
+  const signInWithPasskey = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    expectedUserId?: string,
+    next = '/account',
+  ) =>
+    inTransaction(deps, request, async (ctx) => {
+      const user = await finishPasskeyAuthentication(deps, ctx, {
+        challengeId: formField(request.body, 'challengeId'),
+        response: credentialField<AuthenticationResponseJSON>(request.body),
+      });
+      if (expectedUserId && user.id !== expectedUserId)
+        throw new AppError('invalid_code', 'That passkey belongs to someone else.');
+      return user;
+    }).then(async (user) => {
+      await beginSession(deps, request, reply, user, 'passkey', 'done');
+      return reply.redirect(next, 303);
+    });
+
+  const signIn = { heading: 'Sign in', lead: 'Welcome back.' };
+  app.post('/login/passkey', { schema: { body: FormBody } }, async (request, reply) =>
+    handleForm(request, reply, 'pages/auth/sign-in.njk', signIn, () => signInWithPasskey(request, reply)),
+  );
+
+  const challenge = { heading: 'Two-factor sign-in', lead: 'One more step to confirm it is you.' };
+  app.post('/mfa/passkey', { schema: { body: FormBody } }, async (request, reply) =>
+    handleForm(request, reply, 'pages/auth/mfa.njk', { ...challenge, hasPasskey: true }, () =>
+      signInWithPasskey(request, reply, requirePendingMfa(request)),
+    ),
+  );
+
+  // Re-authentication with a passkey instead of the password (and the only way for an account that has none).
+  app.post('/account/reauth/passkey', { schema: { body: FormBody } }, async (request, reply) =>
+    securityRefusal(deps, request, reply, () =>
+      signInWithPasskey(request, reply, requireEnrollable(request), '/account/security'),
+    ),
+  );
+
+  app.post('/account/security/passkeys', { schema: { body: FormBody } }, async (request, reply) =>
+    securityRefusal(deps, request, reply, async () => {
+      const user = await requireUser(deps, requireEnrollable(request));
+      requireRecentAuth(request);
+      const name = formField(request.body, 'name').slice(0, PASSKEY_NAME_MAX) || 'Passkey';
+      const added = await inTransaction(deps, request, (ctx) =>
+        finishPasskeyRegistration(deps, ctx, user, {
+          challengeId: formField(request.body, 'challengeId'),
+          name,
+          response: credentialField<RegistrationResponseJSON>(request.body),
+        }),
+      );
+      await restartAfterFactorAdded(deps, request, reply, user);
+      return securityPage(deps, request, reply, {
+        backupCodes: added.backupCodes,
+        messages: [
+          { type: 'success', text: `Passkey “${name}” added. Your other sessions were signed out.` },
+        ],
+      });
+    }),
+  );
+
+  app.post(
+    '/account/security/factors/:id/rename',
+    { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: FormBody } },
+    async (request, reply) =>
+      securityRefusal(deps, request, reply, async () => {
+        const userId = requireEnrollable(request);
+        const label = formField(request.body, 'label').slice(0, PASSKEY_NAME_MAX);
+        if (!label) throw new AppError('validation_failed', 'Enter a name.');
+        const result = await renameFactor(deps.db, userId, request.params.id, label);
+        if (Number(result.numUpdatedRows) === 0) throw new AppError('not_found', 'No such factor.');
+        return reply.redirect('/account/security', 303);
+      }),
+  );
+};

@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/errors.js';
+import { type FormState, renderPage } from './forms.js';
+import { confirmedFactors } from './mfa/factors-repo.js';
+import { REAUTH_WINDOW_MS, requireEnrollable } from './plugin.js';
+import type { AuthDeps } from './service/deps.js';
+
+/** Renders the security page with whatever the last action produced (setup QR, backup codes …). */
+export async function securityPage(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  extra: FormState = {},
+  status = 200,
+) {
+  const userId = requireEnrollable(request);
+  const recent = Date.now() - Date.parse(String(request.session!.data.authenticatedAt)) < REAUTH_WINDOW_MS;
+  return renderPage(
+    request,
+    reply,
+    'pages/auth/security.njk',
+    {
+      factors: await confirmedFactors(deps.db, userId),
+      sessions: (await deps.sessions.listByUser(userId)).map((s) => ({
+        ...s,
+        current: s.idHash === request.session!.idHash,
+      })),
+      kindNames: { totp: 'authenticator app', sms: 'text message', passkey: 'passkey' },
+      needsReauth: !recent,
+      enrollRequired: request.session!.data.mfa === 'enroll',
+      ...extra,
+    },
+    status,
+  );
+}
+
+/** Runs a security-page action; a refusal re-renders the page with the message and the error's status. */
+export function securityRefusal(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: () => Promise<FastifyReply | undefined>,
+) {
+  return run().catch((error: unknown) => {
+    if (!(error instanceof AppError) || error.code === 'csrf_failed' || error.code === 'unauthenticated')
+      throw error;
+    if (error.extras.headers) reply.headers(error.extras.headers);
+    return securityPage(
+      deps,
+      request,
+      reply,
+      { messages: [{ type: 'error', text: error.message }], errors: { code: error.message } },
+      error.status,
+    );
+  });
+}
