@@ -6,6 +6,7 @@ import { registerConfigCommand } from './cli/config-command.js';
 import { registerDbCommands } from './cli/db-commands.js';
 import { registerJobsCommands } from './cli/jobs-commands.js';
 import { registerProcessCommands } from './cli/process-commands.js';
+import { registerUsersCommands } from './cli/users-commands.js';
 import { APP_VERSION } from './version.js';
 
 /** Exit status for a configuration error (sysexits.h EX_CONFIG). */
@@ -21,6 +22,7 @@ registerProcessCommands(program);
 registerDbCommands(program);
 registerJobsCommands(program);
 registerAdminCommands(program);
+registerUsersCommands(program);
 registerConfigCommand(program);
 
 try {

@@ -161,7 +161,7 @@ export const ConfigSchema = Type.Object({
   }),
   MFA_REQUIRED_ROLES: Type.String({
     default: 'admin,agent',
-    description: 'Comma-separated roles that must use two-factor authentication (empty: none).',
+    description: 'Comma-separated roles that must use two-factor authentication, or `none`.',
   }),
   MAIL_TRANSPORT: Type.Union([Type.Literal('outbox'), Type.Literal('smtp'), Type.Literal('resend')], {
     default: 'outbox',

@@ -80,7 +80,10 @@ describe('phone verification by SMS code', () => {
     const bad = await client.post('/api/v1/me/phone', { phone: '06-12345678' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toEqual([
-      { pointer: '/body/phone', detail: 'must be in E.164 format, e.g. +31612345678' },
+      {
+        pointer: '/body/phone',
+        detail: 'Use international format (E.164), starting with + and the country code, e.g. +31612345678.',
+      },
     ]);
   });
 });

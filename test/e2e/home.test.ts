@@ -1,23 +1,13 @@
-/// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type ServedApp, serveTestApp, watchProblems } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 
-let browser: Browser;
-let served: ServedApp;
-beforeAll(async () => {
-  [served, browser] = await Promise.all([serveTestApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const suite = useServedAppInBrowser();
 
 describe('home page in Chromium', () => {
   it('renders styled, with htmx loaded and no console errors or CSP violations', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const problems = await watchProblems(page);
-    const response = await page.goto(served.baseUrl, { waitUntil: 'networkidle' });
+    const response = await page.goto(suite.served.baseUrl, { waitUntil: 'networkidle' });
 
     expect(response?.status()).toBe(200);
     expect(await page.title()).toContain('Switchboard');
@@ -31,9 +21,9 @@ describe('home page in Chromium', () => {
   });
 
   it('serves the stylesheet under a fingerprinted name, cached as immutable', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const css = page.waitForResponse((r) => r.url().endsWith('.css'));
-    await page.goto(served.baseUrl);
+    await page.goto(suite.served.baseUrl);
     const response = await css;
     expect(response.url()).toMatch(/\/static\/build\/app\.[0-9a-f]{8}\.css$/);
     expect(response.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
@@ -41,8 +31,8 @@ describe('home page in Chromium', () => {
   });
 
   it('follows the dark-mode preference, which a .dark class on <html> overrides', async () => {
-    const page = await browser.newPage();
-    await page.goto(served.baseUrl);
+    const page = await suite.browser.newPage();
+    await page.goto(suite.served.baseUrl);
     const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     await page.emulateMedia({ colorScheme: 'light' });
     const light = await background();
@@ -56,8 +46,8 @@ describe('home page in Chromium', () => {
   });
 
   it('offers a skip link as the first thing the keyboard reaches', async () => {
-    const page = await browser.newPage();
-    await page.goto(served.baseUrl);
+    const page = await suite.browser.newPage();
+    await page.goto(suite.served.baseUrl);
     await page.keyboard.press('Tab');
     const focused = page.locator(':focus');
     expect(await focused.textContent()).toBe('Skip to content');
@@ -66,9 +56,9 @@ describe('home page in Chromium', () => {
   });
 
   it('shows the HTML error page with status 404 for an unknown address', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const problems = await watchProblems(page);
-    const response = await page.goto(`${served.baseUrl}/nope`, { waitUntil: 'networkidle' });
+    const response = await page.goto(`${suite.served.baseUrl}/nope`, { waitUntil: 'networkidle' });
     expect(response?.status()).toBe(404);
     expect(response?.headers()['content-type']).toContain('text/html');
     expect(await page.locator('h1').textContent()).toBe('Nothing was found at this address.');

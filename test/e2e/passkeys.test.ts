@@ -1,20 +1,11 @@
 /// <reference lib="dom" />
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CDPSession, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createVerifiedAccount, TEST_PASSWORD } from '../support/accounts.js';
-import { launchBrowser, type ServedApp, serveTestApp, watchProblems } from '../support/browser.js';
+import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 
-let browser: Browser;
-let served: ServedApp;
-beforeAll(async () => {
-  // WebAuthn needs a domain as relying party id, not an IP address.
-  served = await serveTestApp({ runsJobs: true, hostname: 'localhost' });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+// WebAuthn needs a domain as relying party id, not an IP address.
+const suite = useServedAppInBrowser({ runsJobs: true, hostname: 'localhost' });
 
 /**
  * A platform authenticator in the browser, driven through the DevTools protocol: it holds
@@ -36,17 +27,17 @@ async function addAuthenticator(cdp: CDPSession): Promise<string> {
 }
 
 async function signInWithPassword(page: Page, email: string): Promise<void> {
-  await page.goto(`${served.baseUrl}/login`);
+  await page.goto(`${suite.served.baseUrl}/login`);
   await page.fill('#field-email', email);
   await page.fill('#field-password', TEST_PASSWORD);
   await page.click('button:has-text("Sign in")');
 }
 
 async function addPasskey(page: Page, name: string): Promise<void> {
-  await page.goto(`${served.baseUrl}/account/security`);
+  await page.goto(`${suite.served.baseUrl}/account/security`);
   await page.fill('#field-passkey-name', name);
   await page.click('button:has-text("Add a passkey")');
-  await page.waitForURL(`${served.baseUrl}/account/security/passkeys`);
+  await page.waitForURL(`${suite.served.baseUrl}/account/security/passkeys`);
   await expect(page.locator('main').textContent()).resolves.toContain(`Passkey “${name}” added`);
 }
 
@@ -58,15 +49,15 @@ async function signOut(page: Page): Promise<void> {
 
 describe('passkeys in Chromium with a virtual authenticator', () => {
   it('registers several, names and removes them, signs in without a password and as a second factor', async () => {
-    const email = await createVerifiedAccount(served, 'passkey');
-    const page = await browser.newPage();
+    const email = await createVerifiedAccount(suite.served, 'passkey');
+    const page = await suite.browser.newPage();
     page.setDefaultTimeout(10_000); // a stuck step fails by name, well inside the test's time
     const problems = await watchProblems(page);
     const cdp = await page.context().newCDPSession(page);
     const laptop = await addAuthenticator(cdp);
 
     await signInWithPassword(page, email);
-    await page.waitForURL(`${served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/account`);
 
     // The first passkey is the first factor: backup codes come with it, once.
     await addPasskey(page, 'Laptop');
@@ -78,7 +69,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await addAuthenticator(cdp);
     await addPasskey(page, 'Phone');
     await expect(page.locator('[data-testid="backup-codes"]').count()).resolves.toBe(0);
-    await page.goto(`${served.baseUrl}/account/security`);
+    await page.goto(`${suite.served.baseUrl}/account/security`);
     expect(await factorLabels(page)).toEqual(['Laptop', 'Phone']);
 
     // Rename the phone, remove the laptop (whose authenticator is gone).
@@ -86,29 +77,29 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await phone.locator('summary').click();
     await phone.locator('input[name=label]').fill('Work phone');
     await phone.locator('button:has-text("Save")').click();
-    await page.waitForURL(`${served.baseUrl}/account/security`);
+    await page.waitForURL(`${suite.served.baseUrl}/account/security`);
     await page
       .locator('[data-testid="factor"]', { hasText: 'Laptop' })
       .locator('button:has-text("Remove")')
       .click();
-    await page.waitForURL(`${served.baseUrl}/account/security`);
+    await page.waitForURL(`${suite.served.baseUrl}/account/security`);
     expect(await factorLabels(page)).toEqual(['Work phone']);
 
     // Passwordless: the sign-in page's passkey button alone.
     await signOut(page);
-    await page.goto(`${served.baseUrl}/login`);
+    await page.goto(`${suite.served.baseUrl}/login`);
     await page.click('button:has-text("Sign in with a passkey")');
-    await page.waitForURL(`${served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/account`);
     await expect(page.locator('body').textContent()).resolves.toContain(email);
 
     // Second factor: the password is right, then the passkey finishes the sign-in.
     await signOut(page);
     await signInWithPassword(page, email);
-    await page.waitForURL(`${served.baseUrl}/mfa`);
+    await page.waitForURL(`${suite.served.baseUrl}/mfa`);
     await page.click('button:has-text("Use a passkey")');
-    await page.waitForURL(`${served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/account`);
 
-    const events = await served.platform.database.db
+    const events = await suite.served.platform.database.db
       .selectFrom('auth_events')
       .innerJoin('users', 'users.id', 'auth_events.user_id')
       .select(['auth_events.type', 'auth_events.details'])

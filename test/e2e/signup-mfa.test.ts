@@ -1,24 +1,15 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type ServedApp, serveTestApp, watchProblems } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 import { totpCode } from '../support/totp.js';
 
-let browser: Browser;
-let served: ServedApp;
-beforeAll(async () => {
-  served = await serveTestApp({ runsJobs: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const suite = useServedAppInBrowser({ runsJobs: true });
 
 /** Opens the newest outbox mail whose subject matches and follows its first link. */
 async function followMailLink(page: Page, subject: RegExp): Promise<void> {
   for (let tries = 0; tries < 40; tries++) {
-    await page.goto(`${served.baseUrl}/admin/outbox`);
+    await page.goto(`${suite.served.baseUrl}/admin/outbox`);
     const item = page.locator('a', { hasText: subject }).first();
     if ((await item.count()) > 0) {
       await item.click();
@@ -32,12 +23,12 @@ async function followMailLink(page: Page, subject: RegExp): Promise<void> {
 
 describe('a newcomer in Chromium', () => {
   it('signs up, confirms by the mail in the dev outbox, turns on TOTP, and signs in again with it', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const problems = await watchProblems(page);
     const email = `newcomer-${Date.now()}@example.com`;
     const password = 'tangerine-orbit-41';
 
-    await page.goto(`${served.baseUrl}/signup`);
+    await page.goto(`${suite.served.baseUrl}/signup`);
     await page.fill('#field-displayName', 'Nadia Newcomer');
     await page.fill('#field-email', email);
     await page.fill('#field-password', password);
@@ -48,13 +39,13 @@ describe('a newcomer in Chromium', () => {
     await page.click('button[type=submit]');
     await expect(page.locator('h1').textContent()).resolves.toBe('Email confirmed');
 
-    await page.goto(`${served.baseUrl}/login`);
+    await page.goto(`${suite.served.baseUrl}/login`);
     await page.fill('#field-email', email);
     await page.fill('#field-password', password);
     await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/account`);
 
-    await page.goto(`${served.baseUrl}/account/security`);
+    await page.goto(`${suite.served.baseUrl}/account/security`);
     await page.click('button:has-text("Add authenticator app")');
     const secret = (await page.locator('[data-testid="totp-secret"]').textContent())!.trim();
     expect(await page.locator('svg').count()).toBeGreaterThan(0);
@@ -63,16 +54,16 @@ describe('a newcomer in Chromium', () => {
     await page.click('button:has-text("Turn on")');
     await expect(page.locator('[data-testid="backup-codes"] li').count()).resolves.toBe(10);
 
-    await page.goto(`${served.baseUrl}/account`);
+    await page.goto(`${suite.served.baseUrl}/account`);
     await page.click('button:has-text("Sign out")');
-    await page.waitForURL(`${served.baseUrl}/login`);
+    await page.waitForURL(`${suite.served.baseUrl}/login`);
     await page.fill('#field-email', email);
     await page.fill('#field-password', password);
     await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${served.baseUrl}/mfa`);
+    await page.waitForURL(`${suite.served.baseUrl}/mfa`);
     await page.fill('#field-code', totpCode(secret, enrolledAt + 30_000));
     await page.click('button:has-text("Continue")');
-    await page.waitForURL(`${served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/account`);
     await expect(page.locator('main').textContent()).resolves.toContain(email);
 
     expect(problems.csp).toEqual([]);

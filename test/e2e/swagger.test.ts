@@ -1,22 +1,13 @@
 /// <reference lib="dom" />
 import { validate } from '@readme/openapi-parser';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type ServedApp, serveTestApp, watchProblems } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 
-let browser: Browser;
-let served: ServedApp;
-beforeAll(async () => {
-  [served, browser] = await Promise.all([serveTestApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const suite = useServedAppInBrowser();
 
 describe('OpenAPI document', () => {
   it('is OpenAPI 3.1 that a real validator accepts, without pages or static files', async () => {
-    const response = await fetch(`${served.baseUrl}/api/openapi.json`);
+    const response = await fetch(`${suite.served.baseUrl}/api/openapi.json`);
     const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(document.openapi).toBe('3.1.0');
     // validate() dereferences in place, so it gets a copy.
@@ -30,9 +21,9 @@ describe('OpenAPI document', () => {
 
 describe('Swagger UI in Chromium', () => {
   it('loads the document with no console errors', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const problems = await watchProblems(page);
-    await page.goto(`${served.baseUrl}/api/docs`);
+    await page.goto(`${suite.served.baseUrl}/api/docs`);
     const title = page.locator('.swagger-ui .info .title');
     await title.waitFor({ timeout: 15_000 });
     expect(await title.textContent()).toContain('Switchboard API');

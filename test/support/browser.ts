@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { createServer } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { buildTestApp, type TestApp, type TestAppOptions } from './app.js';
 
 /** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
@@ -81,4 +82,26 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
     });
   });
   return problems;
+}
+
+export interface BrowserSuite {
+  served: ServedApp;
+  browser: Browser;
+}
+
+/**
+ * For a test file that drives the app in Chromium: serves a test app and launches the browser
+ * before the tests, closes both after. Read `served` and `browser` from the returned object inside
+ * tests (they are set once `beforeAll` has run).
+ */
+export function useServedAppInBrowser(options: Parameters<typeof serveTestApp>[0] = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    [suite.served, suite.browser] = await Promise.all([serveTestApp(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.served?.close();
+  });
+  return suite;
 }

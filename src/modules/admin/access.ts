@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { requireUserId } from '../auth/plugin.js';
-import { findUserById } from '../users/repo.js';
+import { findUserById, type UserRow } from '../users/repo.js';
 import { AppError } from '../../shared/errors.js';
 
 const LOOPBACK = /^(localhost|[\w-]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/;
@@ -20,10 +20,11 @@ export function outboxIsOpen(config: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL'>): b
  * Interim admin-panel guard until the rbac module brings permissions: a fully signed-in (second
  * factor done), active user holding the `admin` role. 401 when signed out, 403 otherwise.
  */
-export async function requireAdmin(request: FastifyRequest): Promise<void> {
+export async function requireAdmin(request: FastifyRequest): Promise<UserRow> {
   const userId = requireUserId(request);
   const user = await findUserById(request.server.platform.database.db, userId);
   if (user?.status !== 'active' || !user.roles.includes('admin')) throw new AppError('forbidden');
+  return user;
 }
 
 /** The outbox holds sign-in links: administrators only, except on an open development instance. */

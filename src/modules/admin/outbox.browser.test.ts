@@ -1,30 +1,20 @@
-/// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type ServedApp, serveTestApp, watchProblems } from '../../../test/support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { useServedAppInBrowser, watchProblems } from '../../../test/support/browser.js';
 
-let browser: Browser;
-let served: ServedApp;
-beforeAll(async () => {
-  [served, browser] = await Promise.all([serveTestApp({ runsJobs: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const suite = useServedAppInBrowser({ runsJobs: true });
 
 describe('a stored mail in Chromium', () => {
   it('shows the HTML part with its own styles, and its link opens in the top window', async () => {
-    const url = `${served.baseUrl}/?from=mail`;
-    await served.platform.database.db
+    const url = `${suite.served.baseUrl}/?from=mail`;
+    await suite.served.platform.database.db
       .transaction()
       .execute((trx) =>
-        served.platform.mail.queue(trx, 'ada@example.com', 'magic-link', { name: 'Ada', url }),
+        suite.served.platform.mail.queue(trx, 'ada@example.com', 'magic-link', { name: 'Ada', url }),
       );
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const problems = await watchProblems(page);
     for (let tries = 0; tries < 40; tries++) {
-      await page.goto(`${served.baseUrl}/admin/outbox`);
+      await page.goto(`${suite.served.baseUrl}/admin/outbox`);
       if ((await page.locator('a', { hasText: 'Your sign-in link' }).count()) > 0) break;
       await page.waitForTimeout(250);
     }

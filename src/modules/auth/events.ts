@@ -16,7 +16,11 @@ export type AuthEventType =
   | 'session_evicted'
   | 'mfa_succeeded'
   | 'mfa_failed'
-  | 'factor_changed';
+  | 'factor_changed'
+  | 'user_invited'
+  | 'invitation_accepted'
+  | 'user_disabled'
+  | 'user_enabled';
 
 export interface AuthEventsTable {
   id: Generated<number>;

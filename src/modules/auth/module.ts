@@ -4,6 +4,7 @@ import { meApiRoutes } from './routes.me.api.js';
 import { mfaApiRoutes } from './routes.mfa.api.js';
 import { passkeyApiRoutes } from './routes.passkeys.api.js';
 import { passkeyWebRoutes } from './routes.passkeys.web.js';
+import { profileWebRoutes } from './routes.profile.web.js';
 import { securityWebRoutes } from './routes.security.web.js';
 import { authWebRoutes } from './routes.web.js';
 
@@ -17,5 +18,6 @@ export const authModule: FeatureModule = {
     await app.register(securityWebRoutes);
     await app.register(passkeyApiRoutes);
     await app.register(passkeyWebRoutes);
+    await app.register(profileWebRoutes);
   },
 };

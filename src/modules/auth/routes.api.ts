@@ -27,6 +27,7 @@ import {
   requestPasswordReset,
   resetPassword,
 } from './service/email-links.js';
+import { acceptInvitation } from './service/invitation.js';
 import { loginWithPassword } from './service/login.js';
 import { signUp, verifyEmail } from './service/signup.js';
 import { beginSession } from './sign-in.js';
@@ -133,6 +134,24 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       await inTransaction(deps, request, (ctx) => requestPasswordReset(deps, ctx, request.body.email));
       return reply.code(202).send({ status: 'accepted' as const, message: CHECK_MAIL });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/invitation/accept',
+    {
+      schema: {
+        tags,
+        summary: 'Accept an invitation: choose a password, activate the account and sign in',
+        body: ResetBody,
+        response: { 200: SignedIn },
+      },
+    },
+    async (request, reply) => {
+      const user = await inTransaction(deps, request, (ctx) =>
+        acceptInvitation(deps, ctx, request.body.token, request.body.password),
+      );
+      return signIn(request, reply, user, 'invitation');
     },
   );
 

@@ -1,18 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { findUserById, type UserRow } from '../users/repo.js';
+import type { UserRow } from '../users/repo.js';
 import { FormBody, formField, handleForm, renderPage } from './forms.js';
 import { authDeps } from './mail.js';
 import { endCurrentSession, inTransaction } from './request-context.js';
 import { clearSessionCookie } from './plugin.js';
-import { presentMe } from './present.js';
 import {
   consumeMagicLink,
   requestMagicLink,
   requestPasswordReset,
   resetPassword,
 } from './service/email-links.js';
+import { acceptInvitation } from './service/invitation.js';
 import { loginWithPassword } from './service/login.js';
 import { signUp, verifyEmail } from './service/signup.js';
 import { beginSession } from './sign-in.js';
@@ -202,12 +202,20 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   });
 
-  app.get('/account', async (request, reply) => {
-    const user = request.session ? await findUserById(deps.db, request.session.userId) : undefined;
-    if (!user) return reply.redirect('/login', 303);
-    return renderPage(request, reply, 'pages/auth/account.njk', {
-      heading: 'Your account',
-      user: presentMe(user),
+  const invitePage = page('pages/auth/invite.njk', 'Welcome', 'Choose a password to activate your account.');
+  app.get('/auth/invite', { schema: { querystring: TokenQuery } }, async (request, reply) =>
+    renderPage(request, reply, invitePage.template, {
+      ...invitePage.state,
+      token: request.query.token ?? '',
+    }),
+  );
+  app.post('/auth/invite', { schema: { body: FormBody } }, async (request, reply) => {
+    const token = formField(request.body, 'token');
+    return handleForm(request, reply, invitePage.template, { ...invitePage.state, token }, async () => {
+      const user = await inTransaction(deps, request, (ctx) =>
+        acceptInvitation(deps, ctx, token, formField(request.body, 'password')),
+      );
+      return signInAndGo(request, reply, user, 'invitation');
     });
   });
 

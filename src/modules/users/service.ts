@@ -5,7 +5,12 @@ import { AppError } from '../../shared/errors.js';
 import { type UserRow, updateUser } from './repo.js';
 import type { ProfilePatch } from './schemas.js';
 
-const KNOWN_TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+/** The IANA zones this Node knows, for validation and for the profile page's list. */
+export const TIME_ZONES: readonly string[] = [
+  'UTC',
+  ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC'),
+];
+const KNOWN_TIME_ZONES = new Set(TIME_ZONES);
 
 /** Applies a profile change; an unknown time zone is refused by name (the IANA list of this Node). */
 export async function updateProfile(
@@ -13,7 +18,7 @@ export async function updateProfile(
   userId: string,
   patch: Static<typeof ProfilePatch>,
 ): Promise<UserRow> {
-  if (patch.timeZone !== undefined && patch.timeZone !== 'UTC' && !KNOWN_TIME_ZONES.has(patch.timeZone)) {
+  if (patch.timeZone !== undefined && !KNOWN_TIME_ZONES.has(patch.timeZone)) {
     throw new AppError('validation_failed', `${patch.timeZone} is not a known time zone.`, {
       errors: [{ pointer: '/body/timeZone', detail: 'is not a known IANA time zone' }],
     });

@@ -18,6 +18,20 @@ describe('mail templates', () => {
     },
   );
 
+  it('invitation names the inviter and the site, with the link in both parts', () => {
+    const mail = renderMail('invitation', {
+      name: 'Ada',
+      url,
+      inviter: 'Grace <admin>',
+      site: 'help.acme.test',
+    });
+    expect(mail.subject).toBe('You are invited to Switchboard');
+    expect(mail.html).toContain('Grace &lt;admin&gt; invited you to help.acme.test.');
+    expect(mail.html).toContain('href="https://help.acme.test/auth/magic?token=abc&amp;x=1"');
+    expect(mail.text).toContain('Grace <admin> invited you to help.acme.test.');
+    expect(mail.text).toContain(url);
+  });
+
   it('escapes user data in the HTML part and keeps it verbatim in the text part', () => {
     const mail = renderMail('magic-link', { name, url });
     expect(mail.html).not.toContain('<script>');
@@ -40,6 +54,7 @@ describe('mail templates', () => {
 
   it('covers every template', () => {
     expect(MAIL_TEMPLATES.sort()).toEqual([
+      'invitation',
       'magic-link',
       'password-reset',
       'security-notice',

@@ -17,6 +17,8 @@ export interface MailData {
   'verify-email': Link;
   'magic-link': Link;
   'password-reset': Link;
+  /** An administrator invited someone; `site` is the instance's public address. */
+  invitation: Link & { inviter: string; site: string };
   /** A generic "a security setting changed" notice: one headline, then one line per detail. */
   'security-notice': { name: string; headline: string; details: string[] };
 }
@@ -25,6 +27,7 @@ const SUBJECTS: Record<MailTemplate, string> = {
   'verify-email': 'Confirm your email address',
   'magic-link': 'Your sign-in link',
   'password-reset': 'Reset your password',
+  invitation: 'You are invited to Switchboard',
   'security-notice': 'Security notice for your account',
 };
 

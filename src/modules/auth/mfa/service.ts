@@ -21,7 +21,7 @@ export async function mfaStateAfterFirstFactor(deps: AuthDeps, user: UserRow): P
   if ((await confirmedFactors(deps.db, user.id)).length > 0) return 'pending';
   const required = deps.config.MFA_REQUIRED_ROLES.split(',')
     .map((r) => r.trim())
-    .filter(Boolean);
+    .filter((r) => r && r !== 'none');
   return user.roles.some((role) => required.includes(role)) ? 'enroll' : 'done';
 }
 

@@ -19,7 +19,13 @@ export async function sendPhoneVerification(
 ): Promise<void> {
   if (!E164.test(phone)) {
     throw new AppError('validation_failed', 'Enter the number in international format, e.g. +31612345678.', {
-      errors: [{ pointer: '/body/phone', detail: 'must be in E.164 format, e.g. +31612345678' }],
+      errors: [
+        {
+          pointer: '/body/phone',
+          detail:
+            'Use international format (E.164), starting with + and the country code, e.g. +31612345678.',
+        },
+      ],
     });
   }
   await limit(deps, `sms:user:${user.id}`, SMS_PER_ACCOUNT);

@@ -8,6 +8,8 @@ export const TOKEN_PURPOSES = {
   verify_email: { ttlSeconds: 24 * 3600 },
   reset_password: { ttlSeconds: 15 * 60 },
   magic_link: { ttlSeconds: 15 * 60 },
+  // An invitation waits for a person to notice it, so it lives longer; it only sets a first password.
+  invitation: { ttlSeconds: 7 * 24 * 3600 },
 } as const;
 
 export type TokenPurpose = keyof typeof TOKEN_PURPOSES;

@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { bootConfigWithSecret } from '../boot.js';
+import { authDeps } from '../modules/auth/mail.js';
+import type { AuthContext, AuthDeps } from '../modules/auth/service/deps.js';
+import {
+  type Actor,
+  BUILT_IN_ROLES,
+  type BuiltInRole,
+  disableUser,
+  enableUser,
+  endUserSessions,
+  inviteUser,
+  userByEmailOrFail,
+} from '../modules/admin/users/service.js';
+import { allJobs } from '../modules/index.js';
+import { createPlatform } from '../platform/runtime.js';
+import { AppError } from '../shared/errors.js';
+import { withDatabase } from './with-database.js';
+
+/** The CLI acts as the server's operator: audited with no user id and `cli` as the address. */
+const CLI_ACTOR: Actor = { userId: null, name: 'Your administrator' };
+const CLI_META = { ip: 'cli', userAgent: 'switchboard users' };
+
+/**
+ * Runs one administrative use case in a transaction with the full platform (sessions store, mail
+ * queue) but no job workers: mail is queued and a running server or worker sends it.
+ */
+function withUserAdmin(run: (deps: AuthDeps, ctx: AuthContext) => Promise<string>): Promise<void> {
+  return withDatabase(async (url) => {
+    const config = await bootConfigWithSecret();
+    const platform = await createPlatform(config, {
+      logger: pino({ level: 'warn' }),
+      databaseUrl: url,
+      jobs: allJobs,
+      schedules: [],
+      runsJobs: false,
+    });
+    try {
+      const deps = authDeps(platform);
+      const message = await platform.database.db
+        .transaction()
+        .execute((trx) => run(deps, { trx, meta: CLI_META, failures: [] }));
+      console.log(message);
+    } catch (error) {
+      if (error instanceof AppError) throw new Error(error.extras.errors?.[0]?.detail ?? error.message);
+      throw error;
+    } finally {
+      await platform.close();
+    }
+  });
+}
+
+function parseRoles(value: string): BuiltInRole[] {
+  const roles = value.split(',').map((r) => r.trim());
+  const unknown = roles.filter((r) => !(BUILT_IN_ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0)
+    throw new Error(`Unknown role ${unknown.join(', ')}; choose from ${BUILT_IN_ROLES.join(', ')}.`);
+  return roles as BuiltInRole[];
+}
+
+export function registerUsersCommands(program: Command): void {
+  const users = program.command('users').description('User accounts: invite, disable, enable, sign out');
+  users
+    .command('invite')
+    .description('Create an account and mail the person a 7-day link to choose a password')
+    .requiredOption('--email <email>', 'their email address')
+    .option('--name <name>', 'their display name')
+    .option('--roles <roles>', `comma-separated: ${BUILT_IN_ROLES.join(', ')}`, 'customer')
+    .action((options: { email: string; name?: string; roles: string }) => {
+      const roles = parseRoles(options.roles);
+      return withUserAdmin(async (deps, ctx) => {
+        const user = await inviteUser(deps, ctx, CLI_ACTOR, {
+          email: options.email,
+          displayName: options.name ?? '',
+          roles,
+        });
+        return `Invited ${user.email} (${user.roles.join(', ')}). The invitation mail is queued.`;
+      });
+    });
+  users
+    .command('disable')
+    .description('Disable an account and end all its sessions')
+    .requiredOption('--email <email>', 'the account’s email address')
+    .action((options: { email: string }) =>
+      withUserAdmin(async (deps, ctx) => {
+        const user = await userByEmailOrFail(ctx, options.email);
+        const { endedSessions } = await disableUser(deps, ctx, CLI_ACTOR, user.id);
+        return `Disabled ${user.email}; ${endedSessions} session(s) ended.`;
+      }),
+    );
+  users
+    .command('enable')
+    .description('Let a disabled account sign in again')
+    .requiredOption('--email <email>', 'the account’s email address')
+    .action((options: { email: string }) =>
+      withUserAdmin(async (deps, ctx) => {
+        const user = await userByEmailOrFail(ctx, options.email);
+        const enabled = await enableUser(deps, ctx, CLI_ACTOR, user.id);
+        return `${enabled.email} is ${enabled.status === 'active' ? 'active' : 'enabled (still waiting for email confirmation)'}.`;
+      }),
+    );
+  users
+    .command('end-sessions')
+    .description('Sign an account out everywhere')
+    .requiredOption('--email <email>', 'the account’s email address')
+    .action((options: { email: string }) =>
+      withUserAdmin(async (deps, ctx) => {
+        const user = await userByEmailOrFail(ctx, options.email);
+        const ended = await endUserSessions(deps, ctx, CLI_ACTOR, user.id);
+        return `Ended ${ended} session(s) of ${user.email}.`;
+      }),
+    );
+}

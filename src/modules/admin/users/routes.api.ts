@@ -1,0 +1,134 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { authDeps } from '../../auth/mail.js';
+import { requireRecentAuth } from '../../auth/plugin.js';
+import { inTransaction } from '../../auth/request-context.js';
+import type { UserRow } from '../../users/repo.js';
+import { requireAdmin } from '../access.js';
+import {
+  type Actor,
+  BUILT_IN_ROLES,
+  disableUser,
+  enableUser,
+  endUserSessions,
+  inviteUser,
+} from './service.js';
+
+const tags = ['admin'];
+
+const AdminUser = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  displayName: Type.String(),
+  status: Type.Union([
+    Type.Literal('active'),
+    Type.Literal('disabled'),
+    Type.Literal('pending_verification'),
+  ]),
+  roles: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+const present = (user: UserRow) => ({
+  id: user.id,
+  email: user.email,
+  displayName: user.display_name,
+  status: user.status,
+  roles: user.roles,
+  createdAt: user.created_at.toISOString(),
+});
+const UserId = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/**
+ * Administrators act on other people's accounts. Every action needs a signed-in administrator who
+ * confirmed their password (or signed in) within the last ten minutes, and is logged.
+ */
+async function adminActor(request: FastifyRequest): Promise<Actor> {
+  const admin = await requireAdmin(request);
+  requireRecentAuth(request);
+  return { userId: admin.id, name: admin.display_name };
+}
+
+export const adminUserApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+
+  app.post(
+    '/api/v1/admin/invitations',
+    {
+      schema: {
+        tags,
+        summary: 'Invite someone: creates the account and mails a 7-day link to choose a password',
+        body: Type.Object({
+          email: Type.String({ maxLength: 254 }),
+          displayName: Type.Optional(Type.String({ maxLength: 120 })),
+          roles: Type.Optional(
+            Type.Array(Type.Union(BUILT_IN_ROLES.map((r) => Type.Literal(r))), { minItems: 1, maxItems: 4 }),
+          ),
+        }),
+        response: { 201: AdminUser },
+      },
+    },
+    async (request, reply) => {
+      const actor = await adminActor(request);
+      const user = await inTransaction(deps, request, (ctx) =>
+        inviteUser(deps, ctx, actor, {
+          email: request.body.email,
+          displayName: request.body.displayName ?? '',
+          ...(request.body.roles ? { roles: request.body.roles } : {}),
+        }),
+      );
+      return reply.code(201).send(present(user));
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users/:id/end-sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Sign a user out everywhere',
+        params: UserId,
+        response: { 200: Type.Object({ endedSessions: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const actor = await adminActor(request);
+      const ended = await inTransaction(deps, request, (ctx) =>
+        endUserSessions(deps, ctx, actor, request.params.id),
+      );
+      return { endedSessions: ended };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users/:id/disable',
+    {
+      schema: {
+        tags,
+        summary: 'Disable an account; ends all its sessions',
+        params: UserId,
+        response: { 200: Type.Object({ user: AdminUser, endedSessions: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const actor = await adminActor(request);
+      const result = await inTransaction(deps, request, (ctx) =>
+        disableUser(deps, ctx, actor, request.params.id),
+      );
+      return { user: present(result.user), endedSessions: result.endedSessions };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users/:id/enable',
+    {
+      schema: { tags, summary: 'Enable a disabled account', params: UserId, response: { 200: AdminUser } },
+    },
+    async (request) => {
+      const actor = await adminActor(request);
+      return present(
+        await inTransaction(deps, request, (ctx) => enableUser(deps, ctx, actor, request.params.id)),
+      );
+    },
+  );
+};

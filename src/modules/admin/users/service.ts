@@ -1,0 +1,129 @@
+import { AppError } from '../../../shared/errors.js';
+import { recordAuthEvent } from '../../auth/events.js';
+import type { AuthContext, AuthDeps } from '../../auth/service/deps.js';
+import { link } from '../../auth/service/deps.js';
+import { issueToken } from '../../auth/tokens/one-time-tokens.js';
+import { findUserByEmail, findUserById, insertUser, type UserRow, updateUser } from '../../users/repo.js';
+
+/** The built-in roles. Custom roles arrive with the permissions work; until then these are all. */
+export const BUILT_IN_ROLES = ['customer', 'premium', 'agent', 'admin'] as const;
+export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
+
+/** Who performs an administrative action: a signed-in administrator, or the CLI on the server. */
+export interface Actor {
+  userId: string | null;
+  name: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+async function targetUser(ctx: AuthContext, userId: string): Promise<UserRow> {
+  const user = await findUserById(ctx.trx, userId);
+  if (!user) throw new AppError('not_found', 'No such user.');
+  return user;
+}
+
+/**
+ * Invites someone by email: the account exists at once (pending until accepted, no password) and
+ * the invitation mail carries a 7-day single-use link to choose a password. This is how people
+ * join when self sign-up is off.
+ */
+export async function inviteUser(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  actor: Actor,
+  input: { email: string; displayName: string; roles?: readonly BuiltInRole[] },
+): Promise<UserRow> {
+  const email = input.email.trim();
+  if (!EMAIL.test(email)) {
+    throw new AppError('validation_failed', undefined, {
+      errors: [{ pointer: '/body/email', detail: 'Enter a valid email address.' }],
+    });
+  }
+  const roles = [...new Set(input.roles?.length ? input.roles : ['customer'])];
+  const user = await insertUser(ctx.trx, {
+    email,
+    display_name: input.displayName.trim() || email.split('@')[0]!,
+    roles,
+    status: 'pending_verification',
+  });
+  if (!user) throw new AppError('conflict', `${email.toLowerCase()} already has an account.`);
+  const token = await issueToken(ctx.trx, user.id, 'invitation');
+  await deps.mail.queue(ctx.trx, user.email, 'invitation', {
+    name: user.display_name,
+    inviter: actor.name,
+    site: new URL(deps.config.PUBLIC_URL).host,
+    url: link(deps.config, '/auth/invite', token),
+  });
+  await recordAuthEvent(ctx.trx, 'user_invited', ctx.meta, user.id, { by: actor.userId, roles });
+  return user;
+}
+
+/** Ends every session of a user (a lost laptop, a suspicion): they must sign in again. */
+export async function endUserSessions(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  actor: Actor,
+  userId: string,
+): Promise<number> {
+  const user = await targetUser(ctx, userId);
+  const ended = await deps.sessions.deleteByUser(user.id);
+  await recordAuthEvent(ctx.trx, 'session_revoked', ctx.meta, user.id, { by: actor.userId, count: ended });
+  return ended;
+}
+
+/**
+ * Disables an account and ends all its sessions at once. An administrator cannot disable
+ * themselves, and the last active administrator cannot be disabled: someone must be able to undo it.
+ */
+export async function disableUser(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  actor: Actor,
+  userId: string,
+): Promise<{ user: UserRow; endedSessions: number }> {
+  const user = await targetUser(ctx, userId);
+  if (actor.userId === user.id) throw new AppError('conflict', 'You cannot disable your own account.');
+  if (user.status === 'disabled') return { user, endedSessions: 0 };
+  if (user.roles.includes('admin') && (await activeAdmins(ctx)) <= 1)
+    throw new AppError(
+      'conflict',
+      'This is the last active administrator; make someone else an administrator first.',
+    );
+  const updated = (await updateUser(ctx.trx, user.id, { status: 'disabled' }))!;
+  const endedSessions = await deps.sessions.deleteByUser(user.id);
+  await recordAuthEvent(ctx.trx, 'user_disabled', ctx.meta, user.id, { by: actor.userId, endedSessions });
+  return { user: updated, endedSessions };
+}
+
+/** Lets a disabled account sign in again (an invited one that never accepted stays pending). */
+export async function enableUser(
+  _deps: AuthDeps,
+  ctx: AuthContext,
+  actor: Actor,
+  userId: string,
+): Promise<UserRow> {
+  const user = await targetUser(ctx, userId);
+  if (user.status !== 'disabled') return user;
+  const status = user.email_verified_at ? 'active' : 'pending_verification';
+  const updated = (await updateUser(ctx.trx, user.id, { status }))!;
+  await recordAuthEvent(ctx.trx, 'user_enabled', ctx.meta, user.id, { by: actor.userId });
+  return updated;
+}
+
+async function activeAdmins(ctx: AuthContext): Promise<number> {
+  const row = await ctx.trx
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'active')
+    .where(({ eb, val }) => eb(val('admin'), '=', eb.fn.any('roles')))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Finds the user an administrator names by email (CLI) or id (API). */
+export async function userByEmailOrFail(ctx: AuthContext, email: string): Promise<UserRow> {
+  const user = await findUserByEmail(ctx.trx, email);
+  if (!user) throw new AppError('not_found', `No user with the email address ${email.trim().toLowerCase()}.`);
+  return user;
+}

@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { firstSchemaError } from '../../shared/schema-errors.js';
+import { AppError } from '../../shared/errors.js';
+import type { UserRow } from '../users/repo.js';
+import { ProfilePatch } from '../users/schemas.js';
+import { TIME_ZONES, updateProfile } from '../users/service.js';
+import { FormBody, type FormState, formField, handleForm, renderPage } from './forms.js';
+import { authDeps } from './mail.js';
+import { requireUser } from './mfa/service.js';
+import { requireUserId } from './plugin.js';
+import { presentMe } from './present.js';
+import { inTransaction } from './request-context.js';
+import { confirmPhone, sendPhoneVerification } from './service/phone.js';
+
+const TEMPLATE = 'pages/auth/account.njk';
+const ZONE_OPTIONS = TIME_ZONES.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
+
+const FIELD_MESSAGES: Record<string, string> = {
+  displayName: 'Enter your name (at most 120 characters).',
+  company: 'At most 200 characters.',
+  locale: 'Use a language tag such as en, nl or en-GB.',
+  timeZone: 'Choose a time zone from the list.',
+};
+
+/** The profile page: name, company, language and time zone, and the phone number with its check. */
+export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+
+  const page = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: UserRow,
+    state: FormState = {},
+    status = 200,
+  ) =>
+    renderPage(
+      request,
+      reply,
+      TEMPLATE,
+      { user: presentMe(user), timeZones: ZONE_OPTIONS, ...state },
+      status,
+    );
+
+  /** The signed-in user for a page, or undefined when the visitor is not (yet) fully signed in. */
+  const viewer = async (request: FastifyRequest) => {
+    if (request.session?.data.mfa !== 'done') return undefined;
+    return requireUser(deps, requireUserId(request));
+  };
+  /** Where a visitor who is not fully signed in goes: the sign-in page, or the step still due. */
+  const unfinished = (request: FastifyRequest) =>
+    ({ pending: '/mfa', enroll: '/account/security' })[String(request.session?.data.mfa)] ?? '/login';
+
+  app.get('/account', async (request, reply) => {
+    const user = await viewer(request);
+    if (!user) return reply.redirect(unfinished(request), 303);
+    return page(request, reply, user);
+  });
+
+  /** Runs a profile action; refusals come back on the same page, next to the field they concern. */
+  const action = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: FormState,
+    run: (user: UserRow) => Promise<FastifyReply>,
+  ) =>
+    viewer(request).then((user) => {
+      if (!user) return reply.redirect(unfinished(request), 303);
+      return handleForm(
+        request,
+        reply,
+        TEMPLATE,
+        { user: presentMe(user), timeZones: ZONE_OPTIONS, ...state },
+        () => run(user),
+      );
+    });
+
+  app.post('/account/profile', { schema: { body: FormBody } }, async (request, reply) => {
+    const patch: Static<typeof ProfilePatch> = {
+      displayName: formField(request.body, 'displayName'),
+      company: formField(request.body, 'company') || null,
+      locale: formField(request.body, 'locale') || 'en',
+      timeZone: formField(request.body, 'timeZone') || 'UTC',
+    };
+    return action(request, reply, { values: patch as Record<string, string> }, async (user) => {
+      const invalid = firstSchemaError(ProfilePatch, patch);
+      if (invalid) {
+        const field = invalid.pointer.split('/').pop()!;
+        throw new AppError('validation_failed', undefined, {
+          errors: [{ pointer: `/body/${field}`, detail: FIELD_MESSAGES[field] ?? invalid.message }],
+        });
+      }
+      const updated = await inTransaction(deps, request, (ctx) => updateProfile(ctx.trx, user.id, patch));
+      return page(request, reply, updated, {
+        messages: [{ type: 'success', text: 'Your profile is saved.' }],
+      });
+    });
+  });
+
+  app.post('/account/phone', { schema: { body: FormBody } }, async (request, reply) => {
+    const phone = formField(request.body, 'phone').replace(/[\s()-]/g, '');
+    return action(request, reply, { values: { phone } }, async (user) => {
+      await inTransaction(deps, request, (ctx) => sendPhoneVerification(deps, ctx, user, phone));
+      return page(request, reply, user, {
+        pendingPhone: phone,
+        messages: [{ type: 'info', text: `We texted a code to ${phone}. It is valid for 10 minutes.` }],
+      });
+    });
+  });
+
+  app.post('/account/phone/verify', { schema: { body: FormBody } }, async (request, reply) => {
+    const pendingPhone = formField(request.body, 'pendingPhone');
+    return action(request, reply, { pendingPhone }, async (user) => {
+      const updated = await inTransaction(deps, request, (ctx) =>
+        confirmPhone(deps, ctx, user, formField(request.body, 'code')),
+      );
+      return page(request, reply, updated, {
+        messages: [{ type: 'success', text: `Your phone number ${updated.phone} is verified.` }],
+      });
+    });
+  });
+};

@@ -1,0 +1,38 @@
+import { AppError } from '../../../shared/errors.js';
+import { findUserById, type UserRow, updateUser } from '../../users/repo.js';
+import { recordAuthEvent } from '../events.js';
+import { consumeToken } from '../tokens/one-time-tokens.js';
+import type { AuthContext, AuthDeps } from './deps.js';
+import { acceptNewPassword } from './password-input.js';
+
+/**
+ * Accepts an invitation: the link proves the mailbox, the password is checked like any new one,
+ * and the account becomes active. The caller signs the person in (second factor rules apply).
+ */
+export async function acceptInvitation(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  token: string,
+  password: string,
+): Promise<UserRow> {
+  const userId = await consumeToken(ctx.trx, token, 'invitation');
+  const user = userId ? await findUserById(ctx.trx, userId) : undefined;
+  if (!user || user.status === 'disabled')
+    throw new AppError(
+      'bad_request',
+      'This invitation is invalid, used or expired. Ask your administrator for a new one.',
+    );
+  const passwordHash = await acceptNewPassword(password, {
+    minLength: deps.config.PASSWORD_MIN_LENGTH,
+    email: user.email,
+    displayName: user.display_name,
+  });
+  const activated = await updateUser(ctx.trx, user.id, {
+    password_hash: passwordHash,
+    password_changed_at: new Date(),
+    status: 'active',
+    email_verified_at: user.email_verified_at ?? new Date(),
+  });
+  await recordAuthEvent(ctx.trx, 'invitation_accepted', ctx.meta, user.id);
+  return activated!;
+}
