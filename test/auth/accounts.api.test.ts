@@ -106,6 +106,39 @@ describe('sign-up and email verification', () => {
   });
 });
 
+describe('password length and stored hashes', () => {
+  it('accepts a 128-character password; its 127-character prefix does not sign in', async () => {
+    const email = uniqueEmail();
+    const long = 'x7-'.repeat(43).slice(0, 128);
+    const client = await new SessionClient(t.app).start();
+    expect(
+      (await client.post('/api/v1/auth/signup', { email, password: long, displayName: 'Al' })).statusCode,
+    ).toBe(202);
+    const [mail] = await mailTo(t, email);
+    await client.post('/api/v1/auth/verify-email', { token: tokenFrom(mail!, '/auth/verify') });
+    const prefix = await new SessionClient(t.app)
+      .start()
+      .then((c) => c.post('/api/v1/auth/login', { email, password: long.slice(0, 127) }));
+    expect(prefix.statusCode).toBe(401);
+    await signedIn(email, long);
+  });
+
+  it('signs in with an imported argon2 hash and re-hashes it with the current parameters', async () => {
+    const { email } = await verifiedAccount();
+    const { hash } = await import('@node-rs/argon2');
+    const imported = await hash('legacy-system-password', { algorithm: 2, memoryCost: 8192, timeCost: 3 });
+    await sql`update users set password_hash = ${imported} where email = ${email}`.execute(
+      t.platform.database.db,
+    );
+    await signedIn(email, 'legacy-system-password');
+    const { rows } = await sql<{
+      password_hash: string;
+    }>`select password_hash from users where email = ${email}`.execute(t.platform.database.db);
+    expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await signedIn(email, 'legacy-system-password');
+  });
+});
+
 describe('magic links', () => {
   it('signs in once, then the link is dead', async () => {
     const { email } = await verifiedAccount();
