@@ -11,6 +11,7 @@ import Fastify, {
 import { trustProxyOption } from './config.js';
 import { authPlugin } from './modules/auth/plugin.js';
 import { modules } from './modules/index.js';
+import { accessControlPlugin, routeAccessGuard } from './modules/rbac/plugin.js';
 import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
 import { drainPlugin } from './platform/http/drain.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
@@ -58,6 +59,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   await app.register(httpsRedirectPlugin, { publicUrl: config.PUBLIC_URL });
   await app.register(observabilityPlugin, { metrics: platform.metrics });
   await app.register(errorHandlerPlugin);
+  await app.register(routeAccessGuard);
   // Without configured origins there is nothing to allow: browsers enforce same-origin by default,
   // and not registering the plugin saves ~10 % of throughput on every request (bench/README.md).
   const origins = corsOrigins(config.CORS_ORIGINS);
@@ -68,6 +70,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   await app.register(healthRoutes, { checks: readinessChecks(platform) });
   await app.register(metricsRoute, { metrics: platform.metrics, token: config.METRICS_TOKEN });
   await app.register(authPlugin);
+  await app.register(accessControlPlugin);
   await app.register(webPlugin, { production: config.NODE_ENV === 'production' });
 
   for (const module of modules) {

@@ -113,13 +113,16 @@ describe('request id', () => {
 async function testRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/test/echo',
-    { schema: { body: Type.Object({ name: Type.String(), age: Type.Integer() }) } },
+    {
+      config: { access: 'public' },
+      schema: { body: Type.Object({ name: Type.String(), age: Type.Integer() }) },
+    },
     async (request) => request.body,
   );
-  app.get('/test/limited', async () => {
+  app.get('/test/limited', { config: { access: 'public' } }, async () => {
     throw new AppError('rate_limited', 'Wait 30 seconds.', { headers: { 'retry-after': '30' } });
   });
-  app.get('/test/crash', async () => {
+  app.get('/test/crash', { config: { access: 'public' } }, async () => {
     throw new Error('connect failed: password=hunter2');
   });
 }

@@ -10,7 +10,7 @@ let release: () => void = () => {};
 const gate = () => new Promise<void>((resolve) => (release = resolve));
 
 async function slowRoute(app: FastifyInstance): Promise<void> {
-  app.get('/test/slow', async () => {
+  app.get('/test/slow', { config: { access: 'public' } }, async () => {
     await gate();
     return { finished: true };
   });

@@ -176,7 +176,9 @@ describe('dev outbox on a server reached by name', () => {
       url: '/admin/outbox',
       headers: { accept: 'text/html' },
     });
-    expect(anonymousPage.statusCode).toBe(401);
+    // A browser is sent to sign in first.
+    expect(anonymousPage.statusCode).toBe(303);
+    expect(anonymousPage.headers.location).toBe('/login');
     expect(anonymousPage.body).not.toContain('/auth/verify?token=');
 
     const customer = await signedIn(`customer-${Date.now()}@example.com`, false);

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors.js';
 import { requireOutboxAccess } from './access.js';
 import { getOutboxMessage, listOutbox, type OutboxSummary } from './repo.js';
 import { OutboxMessageBody, OutboxPage, OutboxParams, OutboxQuery } from './schemas.js';
+import { PUBLIC } from '../rbac/access.js';
 
 const DEFAULT_LIMIT = 25;
 
@@ -25,6 +26,7 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/admin/outbox',
     {
+      ...PUBLIC,
       schema: {
         tags: ['admin'],
         summary: 'Mail and texts kept in the dev outbox, newest first',
@@ -50,6 +52,7 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/admin/outbox/:id',
     {
+      ...PUBLIC,
       schema: {
         tags: ['admin'],
         summary: 'One dev-outbox message with its text and HTML parts',

@@ -5,6 +5,7 @@ import { requireOutboxAccess } from './access.js';
 import { MAIL_FRAME_SANDBOX, mailFrameHeaders, withTopLevelLinks } from './mail-frame.js';
 import { getOutboxMessage, listOutbox } from './repo.js';
 import { OutboxParams } from './schemas.js';
+import { PUBLIC } from '../rbac/access.js';
 
 const PAGE_SIZE = 50;
 
@@ -20,7 +21,10 @@ export const adminWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/outbox',
-    { schema: { querystring: Type.Object({ before: Type.Optional(Type.String({ format: 'uuid' })) }) } },
+    {
+      ...PUBLIC,
+      schema: { querystring: Type.Object({ before: Type.Optional(Type.String({ format: 'uuid' })) }) },
+    },
     async (request, reply) => {
       const { before } = request.query;
       const rows = await listOutbox(db, { limit: PAGE_SIZE, ...(before ? { before } : {}) });
@@ -39,7 +43,7 @@ export const adminWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/admin/outbox/:id', { schema: { params: OutboxParams } }, async (request, reply) => {
+  app.get('/admin/outbox/:id', { ...PUBLIC, schema: { params: OutboxParams } }, async (request, reply) => {
     const message = await getOutboxMessage(db, request.params.id);
     if (!message) throw new AppError('not_found', 'No such message.');
     return reply.viewAsync('pages/admin/outbox-message.njk', {
@@ -50,11 +54,15 @@ export const adminWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
-  app.get('/admin/outbox/:id/html', { schema: { params: OutboxParams } }, async (request, reply) => {
-    const message = await getOutboxMessage(db, request.params.id);
-    if (!message?.body_html) throw new AppError('not_found', 'This message has no HTML part.');
-    return reply.headers(mailFrameHeaders).send(withTopLevelLinks(message.body_html));
-  });
+  app.get(
+    '/admin/outbox/:id/html',
+    { ...PUBLIC, schema: { params: OutboxParams } },
+    async (request, reply) => {
+      const message = await getOutboxMessage(db, request.params.id);
+      if (!message?.body_html) throw new AppError('not_found', 'This message has no HTML part.');
+      return reply.headers(mailFrameHeaders).send(withTopLevelLinks(message.body_html));
+    },
+  );
 };
 
 /** Splits a text line into words and links, so the template can make links clickable and escape the rest. */

@@ -20,7 +20,9 @@ export type AuthEventType =
   | 'user_invited'
   | 'invitation_accepted'
   | 'user_disabled'
-  | 'user_enabled';
+  | 'user_enabled'
+  | 'permission_denied'
+  | 'roles_changed';
 
 export interface AuthEventsTable {
   id: Generated<number>;

@@ -31,6 +31,7 @@ import { acceptInvitation } from './service/invitation.js';
 import { loginWithPassword } from './service/login.js';
 import { signUp, verifyEmail } from './service/signup.js';
 import { beginSession } from './sign-in.js';
+import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
 const CHECK_MAIL = 'If the address can receive it, a message is on its way. Check your inbox.';
@@ -44,7 +45,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/auth/csrf',
-    { schema: { tags, summary: 'CSRF token for this visitor', response: { 200: CsrfToken } } },
+    { ...PUBLIC, schema: { tags, summary: 'CSRF token for this visitor', response: { 200: CsrfToken } } },
     async (request, reply) => ({
       csrfToken: csrfTokenFor(request, reply),
     }),
@@ -53,6 +54,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/signup',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Create an account (a verification link is mailed)',
@@ -69,6 +71,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/verify-email',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Confirm an email address',
@@ -86,6 +89,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/login',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Sign in with email and password',
@@ -104,6 +108,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/magic-link',
     {
+      ...PUBLIC,
       schema: { tags, summary: 'Mail a one-time sign-in link', body: EmailBody, response: { 202: Accepted } },
     },
     async (request, reply) => {
@@ -115,6 +120,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/magic-link/consume',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Sign in with a magic link token',
@@ -130,7 +136,10 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/auth/password-reset',
-    { schema: { tags, summary: 'Mail a password reset link', body: EmailBody, response: { 202: Accepted } } },
+    {
+      ...PUBLIC,
+      schema: { tags, summary: 'Mail a password reset link', body: EmailBody, response: { 202: Accepted } },
+    },
     async (request, reply) => {
       await inTransaction(deps, request, (ctx) => requestPasswordReset(deps, ctx, request.body.email));
       return reply.code(202).send({ status: 'accepted' as const, message: CHECK_MAIL });
@@ -140,6 +149,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/invitation/accept',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Accept an invitation: choose a password, activate the account and sign in',
@@ -158,6 +168,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/password-reset/complete',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Set a new password from a reset link (ends all sessions)',
@@ -175,7 +186,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/auth/logout',
-    { schema: { tags, summary: 'End this session', response: { 204: Type.Null() } } },
+    { ...PUBLIC, schema: { tags, summary: 'End this session', response: { 204: Type.Null() } } },
     async (request, reply) => {
       await endCurrentSession(deps, request);
       clearSessionCookie(request, reply);
@@ -185,7 +196,10 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/api/v1/me',
-    { schema: { tags, summary: 'Update my profile', body: ProfilePatch, response: { 200: Me } } },
+    {
+      ...SIGNED_IN,
+      schema: { tags, summary: 'Update my profile', body: ProfilePatch, response: { 200: Me } },
+    },
     async (request) => {
       const userId = requireUserId(request);
       return presentMe(
@@ -196,7 +210,7 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/me',
-    { schema: { tags, summary: 'The signed-in user', response: { 200: Me } } },
+    { ...SIGNED_IN, schema: { tags, summary: 'The signed-in user', response: { 200: Me } } },
     async (request) => {
       const user = await findUserById(deps.db, requireUserId(request));
       if (!user) throw new AppError('unauthenticated');

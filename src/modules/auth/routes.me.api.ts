@@ -12,6 +12,7 @@ import { inTransaction } from './request-context.js';
 import { changePassword } from './service/account.js';
 import { startSession } from './sessions/session-service.js';
 import { sessionSettings } from './settings.js';
+import { SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
 const SessionInfo = Type.Object({
@@ -30,7 +31,10 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/me/sessions',
-    { schema: { tags, summary: 'My sessions, oldest first', response: { 200: Type.Array(SessionInfo) } } },
+    {
+      ...SIGNED_IN,
+      schema: { tags, summary: 'My sessions, oldest first', response: { 200: Type.Array(SessionInfo) } },
+    },
     async (request) => {
       const userId = requireUserId(request);
       return (await deps.sessions.listByUser(userId)).map((s) => ({
@@ -47,6 +51,7 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/me/sessions/:id',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'End one of my sessions',
@@ -71,6 +76,7 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/sessions/revoke-others',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'End all my other sessions',
@@ -92,6 +98,7 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/password',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Change my password (ends my other sessions)',
@@ -129,6 +136,7 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/phone',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Text a verification code to a phone number (E.164)',
@@ -146,6 +154,7 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/phone/verify',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Confirm the phone number with the texted code',

@@ -18,6 +18,7 @@ import { presentMe } from './present.js';
 import { enrolSmsFactor, sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
 import { Password, SignedIn } from './schemas.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
+import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
 const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) });
@@ -37,6 +38,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/mfa/totp',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Finish signing in with an authenticator code',
@@ -54,6 +56,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/mfa/backup-code',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Finish signing in with a backup code (single use)',
@@ -74,6 +77,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/reauth',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Confirm your password before changing security settings',
@@ -91,7 +95,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/me/mfa',
-    { schema: { tags, summary: 'My second factors', response: { 200: Type.Array(Factor) } } },
+    { ...SIGNED_IN, schema: { tags, summary: 'My second factors', response: { 200: Type.Array(Factor) } } },
     async (request) =>
       (await confirmedFactors(deps.db, requireEnrollable(request))).map((f) => ({
         id: f.id,
@@ -104,6 +108,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/mfa/totp',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Start adding an authenticator app (scan the QR code, then confirm a code)',
@@ -127,6 +132,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/mfa/totp/confirm',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Confirm an authenticator app with its first code; ends other sessions',
@@ -156,6 +162,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/me/mfa/:id',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Remove a second factor',
@@ -173,7 +180,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/me/mfa/backup-codes',
-    { schema: { tags, summary: 'Replace my backup codes', response: { 200: BackupCodes } } },
+    { ...SIGNED_IN, schema: { tags, summary: 'Replace my backup codes', response: { 200: BackupCodes } } },
     async (request) => {
       const user = await requireUser(deps, requireUserId(request));
       requireRecentAuth(request);
@@ -184,6 +191,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/mfa/sms/send',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Text a sign-in code to my phone (second factor)',
@@ -200,6 +208,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/mfa/sms',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Finish signing in with a texted code',
@@ -217,6 +226,7 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/mfa/sms',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Use my verified phone for texted sign-in codes',

@@ -16,6 +16,7 @@ import { presentMe } from './present.js';
 import { inTransaction } from './request-context.js';
 import { SignedIn } from './schemas.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
+import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
 
@@ -52,6 +53,7 @@ export const passkeyApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/passkey/options',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Start signing in with a passkey (passwordless, or as the second factor)',
@@ -69,6 +71,7 @@ export const passkeyApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/passkey',
     {
+      ...PUBLIC,
       schema: {
         tags,
         summary: 'Finish signing in with a passkey',
@@ -92,7 +95,7 @@ export const passkeyApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/me/passkeys/options',
-    { schema: { tags, summary: 'Start adding a passkey', response: { 200: Ceremony } } },
+    { ...SIGNED_IN, schema: { tags, summary: 'Start adding a passkey', response: { 200: Ceremony } } },
     async (request) => {
       const user = await requireUser(deps, requireEnrollable(request));
       requireRecentAuth(request);
@@ -103,6 +106,7 @@ export const passkeyApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/me/passkeys',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Finish adding a passkey; ends your other sessions',
@@ -138,6 +142,7 @@ export const passkeyApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/v1/me/mfa/:id',
     {
+      ...SIGNED_IN,
       schema: {
         tags,
         summary: 'Rename a second factor (a passkey, an authenticator app …)',

@@ -12,6 +12,7 @@ import { requireEnrollable, requirePendingMfa, requireRecentAuth } from './plugi
 import { inTransaction } from './request-context.js';
 import { securityPage, securityRefusal } from './security-page.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
+import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 /**
  * The passkey forms. The page script (src/web/scripts/passkeys.js) runs the WebAuthn ceremony with
@@ -53,49 +54,55 @@ export const passkeyWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
 
   const signIn = { heading: 'Sign in', lead: 'Welcome back.' };
-  app.post('/login/passkey', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/login/passkey', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(request, reply, 'pages/auth/sign-in.njk', signIn, () => signInWithPasskey(request, reply)),
   );
 
   const challenge = { heading: 'Two-factor sign-in', lead: 'One more step to confirm it is you.' };
-  app.post('/mfa/passkey', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/mfa/passkey', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(request, reply, 'pages/auth/mfa.njk', { ...challenge, hasPasskey: true }, () =>
       signInWithPasskey(request, reply, requirePendingMfa(request)),
     ),
   );
 
   // Re-authentication with a passkey instead of the password (and the only way for an account that has none).
-  app.post('/account/reauth/passkey', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/account/reauth/passkey', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) =>
     securityRefusal(deps, request, reply, () =>
       signInWithPasskey(request, reply, requireEnrollable(request), '/account/security'),
     ),
   );
 
-  app.post('/account/security/passkeys', { schema: { body: FormBody } }, async (request, reply) =>
-    securityRefusal(deps, request, reply, async () => {
-      const user = await requireUser(deps, requireEnrollable(request));
-      requireRecentAuth(request);
-      const name = formField(request.body, 'name').slice(0, PASSKEY_NAME_MAX) || 'Passkey';
-      const added = await inTransaction(deps, request, (ctx) =>
-        finishPasskeyRegistration(deps, ctx, user, {
-          challengeId: formField(request.body, 'challengeId'),
-          name,
-          response: credentialField<RegistrationResponseJSON>(request.body),
-        }),
-      );
-      await restartAfterFactorAdded(deps, request, reply, user);
-      return securityPage(deps, request, reply, {
-        backupCodes: added.backupCodes,
-        messages: [
-          { type: 'success', text: `Passkey “${name}” added. Your other sessions were signed out.` },
-        ],
-      });
-    }),
+  app.post(
+    '/account/security/passkeys',
+    { ...SIGNED_IN, schema: { body: FormBody } },
+    async (request, reply) =>
+      securityRefusal(deps, request, reply, async () => {
+        const user = await requireUser(deps, requireEnrollable(request));
+        requireRecentAuth(request);
+        const name = formField(request.body, 'name').slice(0, PASSKEY_NAME_MAX) || 'Passkey';
+        const added = await inTransaction(deps, request, (ctx) =>
+          finishPasskeyRegistration(deps, ctx, user, {
+            challengeId: formField(request.body, 'challengeId'),
+            name,
+            response: credentialField<RegistrationResponseJSON>(request.body),
+          }),
+        );
+        await restartAfterFactorAdded(deps, request, reply, user);
+        return securityPage(deps, request, reply, {
+          backupCodes: added.backupCodes,
+          messages: [
+            { type: 'success', text: `Passkey “${name}” added. Your other sessions were signed out.` },
+          ],
+        });
+      }),
   );
 
   app.post(
     '/account/security/factors/:id/rename',
-    { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: FormBody } },
+    {
+      ...SIGNED_IN,
+      schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: FormBody },
+    },
     async (request, reply) =>
       securityRefusal(deps, request, reply, async () => {
         const userId = requireEnrollable(request);

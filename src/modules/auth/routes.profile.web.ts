@@ -13,6 +13,7 @@ import { requireUserId } from './plugin.js';
 import { presentMe } from './present.js';
 import { inTransaction } from './request-context.js';
 import { confirmPhone, sendPhoneVerification } from './service/phone.js';
+import { SIGNED_IN } from '../rbac/access.js';
 
 const TEMPLATE = 'pages/auth/account.njk';
 const ZONE_OPTIONS = TIME_ZONES.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
@@ -52,7 +53,7 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const unfinished = (request: FastifyRequest) =>
     ({ pending: '/mfa', enroll: '/account/security' })[String(request.session?.data.mfa)] ?? '/login';
 
-  app.get('/account', async (request, reply) => {
+  app.get('/account', SIGNED_IN, async (request, reply) => {
     const user = await viewer(request);
     if (!user) return reply.redirect(unfinished(request), 303);
     return page(request, reply, user);
@@ -76,7 +77,7 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
     });
 
-  app.post('/account/profile', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/account/profile', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) => {
     const patch: Static<typeof ProfilePatch> = {
       displayName: formField(request.body, 'displayName'),
       company: formField(request.body, 'company') || null,
@@ -98,7 +99,7 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
-  app.post('/account/phone', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/account/phone', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) => {
     const phone = formField(request.body, 'phone').replace(/[\s()-]/g, '');
     return action(request, reply, { values: { phone } }, async (user) => {
       await inTransaction(deps, request, (ctx) => sendPhoneVerification(deps, ctx, user, phone));
@@ -109,7 +110,7 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
-  app.post('/account/phone/verify', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/account/phone/verify', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) => {
     const pendingPhone = formField(request.body, 'pendingPhone');
     return action(request, reply, { pendingPhone }, async (user) => {
       const updated = await inTransaction(deps, request, (ctx) =>

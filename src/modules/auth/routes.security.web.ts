@@ -16,6 +16,7 @@ import {
 } from './mfa/service.js';
 import { requireEnrollable, requirePendingMfa } from './plugin.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
+import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -29,14 +30,14 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const kinds = new Set((await confirmedFactors(deps.db, userId)).map((f) => f.kind));
     return { hasSms: kinds.has('sms'), hasPasskey: kinds.has('passkey') };
   };
-  app.get('/mfa', async (request, reply) => {
+  app.get('/mfa', PUBLIC, async (request, reply) => {
     if (request.session?.data.mfa !== 'pending') return reply.redirect('/login', 303);
     return renderPage(request, reply, 'pages/auth/mfa.njk', {
       ...challenge,
       ...(await alternatives(request.session.userId)),
     });
   });
-  app.post('/mfa/sms', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/mfa/sms', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(request, reply, 'pages/auth/mfa.njk', challenge, async () => {
       const userId = requirePendingMfa(request);
       await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId));
@@ -47,7 +48,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
     }),
   );
-  app.post('/mfa', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/mfa', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(
       request,
       reply,
@@ -70,12 +71,12 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ),
   );
 
-  app.get('/account/security', async (request, reply) => {
+  app.get('/account/security', SIGNED_IN, async (request, reply) => {
     if (!request.session || request.session.data.mfa === 'pending') return reply.redirect('/login', 303);
     return securityPage(deps, request, reply);
   });
 
-  app.post('/account/reauth', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/account/reauth', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) =>
     securityRefusal(deps, request, reply, async () => {
       if (!(await confirmPassword(deps, request, formField(request.body, 'password')))) {
         return securityPage(
@@ -90,7 +91,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   );
 
-  app.post('/account/security/totp', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/account/security/totp', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) =>
     securityRefusal(deps, request, reply, async () => {
       const user = await requireUser(deps, requireEnrollable(request));
       const setup = await inTransaction(deps, request, (ctx) => startTotpSetup(deps, ctx, user));
@@ -98,25 +99,31 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   );
 
-  app.post('/account/security/totp/confirm', { schema: { body: FormBody } }, async (request, reply) =>
-    securityRefusal(deps, request, reply, async () => {
-      const user = await requireUser(deps, requireEnrollable(request));
-      const codes = await inTransaction(deps, request, (ctx) =>
-        confirmTotp(deps, ctx, user, formField(request.body, 'factorId'), formField(request.body, 'code')),
-      );
-      await restartAfterFactorAdded(deps, request, reply, user);
-      return securityPage(deps, request, reply, {
-        backupCodes: codes,
-        messages: [
-          { type: 'success', text: 'Two-factor authentication is on. Your other sessions were signed out.' },
-        ],
-      });
-    }),
+  app.post(
+    '/account/security/totp/confirm',
+    { ...SIGNED_IN, schema: { body: FormBody } },
+    async (request, reply) =>
+      securityRefusal(deps, request, reply, async () => {
+        const user = await requireUser(deps, requireEnrollable(request));
+        const codes = await inTransaction(deps, request, (ctx) =>
+          confirmTotp(deps, ctx, user, formField(request.body, 'factorId'), formField(request.body, 'code')),
+        );
+        await restartAfterFactorAdded(deps, request, reply, user);
+        return securityPage(deps, request, reply, {
+          backupCodes: codes,
+          messages: [
+            {
+              type: 'success',
+              text: 'Two-factor authentication is on. Your other sessions were signed out.',
+            },
+          ],
+        });
+      }),
   );
 
   app.post(
     '/account/security/factors/:id/remove',
-    { schema: { params: Id, body: FormBody } },
+    { ...SIGNED_IN, schema: { params: Id, body: FormBody } },
     async (request, reply) =>
       securityRefusal(deps, request, reply, async () => {
         const user = await requireUser(deps, requireEnrollable(request));
@@ -127,7 +134,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/account/security/sessions/:id/end',
-    { schema: { params: Id, body: FormBody } },
+    { ...SIGNED_IN, schema: { params: Id, body: FormBody } },
     async (request, reply) => {
       const userId = requireEnrollable(request);
       const target = (await deps.sessions.listByUser(userId)).find((s) => s.idHash === request.params.id);

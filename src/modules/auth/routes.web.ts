@@ -16,6 +16,7 @@ import { acceptInvitation } from './service/invitation.js';
 import { loginWithPassword } from './service/login.js';
 import { signUp, verifyEmail } from './service/signup.js';
 import { beginSession } from './sign-in.js';
+import { PUBLIC } from '../rbac/access.js';
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
 const CHECK_MAIL =
@@ -34,8 +35,10 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   const signIn = page('pages/auth/sign-in.njk', 'Sign in', 'Welcome back.');
-  app.get('/login', async (request, reply) => renderPage(request, reply, signIn.template, signIn.state));
-  app.post('/login', { schema: { body: FormBody } }, async (request, reply) => {
+  app.get('/login', PUBLIC, async (request, reply) =>
+    renderPage(request, reply, signIn.template, signIn.state),
+  );
+  app.post('/login', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
     const email = formField(request.body, 'email');
     const state = { ...signIn.state, values: { email } };
     return handleForm(request, reply, signIn.template, state, async () => {
@@ -45,7 +48,7 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return signInAndGo(request, reply, user, 'password');
     });
   });
-  app.post('/login/magic', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/login/magic', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
     const email = formField(request.body, 'email');
     return handleForm(request, reply, signIn.template, { ...signIn.state, values: { email } }, async () => {
       if (!email.includes('@'))
@@ -69,10 +72,10 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     'Create your account',
     'Track your requests and talk to the team in one place.',
   );
-  app.get('/signup', async (request, reply) =>
+  app.get('/signup', PUBLIC, async (request, reply) =>
     renderPage(request, reply, signUpPage.template, signUpPage.state),
   );
-  app.post('/signup', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/signup', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
     const values = {
       email: formField(request.body, 'email'),
       displayName: formField(request.body, 'displayName'),
@@ -106,7 +109,7 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
   app.get(
     '/auth/verify',
-    { schema: { querystring: TokenQuery } },
+    { ...PUBLIC, schema: { querystring: TokenQuery } },
     confirm(
       'Confirm your email',
       'Press the button to confirm your email address.',
@@ -114,7 +117,7 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'Confirm email',
     ),
   );
-  app.post('/auth/verify', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/auth/verify', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
     const ok = await inTransaction(deps, request, (ctx) =>
       verifyEmail(ctx, formField(request.body, 'token')),
     );
@@ -141,10 +144,10 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/auth/magic',
-    { schema: { querystring: TokenQuery } },
+    { ...PUBLIC, schema: { querystring: TokenQuery } },
     confirm('Sign in', 'Press the button to sign in with this one-time link.', '/auth/magic', 'Sign in'),
   );
-  app.post('/auth/magic', { schema: { body: FormBody } }, async (request, reply) =>
+  app.post('/auth/magic', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(request, reply, signIn.template, signIn.state, async () => {
       const user = await inTransaction(deps, request, (ctx) =>
         consumeMagicLink(ctx, formField(request.body, 'token')),
@@ -154,10 +157,10 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const resetPage = page('pages/auth/reset.njk', 'Reset your password');
-  app.get('/reset', async (request, reply) =>
+  app.get('/reset', PUBLIC, async (request, reply) =>
     renderPage(request, reply, resetPage.template, resetPage.state),
   );
-  app.post('/reset', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/reset', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
     const email = formField(request.body, 'email');
     return handleForm(
       request,
@@ -173,14 +176,14 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     );
   });
-  app.get('/auth/reset', { schema: { querystring: TokenQuery } }, async (request, reply) =>
+  app.get('/auth/reset', { ...PUBLIC, schema: { querystring: TokenQuery } }, async (request, reply) =>
     renderPage(request, reply, resetPage.template, {
       ...resetPage.state,
       heading: 'Choose a new password',
       token: request.query.token ?? '',
     }),
   );
-  app.post('/auth/reset', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/auth/reset', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
     const token = formField(request.body, 'token');
     return handleForm(
       request,
@@ -203,13 +206,13 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   const invitePage = page('pages/auth/invite.njk', 'Welcome', 'Choose a password to activate your account.');
-  app.get('/auth/invite', { schema: { querystring: TokenQuery } }, async (request, reply) =>
+  app.get('/auth/invite', { ...PUBLIC, schema: { querystring: TokenQuery } }, async (request, reply) =>
     renderPage(request, reply, invitePage.template, {
       ...invitePage.state,
       token: request.query.token ?? '',
     }),
   );
-  app.post('/auth/invite', { schema: { body: FormBody } }, async (request, reply) => {
+  app.post('/auth/invite', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
     const token = formField(request.body, 'token');
     return handleForm(request, reply, invitePage.template, { ...invitePage.state, token }, async () => {
       const user = await inTransaction(deps, request, (ctx) =>
@@ -219,7 +222,7 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
-  app.post('/logout', async (request, reply) => {
+  app.post('/logout', PUBLIC, async (request, reply) => {
     await endCurrentSession(deps, request);
     clearSessionCookie(request, reply);
     return reply.redirect('/login', 303);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { APP_VERSION } from '../../version.js';
 import { getInstanceInfo } from './service.js';
+import { PUBLIC } from '../rbac/access.js';
 
 const InstanceInfo = Type.Object(
   {
@@ -18,7 +19,10 @@ const InstanceInfo = Type.Object(
 export const siteApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/instance',
-    { schema: { tags: ['system'], summary: 'Instance name and version', response: { 200: InstanceInfo } } },
+    {
+      ...PUBLIC,
+      schema: { tags: ['system'], summary: 'Instance name and version', response: { 200: InstanceInfo } },
+    },
     async () => getInstanceInfo(app.platform.database.db, APP_VERSION),
   );
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { PUBLIC } from '../rbac/access.js';
 
 /** Public pages of the site. Untagged, so they stay out of the OpenAPI document. */
 export const siteWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', async (_request, reply) => reply.viewAsync('pages/home.njk'));
+  app.get('/', PUBLIC, async (_request, reply) => reply.viewAsync('pages/home.njk'));
 };

@@ -1,4 +1,11 @@
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import {
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  sql,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import type { UsersTable } from './table.js';
 import './table.js';
@@ -62,6 +69,17 @@ export async function countUsersWithRole(db: Db, role: string): Promise<number> 
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where(({ eb, val }) => eb(val(role), '=', eb.fn.any('roles')))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Active users holding at least one of `roles` (to keep the last administrator from being locked out). */
+export async function countActiveUsersWithAnyRole(db: Db, roles: readonly string[]): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'active')
+    .where(sql<boolean>`roles && ${[...roles]}::text[]`)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -10,7 +10,16 @@ export function wantsHtml(request: FastifyRequest): boolean {
   return accept.includes('text/html');
 }
 
+/** A browser asking for a page it may not see yet is sent where it can continue, not shown an error. */
+const SIGN_IN_STEP: Record<string, string> = {
+  unauthenticated: '/login',
+  mfa_required: '/mfa',
+  mfa_enrollment_required: '/account/security',
+};
+
 async function send(request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
+  const step = error instanceof AppError ? SIGN_IN_STEP[error.code] : undefined;
+  if (step && request.method === 'GET' && wantsHtml(request)) return reply.redirect(step, 303);
   const problem = toProblem(error, request.id, request.url.split('?')[0] ?? '/');
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: problem.code, status: problem.status }, 'request refused');

@@ -28,7 +28,8 @@ export async function healthRoutes(
   app: FastifyInstance,
   options: { checks: ReadinessCheck[] },
 ): Promise<void> {
-  const quiet = { logLevel: 'silent' as const, config: { metrics: false } };
+  // Probes are public: a load balancer has no session.
+  const quiet = { logLevel: 'silent' as const, config: { metrics: false, access: 'public' as const } };
   app.get(
     '/health',
     { ...quiet, schema: { tags: ['system'], summary: 'Liveness', response: { 200: HealthBody } } },

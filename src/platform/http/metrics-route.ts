@@ -16,7 +16,7 @@ export async function metricsRoute(
 ): Promise<void> {
   app.get(
     '/metrics',
-    { logLevel: 'silent', config: { metrics: false }, schema: { hide: true } },
+    { logLevel: 'silent', config: { metrics: false, access: 'public' as const }, schema: { hide: true } },
     async (request, reply) => {
       if (options.token) {
         const given = request.headers.authorization?.replace(/^Bearer /, '') ?? '';

@@ -43,7 +43,11 @@ export const openapiPlugin = fp(
       staticCSP: SWAGGER_UI_CSP,
       logLevel: 'warn',
     });
-    app.get('/api/openapi.json', { schema: { hide: true }, logLevel: 'warn' }, async () => app.swagger());
+    app.get(
+      '/api/openapi.json',
+      { config: { access: 'public' }, schema: { hide: true }, logLevel: 'warn' },
+      async () => app.swagger(),
+    );
   },
   { name: 'openapi' },
 );

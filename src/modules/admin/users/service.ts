@@ -3,11 +3,15 @@ import { recordAuthEvent } from '../../auth/events.js';
 import type { AuthContext, AuthDeps } from '../../auth/service/deps.js';
 import { link } from '../../auth/service/deps.js';
 import { issueToken } from '../../auth/tokens/one-time-tokens.js';
-import { findUserByEmail, findUserById, insertUser, type UserRow, updateUser } from '../../users/repo.js';
-
-/** The built-in roles. Custom roles arrive with the permissions work; until then these are all. */
-export const BUILT_IN_ROLES = ['customer', 'premium', 'agent', 'admin'] as const;
-export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
+import { loadRoleGraph } from '../../rbac/repo.js';
+import {
+  countActiveUsersWithAnyRole,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  type UserRow,
+  updateUser,
+} from '../../users/repo.js';
 
 /** Who performs an administrative action: a signed-in administrator, or the CLI on the server. */
 export interface Actor {
@@ -32,7 +36,7 @@ export async function inviteUser(
   deps: AuthDeps,
   ctx: AuthContext,
   actor: Actor,
-  input: { email: string; displayName: string; roles?: readonly BuiltInRole[] },
+  input: { email: string; displayName: string; roles?: readonly string[] },
 ): Promise<UserRow> {
   const email = input.email.trim();
   if (!EMAIL.test(email)) {
@@ -41,6 +45,12 @@ export async function inviteUser(
     });
   }
   const roles = [...new Set(input.roles?.length ? input.roles : ['customer'])];
+  const known = Object.keys((await loadRoleGraph(ctx.trx)).roles);
+  const unknown = roles.filter((r) => !known.includes(r));
+  if (unknown.length > 0) {
+    const detail = `Unknown role ${unknown.join(', ')}; choose from ${known.join(', ')}.`;
+    throw new AppError('validation_failed', detail, { errors: [{ pointer: '/body/roles', detail }] });
+  }
   const user = await insertUser(ctx.trx, {
     email,
     display_name: input.displayName.trim() || email.split('@')[0]!,
@@ -85,7 +95,7 @@ export async function disableUser(
   const user = await targetUser(ctx, userId);
   if (actor.userId === user.id) throw new AppError('conflict', 'You cannot disable your own account.');
   if (user.status === 'disabled') return { user, endedSessions: 0 };
-  if (user.roles.includes('admin') && (await activeAdmins(ctx)) <= 1)
+  if (user.roles.includes('admin') && (await countActiveUsersWithAnyRole(ctx.trx, ['admin'])) <= 1)
     throw new AppError(
       'conflict',
       'This is the last active administrator; make someone else an administrator first.',
@@ -109,16 +119,6 @@ export async function enableUser(
   const updated = (await updateUser(ctx.trx, user.id, { status }))!;
   await recordAuthEvent(ctx.trx, 'user_enabled', ctx.meta, user.id, { by: actor.userId });
   return updated;
-}
-
-async function activeAdmins(ctx: AuthContext): Promise<number> {
-  const row = await ctx.trx
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('status', '=', 'active')
-    .where(({ eb, val }) => eb(val('admin'), '=', eb.fn.any('roles')))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** Finds the user an administrator names by email (CLI) or id (API). */

@@ -1,0 +1,28 @@
+/**
+ * Every permission Switchboard knows, as `resource:action[:scope]`. `own` scopes reach only the
+ * actor's own records, `any` scopes everyone's. Features add theirs here; roles may only be
+ * granted permissions from this list, so a typo cannot silently grant nothing.
+ */
+export const PERMISSIONS = {
+  'profile:update:own': 'Edit their own profile, phone and security settings',
+  'tickets:create': 'Open tickets',
+  'tickets:read:own': 'Read tickets they requested',
+  'tickets:update:own': 'Reply to and close tickets they requested',
+  'tickets:priority': 'Ask for priority handling',
+  'tickets:read:any': 'Read every ticket',
+  'tickets:update:any': 'Answer, assign and close every ticket',
+  'users:read': 'See the user directory',
+  'users:invite': 'Invite people',
+  'users:manage': 'Disable, enable and sign out users; reset their second factors',
+  'roles:manage': 'Create and edit roles; change users’ roles',
+  'audit:read': 'Read and export the audit log',
+  'outbox:read': 'Read the dev outbox (mail and texts kept while no provider is configured)',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const isPermission = (value: string): value is Permission => Object.hasOwn(PERMISSIONS, value);
+
+/** The built-in roles, each inheriting from the one before (the legacy client < premium < fixer < administrator). */
+export const BUILT_IN_ROLES = ['customer', 'premium', 'agent', 'admin'] as const;
+export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];

@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../shared/errors.js';
+import { recordAuthEvent } from '../auth/events.js';
+import { requestMeta, requireUserId } from '../auth/plugin.js';
+import { findUserById, type UserRow } from '../users/repo.js';
+import { type Access, PUBLIC_PLUGIN_PREFIXES } from './access.js';
+import { effectivePermissions } from './graph.js';
+import { RoleGraphCache } from './role-graph-cache.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    roleGraph: RoleGraphCache;
+    /** Every route (`METHOD /url`) and the access it declared: the authorization matrix test walks it. */
+    routeAccess: ReadonlyMap<string, Access>;
+  }
+  interface FastifyRequest {
+    /** Set on routes that require a permission: the acting user and everything their roles grant. */
+    actor: { user: UserRow; permissions: Set<string> } | null;
+  }
+}
+
+/**
+ * Refuses to register a route that does not say who may call it. Registered before any route, so
+ * it sees them all; routes of third-party plugins under known public prefixes are the exception.
+ */
+export const routeAccessGuard = fp(
+  async (app: FastifyInstance) => {
+    const declared = new Map<string, Access>();
+    app.decorate('routeAccess', declared);
+    app.addHook('onRoute', (route) => {
+      const fromPlugin = PUBLIC_PLUGIN_PREFIXES.some((prefix) => route.url.startsWith(prefix));
+      // CORS preflights (@fastify/cors) carry no credentials and run no handler of ours.
+      const preflight = [route.method].flat().every((m) => m === 'OPTIONS');
+      if (!route.config?.access && (fromPlugin || preflight))
+        route.config = { ...route.config, access: 'public' };
+      const access = route.config?.access;
+      if (!access)
+        throw new Error(
+          `Route ${[route.method].flat().join(',')} ${route.url} declares no access (config.access)`,
+        );
+      for (const method of [route.method].flat()) declared.set(`${method} ${route.url}`, access);
+    });
+  },
+  { name: 'route-access-guard' },
+);
+
+/** Checks `access` for this request now (the route hook does this for declared access; handlers may too). */
+export async function requireAccess(request: FastifyRequest, access: Access): Promise<void> {
+  if (access === 'public') return;
+  if (!request.session) throw new AppError('unauthenticated');
+  if (access === 'signed-in') return;
+  const user = await findUserById(request.server.platform.database.db, requireUserId(request));
+  if (user?.status !== 'active') throw new AppError('unauthenticated');
+  const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
+  request.actor = { user, permissions };
+  const wanted = [access.permission].flat();
+  if (wanted.some((p) => permissions.has(p))) return;
+  await request.server.platform.database.db.transaction().execute((trx) =>
+    recordAuthEvent(trx, 'permission_denied', requestMeta(request), user.id, {
+      permission: wanted,
+      method: request.method,
+      route: request.routeOptions.url,
+      requestId: request.id,
+    }),
+  );
+  throw new AppError('forbidden');
+}
+
+/** Enforces each route's declared access before its input is even validated. */
+export const accessControlPlugin = fp(
+  async (app: FastifyInstance) => {
+    const roleGraph = new RoleGraphCache(app.platform.database.db, app.platform.cache, app.platform.pubsub);
+    await roleGraph.start();
+    app.decorate('roleGraph', roleGraph);
+    app.decorateRequest('actor', null);
+    app.addHook('onClose', () => roleGraph.stop());
+    app.addHook('preValidation', async (request) => {
+      const access = request.routeOptions.config.access;
+      if (access) await requireAccess(request, access);
+    });
+  },
+  { name: 'access-control', dependencies: ['auth'] },
+);
