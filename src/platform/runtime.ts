@@ -55,7 +55,9 @@ export interface PlatformOptions {
 export async function createPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
   const { logger } = options;
   const metrics = createMetrics();
-  const database = createDatabase(options.databaseUrl, config);
+  // The app works as the app role, under row-level security; migrations and the CLI's own
+  // maintenance connections stay the owner.
+  const database = createDatabase(options.databaseUrl, config, { asApp: true });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
   const prefix = config.REDIS_PREFIX;
   const cache = createCache({

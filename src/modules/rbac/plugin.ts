@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { type DbActor, runAsDbActor } from '../../platform/db/actor-context.js';
 import { AppError } from '../../shared/errors.js';
 import { recordAuthEvent } from '../auth/events.js';
 import { requestMeta, requireUserId } from '../auth/plugin.js';
@@ -17,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set on routes that require a permission: the acting user and everything their roles grant. */
     actor: { user: UserRow; permissions: Set<string> } | null;
+    /** Who this request's database work is for (row-level security); filled in by the access check. */
+    dbActor: DbActor;
   }
 }
 
@@ -49,11 +52,17 @@ export const routeAccessGuard = fp(
 export async function requireAccess(request: FastifyRequest, access: Access): Promise<void> {
   if (access === 'public') return;
   if (!request.session) throw new AppError('unauthenticated');
-  if (access === 'signed-in') return;
+  const dbActor = request.dbActor;
+  if (access === 'signed-in') {
+    // The handler works on the caller's own rows: that is all row-level security will show it.
+    Object.assign(dbActor, { context: 'user', userId: request.session.userId });
+    return;
+  }
   const user = await findUserById(request.server.platform.database.db, requireUserId(request));
   if (user?.status !== 'active') throw new AppError('unauthenticated');
   const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
   request.actor = { user, permissions };
+  Object.assign(dbActor, { context: 'user', userId: user.id, permissions: [...permissions] });
   const wanted = [access.permission].flat();
   if (wanted.some((p) => permissions.has(p))) return;
   await request.server.platform.database.db.transaction().execute((trx) =>
@@ -74,7 +83,14 @@ export const accessControlPlugin = fp(
     await roleGraph.start();
     app.decorate('roleGraph', roleGraph);
     app.decorateRequest('actor', null);
+    app.decorateRequest('dbActor', null as unknown as DbActor);
     app.addHook('onClose', () => roleGraph.stop());
+    // Everything after this hook runs with the request's database actor (system until the access
+    // check below names a user), which the pool stamps on each connection for row-level security.
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.dbActor = { context: 'system' };
+      runAsDbActor(request.dbActor, done);
+    });
     app.addHook('preValidation', async (request) => {
       const access = request.routeOptions.config.access;
       if (access) await requireAccess(request, access);

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.js';
+import { currentDbActor } from './actor-context.js';
 import type { DB } from './schema.js';
 
 // BIGINT (int8) and NUMERIC come back as strings by default; counts and ids we use fit in a JS number.
@@ -33,12 +34,49 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, settings: DatabaseSettings): Database {
+/** The role the running app works as (created by the row-security migration). */
+export const APP_ROLE = 'switchboard_app';
+
+// One round trip per checkout: the role switch (as SET ROLE) and the actor's context.
+const SET_CONTEXT = `select set_config('role', '${APP_ROLE}', false), set_config('app.context', $1, false),
+  set_config('app.user_id', $2, false), set_config('app.permissions', $3, false)`;
+
+/**
+ * With `asApp`, every connection switches to the app role (not the owner, not a superuser, so
+ * row-level security applies), and every checkout stamps the connection with the current actor
+ * (see actor-context.ts) before Kysely uses it. Session-level settings are right here because each
+ * checkout overwrites them: a connection never carries the previous user's context.
+ */
+export function createDatabase(
+  url: string,
+  settings: DatabaseSettings,
+  options: { asApp?: boolean } = {},
+): Database {
   const pool = new pg.Pool(poolConfig(url, settings));
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  if (options.asApp)
+    pool.on('connect', (client) => void client.query(`set role ${APP_ROLE}`).catch(() => undefined));
+  const contextual = {
+    async connect() {
+      const client = await pool.connect();
+      const actor = currentDbActor();
+      try {
+        await client.query(SET_CONTEXT, [
+          actor.context,
+          actor.userId ?? '',
+          (actor.permissions ?? []).join(','),
+        ]);
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: options.asApp ? contextual : pool }) });
   return {
     db,
     pool,

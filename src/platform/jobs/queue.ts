@@ -1,3 +1,4 @@
+import { APP_ROLE } from '../db/connection.js';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { PoolConfig } from 'pg';
 import PgBoss from 'pg-boss';
@@ -66,6 +67,7 @@ export class JobQueue {
   /** Installs the schema, creates the queues and, in the worker role, starts taking jobs. */
   async start(): Promise<void> {
     await this.boss.start();
+    await this.grantToAppRole();
     for (const definition of this.definitions.values()) await this.ensureQueue(definition);
     if (!this.options.runsJobs) return;
     for (const definition of this.definitions.values()) {
@@ -125,6 +127,26 @@ export class JobQueue {
   /** Cheap readiness probe: the queue's schema answers. */
   async ping(): Promise<void> {
     await this.boss.getDb().executeSql(`select version from ${JOB_SCHEMA}.version`, []);
+  }
+
+  /**
+   * pg-boss creates its schema as the owner; the app role enqueues jobs inside its own
+   * transactions, so it needs to reach the queue tables. Idempotent, and skipped on a database
+   * without the app role (before the row-security migration).
+   */
+  private async grantToAppRole(): Promise<void> {
+    await this.boss.getDb().executeSql(
+      `do $$ begin
+        if exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
+          grant usage on schema ${JOB_SCHEMA} to ${APP_ROLE};
+          grant select, insert, update, delete on all tables in schema ${JOB_SCHEMA} to ${APP_ROLE};
+          grant usage, select on all sequences in schema ${JOB_SCHEMA} to ${APP_ROLE};
+          grant execute on all functions in schema ${JOB_SCHEMA} to ${APP_ROLE};
+        end if;
+      exception when unique_violation or internal_error then null;
+      end $$`,
+      [],
+    );
   }
 
   async status(): Promise<QueueStatus[]> {
