@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
 import { registerAdminCommands } from './cli/admin-commands.js';
+import { registerAuditCommands } from './cli/audit-commands.js';
 import { registerConfigCommand } from './cli/config-command.js';
 import { registerDbCommands } from './cli/db-commands.js';
 import { registerJobsCommands } from './cli/jobs-commands.js';
@@ -23,6 +24,7 @@ registerDbCommands(program);
 registerJobsCommands(program);
 registerAdminCommands(program);
 registerUsersCommands(program);
+registerAuditCommands(program);
 registerConfigCommand(program);
 
 try {

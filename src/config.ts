@@ -159,6 +159,12 @@ export const ConfigSchema = Type.Object({
     maximum: 100,
     description: 'Concurrent sessions per user; signing in beyond it ends the oldest.',
   }),
+  AUDIT_RETENTION_DAYS: Type.Integer({
+    default: 400,
+    minimum: 1,
+    description:
+      'Audit log entries older than this many days are purged nightly (the hash chain stays verifiable).',
+  }),
   MFA_REQUIRED_ROLES: Type.String({
     default: 'admin,agent',
     description: 'Comma-separated roles that must use two-factor authentication, or `none`.',

@@ -1,11 +1,21 @@
+import type { Config } from '../config.js';
+import type { ScheduleDefinition } from '../platform/jobs/define.js';
 import type { FeatureModule } from './module.js';
 import { adminModule } from './admin/module.js';
+import { auditModule } from './audit/module.js';
 import { authModule } from './auth/module.js';
 import { rbacModule } from './rbac/module.js';
 import { siteModule } from './site/module.js';
 
 /** Every feature, in registration order. `serve` mounts their routes; `worker` runs their jobs. */
-export const modules: readonly FeatureModule[] = [siteModule, authModule, rbacModule, adminModule];
+export const modules: readonly FeatureModule[] = [
+  siteModule,
+  authModule,
+  rbacModule,
+  adminModule,
+  auditModule,
+];
 
 export const allJobs = modules.flatMap((m) => m.jobs ?? []);
-export const allSchedules = modules.flatMap((m) => m.schedules ?? []);
+export const schedulesFor = (config: Config): ScheduleDefinition[] =>
+  modules.flatMap((m) => (typeof m.schedules === 'function' ? m.schedules(config) : (m.schedules ?? [])));

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.js';
 import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.js';
 
 /** What a feature folder contributes to the running app: routes, and jobs for the worker. */
@@ -6,5 +7,6 @@ export interface FeatureModule {
   name: string;
   routes?: FastifyPluginAsyncTypebox;
   jobs?: readonly JobDefinition[];
-  schedules?: readonly ScheduleDefinition[];
+  /** Cron schedules; a function when they depend on settings (e.g. a retention period). */
+  schedules?: readonly ScheduleDefinition[] | ((config: Config) => readonly ScheduleDefinition[]);
 }

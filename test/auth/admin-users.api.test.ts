@@ -56,10 +56,10 @@ async function signIn(email: string): Promise<SessionClient> {
 
 const events = (userId: string, type: string) =>
   db()
-    .selectFrom('auth_events')
-    .select(['details', 'ip'])
-    .where('user_id', '=', userId)
-    .where('type', '=', type)
+    .selectFrom('audit_log')
+    .select(['details', 'ip', 'actor_type', 'actor_id'])
+    .where('target_id', '=', userId)
+    .where('action', '=', `auth.${type}`)
     .execute();
 
 describe('invitations with self sign-up off', () => {
@@ -166,7 +166,9 @@ describe('administrators and other people’s sessions', () => {
     expect(enabled.json().status).toBe('active');
     await signIn(user.email);
     const adminId = (await admin.get('/api/v1/me')).json().id;
-    expect((await events(user.id, 'user_disabled'))[0]?.details).toEqual({ by: adminId, endedSessions: 2 });
+    const [disabledEvent] = await events(user.id, 'user_disabled');
+    expect(disabledEvent?.details).toEqual({ by: adminId, endedSessions: 2 });
+    expect(disabledEvent).toMatchObject({ actor_type: 'user', actor_id: adminId });
   });
 
   it('an administrator cannot disable themselves; unknown users are 404; stale sign-ins must re-authenticate', async () => {
@@ -201,4 +203,62 @@ it('an invited account signs in with its password', async () => {
   const { email } = await account();
   await signIn(email);
   await expect(createVerifiedAccount(t).catch((e: Error) => e.message)).resolves.toContain('sign-up failed');
+});
+
+describe('finding users and resetting second factors', () => {
+  it('searches by email or name, filters by role and status, and pages by email', async () => {
+    const admin = await signIn(await seedAdmin());
+    const tag = `zeta${Date.now()}`;
+    for (let i = 0; i < 3; i++) {
+      expect(
+        (
+          await admin.post('/api/v1/admin/invitations', {
+            email: `${tag}-${i}@example.com`,
+            displayName: `Zed ${tag}`,
+            roles: i ? ['agent'] : ['customer'],
+          })
+        ).statusCode,
+      ).toBe(201);
+    }
+    const byName = (await admin.get(`/api/v1/admin/users?q=${tag.toUpperCase()}`)).json();
+    expect(byName.items.map((u: { email: string }) => u.email)).toEqual(
+      [0, 1, 2].map((i) => `${tag}-${i}@example.com`),
+    );
+    const agents = (
+      await admin.get(`/api/v1/admin/users?q=${tag}&role=agent&status=pending_verification`)
+    ).json();
+    expect(agents.items).toHaveLength(2);
+    const first = (await admin.get(`/api/v1/admin/users?q=${tag}&limit=2`)).json();
+    expect(first.items).toHaveLength(2);
+    const second = (
+      await admin.get(`/api/v1/admin/users?q=${tag}&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)
+    ).json();
+    expect(second).toEqual({
+      items: [expect.objectContaining({ email: `${tag}-2@example.com` })],
+      nextCursor: null,
+    });
+    expect((await admin.get('/api/v1/admin/users?status=gone')).statusCode).toBe(400);
+  });
+
+  it('resets a user’s second factors with a reason: factors gone, signed out, told by mail, audited', async () => {
+    const user = await account();
+    const session = await signIn(user.email);
+    await db()
+      .insertInto('mfa_factors')
+      .values({ user_id: user.id, kind: 'totp', label: 'Old phone', confirmed_at: new Date() })
+      .execute();
+    const admin = await signIn(await seedAdmin());
+    const short = await admin.post(`/api/v1/admin/users/${user.id}/reset-mfa`, { reason: 'lost' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].pointer).toBe('/body/reason');
+    const reset = await admin.post(`/api/v1/admin/users/${user.id}/reset-mfa`, {
+      reason: 'Phone stolen, confirmed by call',
+    });
+    expect(reset.json()).toEqual({ removedFactors: 1 });
+    expect((await session.get('/api/v1/me')).statusCode).toBe(401);
+    const mails = await mailTo(t, user.email, 2);
+    expect(mails.some((m) => m.body_text.includes('Your two-factor sign-in was reset'))).toBe(true);
+    const [event] = await events(user.id, 'mfa_reset');
+    expect(event?.details).toMatchObject({ reason: 'Phone stolen, confirmed by call', removedFactors: 1 });
+  });
 });

@@ -92,9 +92,9 @@ describe('passkeys over the API', () => {
 
 async function countEvents(type: string): Promise<number> {
   const row = await t.platform.database.db
-    .selectFrom('auth_events')
+    .selectFrom('audit_log')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('type', '=', type)
+    .where('action', '=', `auth.${type}`)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

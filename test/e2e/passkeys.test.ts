@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { sql } from 'kysely';
 import type { CDPSession, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createVerifiedAccount, TEST_PASSWORD } from '../support/accounts.js';
@@ -100,15 +101,15 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await page.waitForURL(`${suite.served.baseUrl}/account`);
 
     const events = await suite.served.platform.database.db
-      .selectFrom('auth_events')
-      .innerJoin('users', 'users.id', 'auth_events.user_id')
-      .select(['auth_events.type', 'auth_events.details'])
+      .selectFrom('audit_log')
+      .innerJoin('users', (join) => join.on(sql`users.id::text`, '=', sql.ref('audit_log.target_id')))
+      .select(['audit_log.action', 'audit_log.details'])
       .where('users.email', '=', email)
-      .where('auth_events.type', 'in', ['mfa_succeeded', 'factor_changed'])
-      .orderBy('auth_events.id')
+      .where('audit_log.action', 'in', ['auth.mfa_succeeded', 'auth.factor_changed'])
+      .orderBy('audit_log.id')
       .execute();
-    expect(events.filter((e) => e.type === 'factor_changed')).toHaveLength(2 + 1); // two added, one removed
-    expect(events.filter((e) => e.type === 'mfa_succeeded').map((e) => e.details)).toEqual([
+    expect(events.filter((e) => e.action === 'auth.factor_changed')).toHaveLength(2 + 1); // two added, one removed
+    expect(events.filter((e) => e.action === 'auth.mfa_succeeded').map((e) => e.details)).toEqual([
       { method: 'passkey', passwordless: true },
       { method: 'passkey', passwordless: false },
     ]);

@@ -15,6 +15,8 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['DELETE /api/v1/me/mfa/:id', [401, 404, 404, 404, 404]],
   ['DELETE /api/v1/me/sessions/:id', [401, 404, 404, 404, 404]],
   ['GET /api/openapi.json', [200, 200, 200, 200, 200]],
+  ['GET /api/v1/admin/audit', [401, 403, 403, 403, 200]],
+  ['GET /api/v1/admin/audit/export', [401, 403, 403, 403, 200]],
   ['GET /api/v1/admin/outbox', [401, 403, 403, 403, 200]],
   ['GET /api/v1/admin/outbox/:id', [401, 403, 403, 403, 404]],
   ['GET /api/v1/admin/permissions', [401, 403, 403, 403, 200]],
@@ -31,6 +33,8 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['POST /api/v1/admin/invitations', [401, 403, 403, 403, 400]],
   ['POST /api/v1/admin/roles', [401, 403, 403, 403, 400]],
   ['POST /api/v1/admin/users/:id/disable', [401, 403, 403, 403, 404]],
+  ['GET /api/v1/admin/users', [401, 403, 403, 200, 200]],
+  ['POST /api/v1/admin/users/:id/reset-mfa', [401, 403, 403, 403, 400]],
   ['POST /api/v1/admin/users/:id/enable', [401, 403, 403, 403, 404]],
   ['POST /api/v1/admin/users/:id/end-sessions', [401, 403, 403, 403, 404]],
   ['POST /api/v1/auth/invitation/accept', [400, 400, 400, 400, 400]],
@@ -122,12 +126,17 @@ describe('deny by default', () => {
     });
     expect(res.statusCode).toBe(403);
     const event = await t.platform.database.db
-      .selectFrom('auth_events')
-      .select(['ip', 'details'])
-      .where('user_id', '=', customer.id)
-      .where('type', '=', 'permission_denied')
+      .selectFrom('audit_log')
+      .select(['ip', 'details', 'actor_id', 'outcome', 'request_id'])
+      .where('target_id', '=', customer.id)
+      .where('action', '=', 'auth.permission_denied')
       .executeTakeFirstOrThrow();
-    expect(event.ip).toBe(client.remoteAddress);
+    expect(event).toMatchObject({
+      ip: client.remoteAddress,
+      actor_id: customer.id,
+      outcome: 'denied',
+      request_id: 'matrix-denial-1',
+    });
     expect(event.details).toEqual({
       permission: ['roles:manage'],
       method: 'GET',

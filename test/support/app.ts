@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { allJobs, allSchedules } from '../../src/modules/index.js';
+import { allJobs, schedulesFor } from '../../src/modules/index.js';
 import type { JobDefinition } from '../../src/platform/jobs/define.js';
 import { createPlatform, type Platform } from '../../src/platform/runtime.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -44,11 +44,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       : {}),
     ...options.env,
   });
+  const jobs = options.jobs ?? allJobs;
   const platform = await createPlatform(config, {
     logger: pino({ level: config.LOG_LEVEL }),
     databaseUrl: database.url,
-    jobs: options.jobs ?? allJobs,
-    schedules: allSchedules,
+    jobs,
+    // Only schedules whose job this app knows (a test may bring its own, smaller set of jobs).
+    schedules: schedulesFor(config).filter((s) => jobs.includes(s.job)),
     runsJobs: options.runsJobs ?? false,
   });
   const app = await buildApp(platform, { plugins: options.plugins ?? [] });

@@ -1,5 +1,6 @@
-import type { ColumnType, Generated, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
+import { recordAudit } from '../audit/record.js';
 
 export type AuthEventType =
   | 'signup'
@@ -22,32 +23,30 @@ export type AuthEventType =
   | 'user_disabled'
   | 'user_enabled'
   | 'permission_denied'
-  | 'roles_changed';
-
-export interface AuthEventsTable {
-  id: Generated<number>;
-  user_id: string | null;
-  type: string;
-  ip: string | null;
-  user_agent: string | null;
-  details: ColumnType<Record<string, unknown>, string | undefined, never>;
-  created_at: Generated<Date>;
-}
-
-declare module '../../platform/db/schema.js' {
-  interface DB {
-    auth_events: AuthEventsTable;
-  }
-}
+  | 'roles_changed'
+  | 'mfa_reset';
 
 export interface RequestMeta {
   ip: string;
   userAgent: string | null;
+  requestId?: string;
 }
 
+const FAILURES = new Set<AuthEventType>(['login_failed', 'login_throttled', 'mfa_failed']);
+/** Events that happen before anyone has proven who they are: the actor is unknown. */
+const UNAUTHENTICATED = new Set<AuthEventType>([
+  ...FAILURES,
+  'signup',
+  'magic_link_sent',
+  'password_reset_requested',
+  'password_reset',
+]);
+
 /**
- * Records who did what, from where, for the audit log. Details never carry a secret (password,
- * token, code): callers pass identifiers and reasons only.
+ * Records an account event in the audit log (`auth.<type>`), about `userId`. The actor is the
+ * administrator in `details.by` when there is one (null there means the CLI), else the user
+ * themselves once signed in, else an unknown visitor. Details never carry a secret (password,
+ * token, code): callers pass identifiers and reasons, and the log strips secret-looking keys.
  */
 export async function recordAuthEvent(
   trx: Transaction<DB>,
@@ -56,16 +55,25 @@ export async function recordAuthEvent(
   userId: string | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await trx
-    .insertInto('auth_events')
-    .values({
-      type,
-      user_id: userId,
-      ip: meta.ip,
-      user_agent: meta.userAgent,
-      details: JSON.stringify(details),
-    })
-    .execute();
+  const by = 'by' in details ? (details.by as string | null) : undefined;
+  const actor =
+    by !== undefined
+      ? { type: by ? ('user' as const) : ('cli' as const), id: by }
+      : meta.ip === 'cli'
+        ? { type: 'cli' as const, id: null }
+        : userId && !UNAUTHENTICATED.has(type)
+          ? { type: 'user' as const, id: userId }
+          : { type: 'anonymous' as const, id: null };
+  await recordAudit(trx, {
+    actor,
+    action: `auth.${type}`,
+    target: userId ? { type: 'user', id: userId } : undefined,
+    outcome: type === 'permission_denied' ? 'denied' : FAILURES.has(type) ? 'failure' : 'success',
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    requestId: meta.requestId ?? null,
+    details,
+  });
 }
 
 export interface AuthEventInput {

@@ -83,3 +83,32 @@ export async function countActiveUsersWithAnyRole(db: Db, roles: readonly string
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export interface UserSearch {
+  /** Part of the email or name, case-insensitive. */
+  q?: string;
+  role?: string;
+  status?: UserRow['status'];
+  /** Keyset cursor: the email of the last user on the previous page (emails are unique). */
+  after?: string;
+  limit: number;
+}
+
+/** Users by email, a page at a time; one extra row tells whether there is another page. */
+export function searchUsers(db: Db, s: UserSearch): Promise<UserRow[]> {
+  let q = db
+    .selectFrom('users')
+    .select(COLUMNS)
+    .orderBy('email')
+    .limit(s.limit + 1);
+  if (s.q) {
+    const like = `%${s.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    q = q.where((eb) =>
+      eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]),
+    );
+  }
+  if (s.role) q = q.where(({ eb, val }) => eb(val(s.role), '=', eb.fn.any('roles')));
+  if (s.status) q = q.where('status', '=', s.status);
+  if (s.after) q = q.where('email', '>', s.after);
+  return q.execute();
+}

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import { allJobs, allSchedules } from '../../modules/index.js';
+import { allJobs, schedulesFor } from '../../modules/index.js';
 import { migrateUrl } from '../db/migrate-url.js';
 import { provisionDatabase } from '../db/provision.js';
 import { createLogger } from '../logging/logger.js';
@@ -29,7 +29,7 @@ export async function startPlatformProcess(
       logger,
       databaseUrl: database.url,
       jobs: allJobs,
-      schedules: allSchedules,
+      schedules: schedulesFor(config),
       runsJobs: options.runsJobs,
     });
     return {

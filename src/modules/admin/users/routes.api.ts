@@ -4,8 +4,8 @@ import Type from 'typebox';
 import { authDeps } from '../../auth/mail.js';
 import { requireRecentAuth } from '../../auth/plugin.js';
 import { inTransaction } from '../../auth/request-context.js';
-import type { UserRow } from '../../users/repo.js';
-import { type Actor, disableUser, enableUser, endUserSessions, inviteUser } from './service.js';
+import { searchUsers, type UserRow } from '../../users/repo.js';
+import { type Actor, disableUser, enableUser, endUserSessions, inviteUser, resetUserMfa } from './service.js';
 import { needs } from '../../rbac/access.js';
 
 const tags = ['admin'];
@@ -112,6 +112,74 @@ export const adminUserApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         disableUser(deps, ctx, actor, request.params.id),
       );
       return { user: present(result.user), endedSessions: result.endedSessions };
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/users',
+    {
+      ...needs('users:read'),
+      schema: {
+        tags,
+        summary: 'Find users by email or name, role and status; a page at a time, by email',
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          role: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{1,39}$' })),
+          status: Type.Optional(
+            Type.Union([
+              Type.Literal('active'),
+              Type.Literal('disabled'),
+              Type.Literal('pending_verification'),
+            ]),
+          ),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          cursor: Type.Optional(
+            Type.String({ maxLength: 254, description: '`nextCursor` of the previous page' }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(AdminUser),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { q, role, status, cursor } = request.query;
+      const limit = request.query.limit ?? 50;
+      const rows = await searchUsers(deps.db, {
+        limit,
+        ...(q ? { q } : {}),
+        ...(role ? { role } : {}),
+        ...(status ? { status } : {}),
+        ...(cursor ? { after: cursor } : {}),
+      });
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map(present),
+        nextCursor: rows.length > limit ? page[page.length - 1]!.email : null,
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users/:id/reset-mfa',
+    {
+      ...needs('users:manage'),
+      schema: {
+        tags,
+        summary: 'Remove a user’s second factors (lost phone); signs them out and mails them',
+        params: UserId,
+        body: Type.Object({ reason: Type.String({ maxLength: 500, description: 'Kept in the audit log' }) }),
+        response: { 200: Type.Object({ removedFactors: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const actor = adminActor(request);
+      return inTransaction(deps, request, (ctx) =>
+        resetUserMfa(deps, ctx, actor, request.params.id, request.body.reason),
+      );
     },
   );
 

@@ -121,6 +121,48 @@ export async function enableUser(
   return updated;
 }
 
+/**
+ * Removes every second factor and backup code of a user who lost their devices, and signs them out
+ * everywhere: their next sign-in starts enrolment afresh. The reason is kept in the audit log and
+ * the owner is told by mail.
+ */
+export async function resetUserMfa(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  actor: Actor,
+  userId: string,
+  reason: string,
+): Promise<{ removedFactors: number }> {
+  const user = await targetUser(ctx, userId);
+  if (reason.trim().length < 5) {
+    throw new AppError('validation_failed', undefined, {
+      errors: [
+        { pointer: '/body/reason', detail: 'Say why (at least 5 characters); it goes into the audit log.' },
+      ],
+    });
+  }
+  const removed = await ctx.trx.deleteFrom('mfa_factors').where('user_id', '=', user.id).executeTakeFirst();
+  await ctx.trx.deleteFrom('mfa_backup_codes').where('user_id', '=', user.id).execute();
+  const endedSessions = await deps.sessions.deleteByUser(user.id);
+  const removedFactors = Number(removed.numDeletedRows);
+  await recordAuthEvent(ctx.trx, 'mfa_reset', ctx.meta, user.id, {
+    by: actor.userId,
+    reason: reason.trim(),
+    removedFactors,
+    endedSessions,
+  });
+  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+    name: user.display_name,
+    headline: 'Your two-factor sign-in was reset',
+    details: [
+      `${actor.name} removed your second factors: ${reason.trim()}`,
+      'Sign in again and set up a new authenticator app or passkey.',
+      'If you did not ask for this, contact your administrator.',
+    ],
+  });
+  return { removedFactors };
+}
+
 /** Finds the user an administrator names by email (CLI) or id (API). */
 export async function userByEmailOrFail(ctx: AuthContext, email: string): Promise<UserRow> {
   const user = await findUserByEmail(ctx.trx, email);

@@ -1,0 +1,231 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../../shared/errors.js';
+import { FormBody, type FormState, formField, renderPage } from '../../auth/forms.js';
+import { authDeps } from '../../auth/mail.js';
+import { confirmedFactors } from '../../auth/mfa/factors-repo.js';
+import { REAUTH_WINDOW_MS, requireRecentAuth } from '../../auth/plugin.js';
+import { confirmPassword, inTransaction } from '../../auth/request-context.js';
+import { needs } from '../../rbac/access.js';
+import { setUserRoles } from '../../rbac/service.js';
+import { findUserById, searchUsers } from '../../users/repo.js';
+import { type Actor, disableUser, enableUser, endUserSessions, inviteUser, resetUserMfa } from './service.js';
+
+const PAGE = 50;
+const STATUSES = ['active', 'disabled', 'pending_verification'] as const;
+const ListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  role: Type.Optional(Type.String({ maxLength: 40 })),
+  status: Type.Optional(Type.String({ maxLength: 40 })),
+  after: Type.Optional(Type.String({ maxLength: 254 })),
+});
+const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const ACTIONS = ['end-sessions', 'disable', 'enable', 'reset-mfa', 'roles'] as const;
+
+/** The users section of the admin panel: find people, invite them, and act on one account. */
+export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+  const roleOptions = async () =>
+    Object.keys((await app.roleGraph.get()).roles).map((r) => ({ value: r, label: r }));
+  const can = (request: FastifyRequest, permission: string) =>
+    request.actor?.permissions.has(permission) ?? false;
+
+  app.get(
+    '/admin/users',
+    { ...needs('users:read'), schema: { querystring: ListQuery } },
+    async (request, reply) => {
+      const { q, role, after } = request.query;
+      const status = STATUSES.find((s) => s === request.query.status);
+      const rows = await searchUsers(deps.db, {
+        limit: PAGE,
+        ...(q ? { q } : {}),
+        ...(role ? { role } : {}),
+        ...(status ? { status } : {}),
+        ...(after ? { after } : {}),
+      });
+      const page = rows.slice(0, PAGE);
+      const kept = new URLSearchParams(
+        Object.entries({ q, role, status }).filter((e): e is [string, string] => Boolean(e[1])),
+      );
+      return renderPage(request, reply, 'pages/admin/users.njk', {
+        filters: { q: q ?? '', role: role ?? '', status: status ?? '' },
+        roleOptions: await roleOptions(),
+        canInvite: can(request, 'users:invite'),
+        users: page.map((u) => ({
+          href: `/admin/users/${u.id}`,
+          email: u.email,
+          name: u.display_name,
+          roles: u.roles.join(', '),
+          status: u.status.replace('_', ' '),
+        })),
+        newest: after ? `/admin/users?${kept}` : null,
+        older:
+          rows.length > PAGE
+            ? `/admin/users?${new URLSearchParams([...kept, ['after', page[page.length - 1]!.email]])}`
+            : null,
+      });
+    },
+  );
+
+  app.post(
+    '/admin/users/invite',
+    { ...needs('users:invite'), schema: { body: FormBody } },
+    async (request, reply) => {
+      const values = {
+        email: formField(request.body, 'email'),
+        displayName: formField(request.body, 'displayName'),
+      };
+      const role = formField(request.body, 'role') || 'customer';
+      try {
+        requireRecentAuth(request);
+        const user = await inTransaction(deps, request, (ctx) =>
+          inviteUser(deps, ctx, actorOf(request), { ...values, roles: [role] }),
+        );
+        return reply.redirect(`/admin/users/${user.id}?done=invited`, 303);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return renderPage(
+          request,
+          reply,
+          'pages/admin/invite.njk',
+          { values, role, roleOptions: await roleOptions(), ...refusal(request, error) },
+          error.status,
+        );
+      }
+    },
+  );
+  app.get('/admin/users/invite', needs('users:invite'), async (request, reply) =>
+    renderPage(request, reply, 'pages/admin/invite.njk', {
+      role: 'customer',
+      roleOptions: await roleOptions(),
+      needsReauth: !recent(request),
+    }),
+  );
+
+  async function detail(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    state: FormState = {},
+    status = 200,
+  ) {
+    const user = await findUserById(deps.db, id);
+    if (!user) throw new AppError('not_found', 'No such user.');
+    const graph = await app.roleGraph.get();
+    return renderPage(
+      request,
+      reply,
+      'pages/admin/user.njk',
+      {
+        user,
+        factors: (await confirmedFactors(deps.db, user.id)).map((f) => f.label),
+        sessions: (await deps.sessions.listByUser(user.id)).length,
+        roles: Object.entries(graph.roles).map(([name, r]) => ({
+          name,
+          description: r.description,
+          held: user.roles.includes(name),
+        })),
+        canManage: can(request, 'users:manage'),
+        canChangeRoles: can(request, 'roles:manage'),
+        needsReauth: !recent(request),
+        ...state,
+      },
+      status,
+    );
+  }
+
+  app.get(
+    '/admin/users/:id',
+    {
+      ...needs('users:read'),
+      schema: {
+        params: Id,
+        querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 40 })) }),
+      },
+    },
+    async (request, reply) => {
+      const done = DONE[request.query.done ?? ''];
+      return detail(
+        request,
+        reply,
+        request.params.id,
+        done ? { messages: [{ type: 'success', text: done }] } : {},
+      );
+    },
+  );
+
+  for (const action of ACTIONS) {
+    const permission = action === 'roles' ? 'roles:manage' : 'users:manage';
+    app.post(
+      `/admin/users/:id/${action}`,
+      { ...needs(permission), schema: { params: Id, body: FormBody } },
+      async (request, reply) => {
+        const { id } = request.params;
+        try {
+          requireRecentAuth(request);
+          const actor = actorOf(request);
+          await inTransaction(deps, request, async (ctx) => {
+            if (action === 'end-sessions') await endUserSessions(deps, ctx, actor, id);
+            else if (action === 'disable') await disableUser(deps, ctx, actor, id);
+            else if (action === 'enable') await enableUser(deps, ctx, actor, id);
+            else if (action === 'reset-mfa')
+              await resetUserMfa(deps, ctx, actor, id, formField(request.body, 'reason'));
+            else await setUserRoles(ctx, actor, id, checkedRoles(request.body));
+          });
+          return reply.redirect(`/admin/users/${id}?done=${action}`, 303);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code === 'not_found') throw error;
+          return detail(request, reply, id, refusal(request, error), error.status);
+        }
+      },
+    );
+  }
+
+  app.post(
+    '/admin/reauth',
+    { ...needs('users:read'), schema: { body: FormBody } },
+    async (request, reply) => {
+      const next = formField(request.body, 'next');
+      const back = /^\/admin\/[\w/-]*$/.test(next) ? next : '/admin/users';
+      const ok = await confirmPassword(deps, request, formField(request.body, 'password'));
+      return reply.redirect(`${back}${ok ? '' : '?reauth=failed'}`, 303);
+    },
+  );
+};
+
+const DONE: Record<string, string> = {
+  invited: 'Invitation sent. The account stays pending until it is accepted.',
+  'end-sessions': 'Signed out everywhere.',
+  disable: 'Account disabled; its sessions were ended.',
+  enable: 'Account enabled.',
+  'reset-mfa': 'Second factors removed; the user was signed out and told by mail.',
+  roles: 'Roles saved. They apply from the user’s next request.',
+};
+
+const recent = (request: FastifyRequest) =>
+  Date.now() - Date.parse(String(request.session?.data.authenticatedAt)) < REAUTH_WINDOW_MS;
+
+function actorOf(request: FastifyRequest): Actor {
+  const { user } = request.actor!;
+  return { userId: user.id, name: user.display_name };
+}
+
+/** A refusal as page state: field errors next to their fields, otherwise one message. */
+function refusal(request: FastifyRequest, error: AppError): FormState {
+  const errors: Record<string, string> = {};
+  for (const e of error.extras.errors ?? []) errors[e.pointer.split('/').pop()!] = e.detail;
+  const text =
+    error.code === 'reauth_required' ? 'Confirm your password first (below), then try again.' : error.message;
+  return {
+    errors,
+    messages: Object.keys(errors).length ? [] : [{ type: 'error', text }],
+    needsReauth: !recent(request),
+  };
+}
+
+/** Checkbox fields `role` arrive as one string or a list. */
+function checkedRoles(body: unknown): string[] {
+  const value = (body as Record<string, unknown>).role;
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}

@@ -1,0 +1,74 @@
+/// <reference lib="dom" />
+import { describe, expect, it } from 'vitest';
+import { createUser } from '../support/actors.js';
+import { TEST_PASSWORD } from '../support/accounts.js';
+import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
+
+const suite = useServedAppInBrowser({ runsJobs: true, env: { MFA_REQUIRED_ROLES: 'none' } });
+
+describe('the admin panel in Chromium', () => {
+  it('invites, finds, re-roles, disables and audits a user', async () => {
+    const { served, browser } = suite;
+    const admin = await createUser(served, ['admin']);
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems = await watchProblems(page);
+
+    // A signed-out visitor is sent to sign in first.
+    await page.goto(`${served.baseUrl}/admin/users`);
+    await page.waitForURL(`${served.baseUrl}/login`);
+    await page.fill('#field-email', admin.email);
+    await page.fill('#field-password', TEST_PASSWORD);
+    await page.click('button:has-text("Sign in")');
+    await page.waitForURL(`${served.baseUrl}/account`);
+
+    await page.goto(`${served.baseUrl}/admin/users`);
+    await page.click('a:has-text("Invite someone")');
+    const email = `agent-${Date.now()}@example.com`;
+    await page.fill('#field-email', email);
+    await page.fill('#field-displayName', 'Alan Agent');
+    await page.selectOption('#field-role', 'agent');
+    await page.click('button:has-text("Send invitation")');
+    await expect(page.locator('main').textContent()).resolves.toContain('Invitation sent.');
+    await expect(page.locator('[data-testid="user-status"]').textContent()).resolves.toBe(
+      'pending verification',
+    );
+
+    await page.goto(`${served.baseUrl}/admin/users`);
+    await page.fill('#field-search', 'alan agent');
+    await page.click('button:has-text("Search")');
+    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
+    await page.click(`a:has-text("${email}")`);
+
+    await page.check('input[name=role][value=premium]');
+    await page.uncheck('input[name=role][value=agent]');
+    await page.click('button:has-text("Save roles")');
+    await expect(page.locator('main').textContent()).resolves.toContain('Roles saved.');
+    const roles = await served.platform.database.db
+      .selectFrom('users')
+      .select('roles')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    expect(roles.roles).toEqual(['premium']);
+
+    await page.fill('#field-reason', 'lost');
+    await page.click('button:has-text("Reset second factors")');
+    await expect(page.locator('#field-reason-error').textContent()).resolves.toContain(
+      'at least 5 characters',
+    );
+
+    await page.click('button:has-text("Disable account")');
+    await expect(page.locator('[data-testid="user-status"]').textContent()).resolves.toBe('disabled');
+
+    await page.goto(`${served.baseUrl}/admin/audit?action=auth.*`);
+    const text = await page.locator('main').textContent();
+    expect(text).toContain('auth.user_invited');
+    expect(text).toContain('auth.roles_changed');
+    expect(text).toContain('auth.user_disabled');
+
+    // The refusal above answered 400, which Chromium logs; anything else is a problem.
+    expect(problems.console.filter((m) => !/status of 400/.test(m))).toEqual([]);
+    expect(problems.csp).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
