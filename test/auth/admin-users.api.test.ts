@@ -57,7 +57,7 @@ async function signIn(email: string): Promise<SessionClient> {
 const events = (userId: string, type: string) =>
   db()
     .selectFrom('audit_log')
-    .select(['details', 'ip', 'actor_type', 'actor_id'])
+    .select(['details', 'ip', 'actor_type', 'actor_id', 'request_id'])
     .where('target_id', '=', userId)
     .where('action', '=', `auth.${type}`)
     .execute();
@@ -168,7 +168,8 @@ describe('administrators and other people’s sessions', () => {
     const adminId = (await admin.get('/api/v1/me')).json().id;
     const [disabledEvent] = await events(user.id, 'user_disabled');
     expect(disabledEvent?.details).toEqual({ by: adminId, endedSessions: 2 });
-    expect(disabledEvent).toMatchObject({ actor_type: 'user', actor_id: adminId });
+    expect(disabledEvent).toMatchObject({ actor_type: 'user', actor_id: adminId, ip: admin.remoteAddress });
+    expect(disabledEvent?.request_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('an administrator cannot disable themselves; unknown users are 404; stale sign-ins must re-authenticate', async () => {

@@ -66,6 +66,29 @@ describe('the admin panel in Chromium', () => {
     expect(text).toContain('auth.roles_changed');
     expect(text).toContain('auth.user_disabled');
 
+    // Roles editor: a custom role inheriting from agent, with the audit log on top; then gone again.
+    await page.goto(`${served.baseUrl}/admin/roles`);
+    await page.fill('#new-role-name', 'night-shift');
+    await page.selectOption('#new-role-parent', 'agent');
+    await page.fill('#new-role-description', 'Agents who also watch the log at night');
+    await page.locator('section[aria-labelledby="new-role"] input[value="audit:read"]').check();
+    await page.click('button:has-text("Create role")');
+    await expect(page.locator('main').textContent()).resolves.toContain('Role night-shift created.');
+    await expect(page.locator('[data-testid="role-night-shift"]').textContent()).resolves.toContain(
+      'Inherits from agent → premium → customer',
+    );
+    const graph = (
+      await served.platform.database.db
+        .selectFrom('role_permissions')
+        .select('permission')
+        .where('role', '=', 'night-shift')
+        .execute()
+    ).map((r) => r.permission);
+    expect(graph).toEqual(['audit:read']);
+    await page.locator('[data-testid="role-night-shift"] summary').click();
+    await page.click('button:has-text("Delete night-shift")');
+    await expect(page.locator('main').textContent()).resolves.toContain('Role night-shift deleted.');
+
     // The refusal above answered 400, which Chromium logs; anything else is a problem.
     expect(problems.console.filter((m) => !/status of 400/.test(m))).toEqual([]);
     expect(problems.csp).toEqual([]);

@@ -7,7 +7,7 @@ import { authDeps } from '../../auth/mail.js';
 import { confirmedFactors } from '../../auth/mfa/factors-repo.js';
 import { REAUTH_WINDOW_MS, requireRecentAuth } from '../../auth/plugin.js';
 import { confirmPassword, inTransaction } from '../../auth/request-context.js';
-import { needs } from '../../rbac/access.js';
+import { needs, SIGNED_IN } from '../../rbac/access.js';
 import { setUserRoles } from '../../rbac/service.js';
 import { findUserById, searchUsers } from '../../users/repo.js';
 import { type Actor, disableUser, enableUser, endUserSessions, inviteUser, resetUserMfa } from './service.js';
@@ -184,7 +184,8 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/admin/reauth',
-    { ...needs('users:read'), schema: { body: FormBody } },
+    // Confirming one's own password: any signed-in user; the pages it returns to check their own access.
+    { ...SIGNED_IN, schema: { body: FormBody } },
     async (request, reply) => {
       const next = formField(request.body, 'next');
       const back = /^\/admin\/[\w/-]*$/.test(next) ? next : '/admin/users';

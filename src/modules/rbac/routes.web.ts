@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../shared/errors.js';
+import { FormBody, type FormState, formField, renderPage } from '../auth/forms.js';
+import { authDeps } from '../auth/mail.js';
+import { REAUTH_WINDOW_MS, requireRecentAuth } from '../auth/plugin.js';
+import { inTransaction } from '../auth/request-context.js';
+import { needs } from './access.js';
+import { effectivePermissions, lineage } from './graph.js';
+import { PERMISSIONS } from './permissions.js';
+import { changeRole, createRole, removeRole } from './service.js';
+
+const Name = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_-]{1,39}$' }) });
+
+/** Checkbox fields `permission` arrive as one string or a list. */
+function checked(body: unknown): string[] {
+  const value = (body as Record<string, unknown>).permission;
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+/** The roles and permissions editor: list, create, edit, delete (custom roles). */
+export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+  const recent = (request: FastifyRequest) =>
+    Date.now() - Date.parse(String(request.session?.data.authenticatedAt)) < REAUTH_WINDOW_MS;
+
+  async function page(request: FastifyRequest, reply: FastifyReply, state: FormState = {}, status = 200) {
+    const graph = await app.roleGraph.get();
+    return renderPage(
+      request,
+      reply,
+      'pages/admin/roles.njk',
+      {
+        roles: Object.entries(graph.roles).map(([name, r]) => ({
+          name,
+          ...r,
+          inherits: lineage(graph, name).slice(1).join(' → '),
+          effective: effectivePermissions(graph, [name]).size,
+        })),
+        parents: Object.keys(graph.roles).map((r) => ({ value: r, label: r })),
+        permissions: Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })),
+        needsReauth: !recent(request),
+        ...state,
+      },
+      status,
+    );
+  }
+
+  /** Runs one change; success goes back to the list, a refusal shows on it. */
+  async function change(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: Parameters<typeof inTransaction<void>>[2],
+    done: string,
+  ) {
+    try {
+      requireRecentAuth(request);
+      await inTransaction(deps, request, run);
+      await app.roleGraph.invalidate();
+      return page(request, reply, { messages: [{ type: 'success', text: done }] });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const text =
+        error.code === 'reauth_required'
+          ? 'Confirm your password first (below), then try again.'
+          : error.message;
+      const detail = error.extras.errors?.[0]?.detail;
+      return page(request, reply, { messages: [{ type: 'error', text: detail ?? text }] }, error.status);
+    }
+  }
+  const actor = (request: FastifyRequest) => ({ userId: request.actor!.user.id });
+
+  app.get('/admin/roles', needs('roles:manage'), async (request, reply) => page(request, reply));
+
+  app.post(
+    '/admin/roles',
+    { ...needs('roles:manage'), schema: { body: FormBody } },
+    async (request, reply) => {
+      const name = formField(request.body, 'name');
+      return change(
+        request,
+        reply,
+        (ctx) =>
+          createRole(ctx, actor(request), {
+            name,
+            parent: formField(request.body, 'parent'),
+            description: formField(request.body, 'description'),
+            permissions: checked(request.body),
+          }),
+        `Role ${name} created.`,
+      );
+    },
+  );
+
+  app.post(
+    '/admin/roles/:name',
+    { ...needs('roles:manage'), schema: { params: Name, body: FormBody } },
+    async (request, reply) => {
+      const { name } = request.params;
+      const parent = formField(request.body, 'parent');
+      return change(
+        request,
+        reply,
+        (ctx) =>
+          changeRole(ctx, actor(request), name, {
+            description: formField(request.body, 'description'),
+            permissions: checked(request.body),
+            ...(parent ? { parent } : {}),
+          }),
+        `Role ${name} saved. It applies from everyone’s next request.`,
+      );
+    },
+  );
+
+  app.post(
+    '/admin/roles/:name/delete',
+    { ...needs('roles:manage'), schema: { params: Name, body: FormBody } },
+    async (request, reply) =>
+      change(
+        request,
+        reply,
+        (ctx) => removeRole(ctx, actor(request), request.params.name),
+        `Role ${request.params.name} deleted.`,
+      ),
+  );
+};
