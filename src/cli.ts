@@ -6,6 +6,7 @@ import { registerAuditCommands } from './cli/audit-commands.js';
 import { registerConfigCommand } from './cli/config-command.js';
 import { registerDbCommands } from './cli/db-commands.js';
 import { registerJobsCommands } from './cli/jobs-commands.js';
+import { registerKeysCommands } from './cli/keys-commands.js';
 import { registerProcessCommands } from './cli/process-commands.js';
 import { registerUsersCommands } from './cli/users-commands.js';
 import { APP_VERSION } from './version.js';
@@ -25,6 +26,7 @@ registerJobsCommands(program);
 registerAdminCommands(program);
 registerUsersCommands(program);
 registerAuditCommands(program);
+registerKeysCommands(program);
 registerConfigCommand(program);
 
 try {

@@ -159,6 +159,28 @@ export const ConfigSchema = Type.Object({
     maximum: 100,
     description: 'Concurrent sessions per user; signing in beyond it ends the oldest.',
   }),
+  OAUTH_SIGNING_ALG: Type.Union([Type.Literal('EdDSA'), Type.Literal('ES256')], {
+    default: 'EdDSA',
+    description: 'Algorithm of new token signing keys: `EdDSA` (Ed25519) or `ES256` (P-256).',
+  }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
+    default: 600,
+    minimum: 60,
+    maximum: 86400,
+    description:
+      'Lifetime of access tokens (JWT). A retired signing key stays published this long after its last use.',
+  }),
+  KEY_ROTATION_DAYS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description: 'Token signing keys are rotated when older than this many days (checked daily).',
+  }),
+  KEY_ROTATION_LEAD_HOURS: Type.Number({
+    default: 24,
+    minimum: 0,
+    description:
+      'A new signing key is published this long before it starts signing, so every verifier knows it first.',
+  }),
   AUDIT_RETENTION_DAYS: Type.Integer({
     default: 400,
     minimum: 1,

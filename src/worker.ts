@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { allJobs } from './modules/index.js';
+import { jobsFor } from './modules/index.js';
 import { onShutdownSignal } from './platform/process/shutdown.js';
 import { startPlatformProcess } from './platform/process/start.js';
 
@@ -8,7 +8,7 @@ export async function work(config: Config): Promise<void> {
   const running = await startPlatformProcess(config, { runsJobs: true });
   onShutdownSignal(running.logger, config.SHUTDOWN_TIMEOUT_MS, running.stop);
   running.logger.info(
-    { queues: allJobs.map((j) => j.name), concurrency: config.WORKER_CONCURRENCY },
+    { queues: jobsFor(config).map((j) => j.name), concurrency: config.WORKER_CONCURRENCY },
     'worker started',
   );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { allJobs } from '../modules/index.js';
+import { jobsFor } from '../modules/index.js';
 import { JobQueue } from '../platform/jobs/queue.js';
 import { createDatabase } from '../platform/db/connection.js';
 import { withDatabase } from './with-database.js';
@@ -18,7 +18,7 @@ export function registerJobsCommands(program: Command): void {
           url,
           db: database.db,
           logger: pino({ level: 'warn' }),
-          definitions: allJobs,
+          definitions: jobsFor(config),
           concurrency: 1,
           maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
           runsJobs: false,

@@ -11,7 +11,7 @@ import {
   inviteUser,
   userByEmailOrFail,
 } from '../modules/admin/users/service.js';
-import { allJobs } from '../modules/index.js';
+import { jobsFor } from '../modules/index.js';
 import { createPlatform } from '../platform/runtime.js';
 import { AppError } from '../shared/errors.js';
 import { withDatabase } from './with-database.js';
@@ -30,7 +30,7 @@ function withUserAdmin(run: (deps: AuthDeps, ctx: AuthContext) => Promise<string
     const platform = await createPlatform(config, {
       logger: pino({ level: 'warn' }),
       databaseUrl: url,
-      jobs: allJobs,
+      jobs: jobsFor(config),
       schedules: [],
       runsJobs: false,
     });

@@ -6,7 +6,8 @@ import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.
 export interface FeatureModule {
   name: string;
   routes?: FastifyPluginAsyncTypebox;
-  jobs?: readonly JobDefinition[];
+  /** Background jobs; a function when they need settings (a secret, a period). */
+  jobs?: readonly JobDefinition[] | ((config: Config) => readonly JobDefinition[]);
   /** Cron schedules; a function when they depend on settings (e.g. a retention period). */
   schedules?: readonly ScheduleDefinition[] | ((config: Config) => readonly ScheduleDefinition[]);
 }

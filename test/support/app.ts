@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { allJobs, schedulesFor } from '../../src/modules/index.js';
+import { jobsFor, schedulesFor } from '../../src/modules/index.js';
 import type { JobDefinition } from '../../src/platform/jobs/define.js';
 import { createPlatform, type Platform } from '../../src/platform/runtime.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -44,7 +44,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       : {}),
     ...options.env,
   });
-  const jobs = options.jobs ?? allJobs;
+  const jobs = options.jobs ?? jobsFor(config);
   const platform = await createPlatform(config, {
     logger: pino({ level: config.LOG_LEVEL }),
     databaseUrl: database.url,

@@ -30,6 +30,7 @@ export const openapiPlugin = fp(
         tags: [
           { name: 'system', description: 'Health and instance information' },
           { name: 'auth', description: 'Accounts, sign-in, sessions and two-factor authentication' },
+          { name: 'oauth', description: 'OAuth 2.0 and OpenID Connect: keys and tokens' },
           { name: 'admin', description: 'Administration: users, roles, audit log and the dev outbox' },
         ],
       },

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import { allJobs, schedulesFor } from '../../modules/index.js';
+import { jobsFor, schedulesFor } from '../../modules/index.js';
 import { migrateUrl } from '../db/migrate-url.js';
 import { provisionDatabase } from '../db/provision.js';
 import { createLogger } from '../logging/logger.js';
@@ -28,7 +28,7 @@ export async function startPlatformProcess(
     const platform = await createPlatform(config, {
       logger,
       databaseUrl: database.url,
-      jobs: allJobs,
+      jobs: jobsFor(config),
       schedules: schedulesFor(config),
       runsJobs: options.runsJobs,
     });

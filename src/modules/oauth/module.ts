@@ -1,0 +1,12 @@
+import type { FeatureModule } from '../module.js';
+import { keySettings } from './keys/key-store.js';
+import { keyRotationJob, keyRotationSchedule } from './keys/rotation-job.js';
+import { jwksRoutes } from './routes.jwks.js';
+
+/** OAuth 2.0 / OpenID Connect. So far: the signing keys every node shares, their rotation and the JWKS. */
+export const oauthModule: FeatureModule = {
+  name: 'oauth',
+  routes: jwksRoutes,
+  jobs: (config) => [keyRotationJob(keySettings(config))],
+  schedules: (config) => [keyRotationSchedule(keySettings(config))],
+};
