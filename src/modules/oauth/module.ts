@@ -1,12 +1,13 @@
 import type { FeatureModule } from '../module.js';
 import { keySettings } from './keys/key-store.js';
 import { keyRotationJob, keyRotationSchedule } from './keys/rotation-job.js';
+import { oauthCleanupJob, oauthCleanupSchedule } from './provider/cleanup-job.js';
 import { jwksRoutes } from './routes.jwks.js';
 
-/** OAuth 2.0 / OpenID Connect. So far: the signing keys every node shares, their rotation and the JWKS. */
+/** OAuth 2.0 / OpenID Connect. So far: the signing keys every node shares, their rotation and the JWKS, and the token store. */
 export const oauthModule: FeatureModule = {
   name: 'oauth',
   routes: jwksRoutes,
-  jobs: (config) => [keyRotationJob(keySettings(config))],
-  schedules: (config) => [keyRotationSchedule(keySettings(config))],
+  jobs: (config) => [keyRotationJob(keySettings(config)), oauthCleanupJob],
+  schedules: (config) => [keyRotationSchedule(keySettings(config)), oauthCleanupSchedule],
 };

@@ -1,0 +1,114 @@
+import type { Kysely, Transaction } from 'kysely';
+import { errors } from 'oidc-provider';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { DB } from '../../../platform/db/schema.js';
+
+interface OauthStoreTable {
+  model: string;
+  id: string;
+  payload: AdapterPayload;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: Date | null;
+  consumed_at: Date | null;
+}
+
+declare module '../../../platform/db/schema.js' {
+  interface DB {
+    oauth_store: OauthStoreTable;
+  }
+}
+
+/** Models whose rows a grant owns: revoking the grant removes them all (RFC 7009, refresh reuse). */
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+]);
+
+/**
+ * oidc-provider's storage contract on PostgreSQL, so every node shares grants and tokens. Expired
+ * rows read as absent (a daily job deletes them). `consume` marks a row once, in one statement: of
+ * two requests presenting the same refresh token at the same moment, exactly one gets through.
+ */
+export class PostgresAdapter implements Adapter {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly model: string,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const row = {
+      model: this.model,
+      id,
+      payload: JSON.stringify(payload) as unknown as AdapterPayload,
+      grant_id: GRANTABLE.has(this.model) ? (payload.grantId ?? null) : null,
+      user_code: payload.userCode ?? null,
+      uid: payload.uid ?? null,
+      expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+    };
+    await this.db
+      .insertInto('oauth_store')
+      .values(row)
+      .onConflict((c) =>
+        c.columns(['model', 'id']).doUpdateSet({
+          payload: row.payload,
+          grant_id: row.grant_id,
+          user_code: row.user_code,
+          uid: row.uid,
+          expires_at: row.expires_at,
+        }),
+      )
+      .execute();
+  }
+
+  private async findWhere(
+    column: 'id' | 'uid' | 'user_code',
+    value: string,
+  ): Promise<AdapterPayload | undefined> {
+    const row = await this.db
+      .selectFrom('oauth_store')
+      .select(['payload', 'consumed_at'])
+      .where('model', '=', this.model)
+      .where(column, '=', value)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      ...row.payload,
+      ...(row.consumed_at ? { consumed: Math.floor(row.consumed_at.getTime() / 1000) } : {}),
+    };
+  }
+
+  find = (id: string) => this.findWhere('id', id);
+  findByUid = (uid: string) => this.findWhere('uid', uid);
+  findByUserCode = (userCode: string) => this.findWhere('user_code', userCode);
+
+  async consume(id: string): Promise<void> {
+    const done = await this.db
+      .updateTable('oauth_store')
+      .set({ consumed_at: new Date() })
+      .where('model', '=', this.model)
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new errors.InvalidGrant(`${this.model} was already used`);
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.db.deleteFrom('oauth_store').where('model', '=', this.model).where('id', '=', id).execute();
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.db.deleteFrom('oauth_store').where('grant_id', '=', grantId).execute();
+  }
+}
+
+/** Removes rows past their expiry (a daily job). */
+export async function deleteExpiredOauthRows(db: Kysely<DB> | Transaction<DB>, now: Date): Promise<number> {
+  const result = await db.deleteFrom('oauth_store').where('expires_at', '<', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
