@@ -193,6 +193,16 @@ describe('administrators and other people’s sessions', () => {
     const stale = await admin.post(`/api/v1/admin/users/${me.id}/end-sessions`);
     expect(stale.statusCode).toBe(401);
     expect(stale.json().code).toBe('reauth_required');
+    // The page's re-confirmation form: a wrong password comes back as a message on the same page.
+    const wrong = await admin.post('/admin/reauth', {
+      password: 'not-my-password-1',
+      next: `/admin/users/${me.id}`,
+    });
+    expect(wrong.headers.location).toBe(`/admin/users/${me.id}?reauth=failed`);
+    const page = await admin.request('GET', wrong.headers.location as string, undefined, {
+      accept: 'text/html',
+    });
+    expect(page.body).toContain('That password is not correct.');
     expect((await admin.post('/api/v1/me/reauth', { password: TEST_PASSWORD })).statusCode).toBe(204);
     const user = await account();
     expect((await admin.post(`/api/v1/admin/users/${user.id}/end-sessions`)).statusCode).toBe(200);

@@ -59,3 +59,9 @@ export async function handleForm(
     return renderPage(request, reply, template, { ...state, errors, messages }, error.status);
   }
 }
+
+/** After a wrong password in the re-confirmation form (it sends people back with `?reauth=failed`). */
+export const reauthNotice = (request: FastifyRequest) =>
+  (request.query as { reauth?: string } | undefined)?.reauth === 'failed'
+    ? [{ type: 'error' as const, text: 'That password is not correct.' }]
+    : [];

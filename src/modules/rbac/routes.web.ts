@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../shared/errors.js';
-import { FormBody, type FormState, formField, renderPage } from '../auth/forms.js';
+import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../auth/forms.js';
 import { authDeps } from '../auth/mail.js';
 import { REAUTH_WINDOW_MS, requireRecentAuth } from '../auth/plugin.js';
 import { inTransaction } from '../auth/request-context.js';
@@ -71,7 +71,9 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
   const actor = (request: FastifyRequest) => ({ userId: request.actor!.user.id });
 
-  app.get('/admin/roles', needs('roles:manage'), async (request, reply) => page(request, reply));
+  app.get('/admin/roles', needs('roles:manage'), async (request, reply) =>
+    page(request, reply, { messages: reauthNotice(request) }),
+  );
 
   app.post(
     '/admin/roles',

@@ -56,19 +56,21 @@ export function createDatabase(
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => {});
-  if (options.asApp)
-    pool.on('connect', (client) => void client.query(`set role ${APP_ROLE}`).catch(() => undefined));
+  // What each pooled connection was last stamped with: a checkout for the same actor (most often
+  // `system`, for public pages and jobs) skips the round trip.
+  const stamped = new WeakMap<pg.PoolClient, string>();
   const contextual = {
     async connect() {
       const client = await pool.connect();
       const actor = currentDbActor();
+      const values = [actor.context, actor.userId ?? '', (actor.permissions ?? []).join(',')];
+      const key = values.join('|');
+      if (stamped.get(client) === key) return client;
       try {
-        await client.query(SET_CONTEXT, [
-          actor.context,
-          actor.userId ?? '',
-          (actor.permissions ?? []).join(','),
-        ]);
+        await client.query(SET_CONTEXT, values);
+        stamped.set(client, key);
       } catch (error) {
+        stamped.delete(client);
         client.release(error as Error);
         throw error;
       }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../../shared/errors.js';
-import { FormBody, type FormState, formField, renderPage } from '../../auth/forms.js';
+import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../../auth/forms.js';
 import { authDeps } from '../../auth/mail.js';
 import { confirmedFactors } from '../../auth/mfa/factors-repo.js';
 import { REAUTH_WINDOW_MS, requireRecentAuth } from '../../auth/plugin.js';
@@ -97,6 +97,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.get('/admin/users/invite', needs('users:invite'), async (request, reply) =>
     renderPage(request, reply, 'pages/admin/invite.njk', {
+      messages: reauthNotice(request),
       role: 'customer',
       roleOptions: await roleOptions(),
       needsReauth: !recent(request),
@@ -141,17 +142,17 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...needs('users:read'),
       schema: {
         params: Id,
-        querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 40 })) }),
+        querystring: Type.Object({
+          done: Type.Optional(Type.String({ maxLength: 40 })),
+          reauth: Type.Optional(Type.String({ maxLength: 10 })),
+        }),
       },
     },
     async (request, reply) => {
       const done = DONE[request.query.done ?? ''];
-      return detail(
-        request,
-        reply,
-        request.params.id,
-        done ? { messages: [{ type: 'success', text: done }] } : {},
-      );
+      return detail(request, reply, request.params.id, {
+        messages: [...(done ? [{ type: 'success' as const, text: done }] : []), ...reauthNotice(request)],
+      });
     },
   );
 
