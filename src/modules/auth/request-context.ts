@@ -1,3 +1,4 @@
+import { revokeGrantsOfUser } from '../oauth/provider/grants.js';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import { recordAuthEvent } from './events.js';
@@ -32,7 +33,11 @@ export async function endCurrentSession(deps: AuthDeps, request: FastifyRequest)
   const session = request.session;
   if (!session) return;
   await deps.sessions.delete(session.idHash);
-  await inTransaction(deps, request, (ctx) => recordAuthEvent(ctx.trx, 'logout', ctx.meta, session.userId));
+  await inTransaction(deps, request, async (ctx) => {
+    // Signing out also withdraws what this person granted to apps (their refresh tokens).
+    await revokeGrantsOfUser(ctx.trx, session.userId);
+    await recordAuthEvent(ctx.trx, 'logout', ctx.meta, session.userId);
+  });
 }
 
 /** Re-authentication: a correct password restarts the window in which security settings may change. */

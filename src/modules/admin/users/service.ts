@@ -1,3 +1,4 @@
+import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
 import { AppError } from '../../../shared/errors.js';
 import { recordAuthEvent } from '../../auth/events.js';
 import type { AuthContext, AuthDeps } from '../../auth/service/deps.js';
@@ -102,6 +103,7 @@ export async function disableUser(
     );
   const updated = (await updateUser(ctx.trx, user.id, { status: 'disabled' }))!;
   const endedSessions = await deps.sessions.deleteByUser(user.id);
+  await revokeGrantsOfUser(ctx.trx, user.id);
   await recordAuthEvent(ctx.trx, 'user_disabled', ctx.meta, user.id, { by: actor.userId, endedSessions });
   return { user: updated, endedSessions };
 }

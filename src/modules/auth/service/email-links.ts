@@ -1,3 +1,4 @@
+import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
 import { AppError } from '../../../shared/errors.js';
 import { findUserById, findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
 import { recordAuthEvent } from '../events.js';
@@ -70,6 +71,7 @@ export async function resetPassword(
   });
   await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
   const ended = await deps.sessions.deleteByUser(user.id);
+  await revokeGrantsOfUser(ctx.trx, user.id);
   await recordAuthEvent(ctx.trx, 'password_reset', ctx.meta, user.id, { sessionsEnded: ended });
   await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
     name: user.display_name,

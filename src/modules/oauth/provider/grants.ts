@@ -1,0 +1,21 @@
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../../platform/db/schema.js';
+import './adapter.js';
+
+/**
+ * Revokes every grant a user gave to OAuth clients, with all their tokens: on logout, password
+ * change or reset, and when an account is disabled. Access tokens already issued are JWTs and stay
+ * valid until they expire (ACCESS_TOKEN_TTL_SECONDS, 10 minutes by default); refresh tokens stop
+ * working at once.
+ */
+export async function revokeGrantsOfUser(trx: Transaction<DB>, userId: string): Promise<number> {
+  const grants = await trx
+    .deleteFrom('oauth_store')
+    .where('model', '=', 'Grant')
+    .where(sql<string>`payload->>'accountId'`, '=', userId)
+    .returning('id')
+    .execute();
+  const ids = grants.map((g) => g.id);
+  if (ids.length > 0) await trx.deleteFrom('oauth_store').where('grant_id', 'in', ids).execute();
+  return ids.length;
+}
