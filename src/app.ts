@@ -10,6 +10,7 @@ import Fastify, {
 } from 'fastify';
 import { trustProxyOption } from './config.js';
 import { authPlugin } from './modules/auth/plugin.js';
+import { securityOf, securitySchemes } from './modules/oauth/openapi-security.js';
 import { modules } from './modules/index.js';
 import { accessControlPlugin, routeAccessGuard } from './modules/rbac/plugin.js';
 import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
@@ -66,7 +67,12 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   if (origins.length > 0) await app.register(cors, { origin: origins, credentials: true });
   await app.register(compress, { threshold: 1024, global: true });
   await app.register(formbody);
-  await app.register(openapiPlugin, { publicUrl: config.PUBLIC_URL, version: APP_VERSION });
+  await app.register(openapiPlugin, {
+    publicUrl: config.PUBLIC_URL,
+    version: APP_VERSION,
+    securitySchemes: securitySchemes(config.PUBLIC_URL),
+    securityOf: (route) => securityOf(route.access, route.tokenReadable === true),
+  });
   await app.register(healthRoutes, { checks: readinessChecks(platform) });
   await app.register(metricsRoute, { metrics: platform.metrics, token: config.METRICS_TOKEN });
   await app.register(authPlugin);

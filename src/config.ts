@@ -170,6 +170,17 @@ export const ConfigSchema = Type.Object({
     description:
       'Lifetime of access tokens (JWT). A retired signing key stays published this long after its last use.',
   }),
+  REFRESH_TOKEN_IDLE_DAYS: Type.Integer({
+    default: 14,
+    minimum: 1,
+    description:
+      'An app that has not refreshed its tokens for this many days must ask the user to sign in again.',
+  }),
+  REFRESH_TOKEN_ABSOLUTE_DAYS: Type.Integer({
+    default: 90,
+    minimum: 1,
+    description: 'However often an app refreshes, the user signs in to it again after this many days.',
+  }),
   KEY_ROTATION_DAYS: Type.Integer({
     default: 30,
     minimum: 1,

@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresAdapter } from '../../src/modules/oauth/provider/adapter.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { registerTestClient, tokenRequest } from '../support/oauth.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -29,31 +29,22 @@ describe('the authorization server at /oauth', () => {
   });
 
   it('issues a client-credentials access token as an RFC 9068 JWT signed with the current key', async () => {
-    await new PostgresAdapter(t.platform.database.db, 'Client').upsert(
-      'integration-1',
-      {
-        client_id: 'integration-1',
-        client_secret: 'a-long-random-client-secret-for-tests-0123456789',
-        grant_types: ['client_credentials'],
-        redirect_uris: [],
-        response_types: [],
-        token_endpoint_auth_method: 'client_secret_basic',
-        scope: 'api',
-      },
-      0,
-    );
-    const basic = Buffer.from('integration-1:a-long-random-client-secret-for-tests-0123456789').toString(
-      'base64',
-    );
+    const { clientId, secret } = await registerTestClient(t, {
+      type: 'confidential',
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+      scopes: ['tickets:read'],
+    });
+    const basic = Buffer.from(`${clientId}:${secret}`).toString('base64');
     const res = await t.app.inject({
       method: 'POST',
       url: '/oauth/token',
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'grant_type=client_credentials&scope=api',
+      payload: 'grant_type=client_credentials&scope=tickets:read',
     });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 600, scope: 'api' });
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 600, scope: 'tickets:read' });
     const [header, payload, signature] = (body.access_token as string).split('.') as [string, string, string];
     const head = JSON.parse(Buffer.from(header, 'base64url').toString());
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
@@ -61,8 +52,9 @@ describe('the authorization server at /oauth', () => {
     expect(claims).toMatchObject({
       iss: issuer,
       aud: 'http://localhost:3000/api',
-      client_id: 'integration-1',
-      scope: 'api',
+      client_id: clientId,
+      sub: clientId,
+      scope: 'tickets:read',
     });
     expect(claims.exp - claims.iat).toBe(600);
     expect(claims.jti).toEqual(expect.any(String));
@@ -83,7 +75,7 @@ describe('the authorization server at /oauth', () => {
       method: 'POST',
       url: '/oauth/token',
       headers: {
-        authorization: `Basic ${Buffer.from('integration-1:wrong').toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${clientId}:wrong`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       payload: 'grant_type=client_credentials',
@@ -97,5 +89,74 @@ describe('the authorization server at /oauth', () => {
       payload: 'grant_type=password&username=a&password=b',
     });
     expect(password.json().error).toBe('unsupported_grant_type');
+  });
+
+  it('gives an integration exactly the scopes it was registered with, and the API holds it to them', async () => {
+    const { clientId, secret } = await registerTestClient(t, {
+      type: 'confidential',
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+      scopes: ['users:read'],
+    });
+    const basic = { id: clientId, secret: secret! };
+    const beyond = await tokenRequest(
+      t.app,
+      { grant_type: 'client_credentials', scope: 'audit:read' },
+      basic,
+    );
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json().error).toBe('invalid_scope');
+
+    const issued = await tokenRequest(
+      t.app,
+      { grant_type: 'client_credentials', scope: 'users:read' },
+      basic,
+    );
+    expect(issued.statusCode, issued.body).toBe(200);
+    const bearer = { authorization: `Bearer ${issued.json().access_token}` };
+    const call = (url: string) => t.app.inject({ method: 'GET', url, headers: bearer });
+
+    const users = await call('/api/v1/admin/users');
+    expect(users.statusCode, users.body).toBe(200);
+    expect(Array.isArray(users.json().items)).toBe(true);
+    const audit = await call('/api/v1/admin/audit');
+    expect(audit.statusCode).toBe(403);
+    expect(audit.json().detail).toContain('audit:read');
+    // No person behind it: the account endpoints are not for it.
+    expect((await call('/api/v1/me')).statusCode).toBe(403);
+    // A garbage token is a 401 with the RFC 6750 challenge.
+    const garbage = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/users',
+      headers: { authorization: 'Bearer not-a-jwt' },
+    });
+    expect(garbage.statusCode).toBe(401);
+    expect(garbage.headers['www-authenticate']).toContain('error="invalid_token"');
+
+    // The administrator narrows the registration: the token loses what was removed at once.
+    await t.platform.database.db
+      .updateTable('oauth_clients')
+      .set({ scopes: [] })
+      .where('client_id', '=', clientId)
+      .execute();
+    expect((await call('/api/v1/admin/users')).statusCode).toBe(403);
+  });
+
+  it('documents the security schemes in OpenAPI, and which scope opens each route', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const { oauth2, session } = doc.components.securitySchemes;
+    expect(session).toMatchObject({ type: 'apiKey', in: 'cookie' });
+    expect(oauth2.flows.authorizationCode).toMatchObject({
+      authorizationUrl: `${issuer}/auth`,
+      tokenUrl: `${issuer}/token`,
+    });
+    expect(Object.keys(oauth2.flows.clientCredentials.scopes)).toContain('users:read');
+    expect(doc.paths['/api/v1/admin/users'].get.security).toEqual([
+      { session: [] },
+      { oauth2: ['users:read'] },
+    ]);
+    expect(doc.paths['/api/v1/me'].get.security).toEqual([{ session: [] }, { oauth2: ['account:read'] }]);
+    expect(doc.paths['/api/v1/me/password'].post.security).toEqual([{ session: [] }]);
+    expect(doc.paths['/api/v1/instance'].get.security).toEqual([]);
   });
 });

@@ -64,6 +64,14 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['POST /api/v1/me/reauth', [401, 400, 400, 400, 400]],
   ['POST /api/v1/me/sessions/revoke-others', [401, 200, 200, 200, 200]],
   ['PUT /api/v1/admin/users/:id/roles', [401, 403, 403, 403, 400]],
+  ['GET /api/v1/me/apps', [401, 200, 200, 200, 200]],
+  ['DELETE /api/v1/me/apps/:clientId', [401, 404, 404, 404, 404]],
+  ['GET /api/v1/oauth/clients', [401, 403, 403, 403, 200]],
+  ['POST /api/v1/oauth/clients', [401, 403, 403, 403, 400]],
+  ['GET /api/v1/oauth/clients/:clientId', [401, 403, 403, 403, 404]],
+  ['PUT /api/v1/oauth/clients/:clientId', [401, 403, 403, 403, 400]],
+  ['DELETE /api/v1/oauth/clients/:clientId', [401, 403, 403, 403, 404]],
+  ['POST /api/v1/oauth/clients/:clientId/secret', [401, 403, 403, 403, 404]],
 ];
 
 const ACTORS = ['anonymous', 'customer', 'premium', 'agent', 'admin'] as const;

@@ -1,3 +1,4 @@
+import { auditActor } from '../rbac/plugin.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -60,7 +61,7 @@ export const auditApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const meta = requestMeta(request);
       await db.transaction().execute((trx) =>
         recordAudit(trx, {
-          actor: { type: 'user', id: request.actor!.user.id },
+          actor: auditActor(request),
           action: 'audit.export',
           outcome: 'success',
           ip: meta.ip,

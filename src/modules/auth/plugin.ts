@@ -68,6 +68,8 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 
 /** The fully signed-in user's id: 401 when signed out or a second factor is still due. */
 export function requireUserId(request: FastifyRequest): string {
+  // Through an access token on a `tokenReadable` route (the access check allowed it).
+  if (request.tokenPrincipal?.user) return request.tokenPrincipal.user.id;
   const session = request.session;
   if (!session) throw new AppError('unauthenticated');
   if (session.data.mfa === 'pending') throw new AppError('mfa_required');

@@ -210,7 +210,11 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/me',
-    { ...SIGNED_IN, schema: { tags, summary: 'The signed-in user', response: { 200: Me } } },
+    {
+      // Also readable with an access token carrying `account:read`.
+      config: { access: 'signed-in', tokenReadable: true },
+      schema: { tags, summary: 'The signed-in user', response: { 200: Me } },
+    },
     async (request) => {
       const user = await findUserById(deps.db, requireUserId(request));
       if (!user) throw new AppError('unauthenticated');

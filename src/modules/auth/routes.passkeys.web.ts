@@ -1,3 +1,4 @@
+import { takeReturnTo } from './return-to.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -38,7 +39,7 @@ export const passkeyWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request: FastifyRequest,
     reply: FastifyReply,
     expectedUserId?: string,
-    next = '/account',
+    next?: string,
   ) =>
     inTransaction(deps, request, async (ctx) => {
       const user = await finishPasskeyAuthentication(deps, ctx, {
@@ -50,7 +51,7 @@ export const passkeyWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return user;
     }).then(async (user) => {
       await beginSession(deps, request, reply, user, 'passkey', 'done');
-      return reply.redirect(next, 303);
+      return reply.redirect(next ?? takeReturnTo(request, reply), 303);
     });
 
   const signIn = { heading: 'Sign in', lead: 'Welcome back.' };

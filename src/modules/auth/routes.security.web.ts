@@ -1,3 +1,4 @@
+import { takeReturnTo } from './return-to.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { FormBody, formField, handleForm, renderPage } from './forms.js';
@@ -66,7 +67,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
               : verifyBackupCode(deps, ctx, user.id, code),
         );
         await beginSession(deps, request, reply, user, 'mfa', 'done');
-        return reply.redirect('/account', 303);
+        return reply.redirect(takeReturnTo(request, reply), 303);
       },
     ),
   );

@@ -15,6 +15,7 @@ import {
 import { acceptInvitation } from './service/invitation.js';
 import { loginWithPassword } from './service/login.js';
 import { signUp, verifyEmail } from './service/signup.js';
+import { takeReturnTo } from './return-to.js';
 import { beginSession } from './sign-in.js';
 import { PUBLIC } from '../rbac/access.js';
 
@@ -29,7 +30,7 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function signInAndGo(request: FastifyRequest, reply: FastifyReply, user: UserRow, method: string) {
     const { mfa } = await beginSession(deps, request, reply, user, method);
     return reply.redirect(
-      mfa === 'pending' ? '/mfa' : mfa === 'enroll' ? '/account/security' : '/account',
+      mfa === 'pending' ? '/mfa' : mfa === 'enroll' ? '/account/security' : takeReturnTo(request, reply),
       303,
     );
   }

@@ -1,16 +1,38 @@
 import type { FeatureModule } from '../module.js';
+import { KEYS_CHANGED_CHANNEL } from './keys/announce.js';
 import { keySettings } from './keys/key-store.js';
 import { keyRotationJob, keyRotationSchedule } from './keys/rotation-job.js';
 import { oauthCleanupJob, oauthCleanupSchedule } from './provider/cleanup-job.js';
 import { jwksRoutes } from './routes.jwks.js';
+import { OauthServer } from './provider/provider.js';
+import { authorisedAppRoutes } from './routes.apps.js';
+import { clientApiRoutes } from './routes.clients.api.js';
+import { clientWebRoutes } from './routes.clients.web.js';
+import { interactionRoutes } from './routes.interaction.js';
 import { providerRoutes } from './routes.provider.js';
 
-/** OAuth 2.0 / OpenID Connect. So far: the signing keys every node shares, their rotation and the JWKS, and the token store. */
+/**
+ * OAuth 2.0 / OpenID Connect: the authorization server at /oauth (sign-in and consent pages,
+ * tokens, JWKS and the keys every node shares), the apps administrators register and the apps
+ * each user has connected. API routes accept its access tokens through the access check (rbac).
+ */
 export const oauthModule: FeatureModule = {
   name: 'oauth',
   async routes(app) {
     await app.register(jwksRoutes);
-    await app.register(providerRoutes);
+    const server = new OauthServer(app.platform.database.db, app.platform.config, (template, data) =>
+      app.view(template, data),
+    );
+    const unsubscribe = await app.platform.pubsub.subscribe(KEYS_CHANGED_CHANNEL, () => {
+      server.invalidate();
+      app.accessTokens.invalidate();
+    });
+    app.addHook('onClose', () => unsubscribe());
+    await app.register(providerRoutes, { server });
+    await app.register(interactionRoutes, { server });
+    await app.register(clientApiRoutes);
+    await app.register(clientWebRoutes);
+    await app.register(authorisedAppRoutes);
   },
   jobs: (config) => [keyRotationJob(keySettings(config)), oauthCleanupJob],
   schedules: (config) => [keyRotationSchedule(keySettings(config)), oauthCleanupSchedule],

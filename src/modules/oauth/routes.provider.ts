@@ -1,5 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { OauthServer } from './provider/provider.js';
+import { authDeps } from '../auth/mail.js';
+import { endCurrentSession } from '../auth/request-context.js';
+import { cookieName, cookieOptions } from '../auth/sessions/cookie.js';
+import { SESSION_COOKIE } from '../auth/settings.js';
+import { FIRST_PARTY_USER, type OauthServer } from './provider/provider.js';
 
 const PREFIX = '/oauth';
 
@@ -9,9 +13,9 @@ const PREFIX = '/oauth';
  * (the provider reads the body itself), no CSRF token (its endpoints authenticate clients and use
  * their own state and PKCE checks), no session lookup.
  */
-export const providerRoutes: FastifyPluginAsync = async (app) => {
-  const server = new OauthServer(app.platform.database.db, app.platform.config);
+export const providerRoutes: FastifyPluginAsync<{ server: OauthServer }> = async (app, { server }) => {
   const publicUrl = new URL(app.platform.config.PUBLIC_URL);
+  const deps = authDeps(app.platform);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
@@ -30,6 +34,21 @@ export const providerRoutes: FastifyPluginAsync = async (app) => {
       raw.headers.host = publicUrl.host;
       raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
       raw.headers['x-forwarded-host'] = publicUrl.host;
+      const session = request.session;
+      if (session?.data.mfa === 'done') Object.assign(raw, { [FIRST_PARTY_USER]: session.userId });
+      // The end-session confirmation (its page offers only "yes" as a post) signs out of
+      // Switchboard as well, like the site's own sign-out (which also revokes the user's grants).
+      if (request.method === 'POST' && raw.url === '/session/end/confirm' && session) {
+        await endCurrentSession(deps, request);
+        reply.raw.setHeader(
+          'set-cookie',
+          app.serializeCookie(cookieName(SESSION_COOKIE, publicUrl.href), '', {
+            ...cookieOptions(publicUrl.href),
+            secure: publicUrl.protocol === 'https:',
+            maxAge: 0,
+          }),
+        );
+      }
       provider.callback()(raw, reply.raw);
     },
   });

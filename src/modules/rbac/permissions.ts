@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'users:manage': 'Disable, enable and sign out users; reset their second factors',
   'roles:manage': 'Create and edit roles; change users’ roles',
   'audit:read': 'Read and export the audit log',
+  'oauth_clients:manage': 'Register apps that use the API, change them and rotate their secrets',
   'outbox:read': 'Read the dev outbox (mail and texts kept while no provider is configured)',
 } as const;
 

@@ -4,6 +4,8 @@ import { type DbActor, runAsDbActor } from '../../platform/db/actor-context.js';
 import { AppError } from '../../shared/errors.js';
 import { recordAuthEvent } from '../auth/events.js';
 import { requestMeta, requireUserId } from '../auth/plugin.js';
+import { resolvePrincipal, type TokenPrincipal } from '../oauth/bearer/principal.js';
+import { AccessTokenVerifier } from '../oauth/bearer/verifier.js';
 import { findUserById, type UserRow } from '../users/repo.js';
 import { type Access, PUBLIC_PLUGIN_PREFIXES } from './access.js';
 import { effectivePermissions } from './graph.js';
@@ -14,10 +16,19 @@ declare module 'fastify' {
     roleGraph: RoleGraphCache;
     /** Every route (`METHOD /url`) and the access it declared: the authorization matrix test walks it. */
     routeAccess: ReadonlyMap<string, Access>;
+    accessTokens: AccessTokenVerifier;
+  }
+  interface FastifyContextConfig {
+    /** A `signed-in` GET route an access token with the `account:read` scope may read too. */
+    tokenReadable?: boolean;
   }
   interface FastifyRequest {
-    /** Set on routes that require a permission: the acting user and everything their roles grant. */
-    actor: { user: UserRow; permissions: Set<string> } | null;
+    /**
+     * Set on routes that require a permission: the acting user and everything their roles grant
+     * (through an access token: what its scopes allow of that). `user` is null for an
+     * integration acting as itself (client credentials), named by `clientId`.
+     */
+    actor: { user: UserRow | null; clientId?: string; permissions: Set<string> } | null;
     /** Who this request's database work is for (row-level security); filled in by the access check. */
     dbActor: DbActor;
   }
@@ -51,6 +62,7 @@ export const routeAccessGuard = fp(
 /** Checks `access` for this request now (the route hook does this for declared access; handlers may too). */
 export async function requireAccess(request: FastifyRequest, access: Access): Promise<void> {
   if (access === 'public') return;
+  if (request.tokenPrincipal) return requireTokenAccess(request, request.tokenPrincipal, access);
   if (!request.session) throw new AppError('unauthenticated');
   const dbActor = request.dbActor;
   if (access === 'signed-in') {
@@ -76,6 +88,43 @@ export async function requireAccess(request: FastifyRequest, access: Access): Pr
   throw new AppError('forbidden');
 }
 
+/** The same check for a request that authenticated with an access token instead of a session. */
+async function requireTokenAccess(
+  request: FastifyRequest,
+  principal: TokenPrincipal,
+  access: Exclude<Access, 'public'>,
+) {
+  const dbActor = request.dbActor;
+  if (access === 'signed-in') {
+    // Security settings, sessions and factors need the person, not an app acting for them.
+    const readable = request.routeOptions.config.tokenReadable === true && request.method === 'GET';
+    if (!readable || !principal.user || !principal.scopes.includes('account:read'))
+      throw new AppError(
+        'forbidden',
+        'An access token cannot use this endpoint; it needs the account:read scope or a browser session.',
+      );
+    Object.assign(dbActor, { context: 'user', userId: principal.user.id });
+    return;
+  }
+  request.actor = { user: principal.user, clientId: principal.clientId, permissions: principal.permissions };
+  Object.assign(dbActor, {
+    context: 'user',
+    userId: principal.user?.id,
+    permissions: [...principal.permissions],
+  });
+  const wanted = [access.permission].flat();
+  if (wanted.some((p) => principal.permissions.has(p))) return;
+  throw new AppError(
+    'forbidden',
+    `This token does not carry the permission ${wanted.join(' or ')} (check its scopes).`,
+  );
+}
+
+const bearerToken = (request: FastifyRequest): string | undefined => {
+  const header = request.headers.authorization;
+  return header?.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : undefined;
+};
+
 /** Enforces each route's declared access before its input is even validated. */
 export const accessControlPlugin = fp(
   async (app: FastifyInstance) => {
@@ -83,6 +132,8 @@ export const accessControlPlugin = fp(
     await roleGraph.start();
     app.decorate('roleGraph', roleGraph);
     app.decorateRequest('actor', null);
+    app.decorateRequest('tokenPrincipal', null);
+    app.decorate('accessTokens', new AccessTokenVerifier(app.platform.database.db, app.platform.config));
     app.decorateRequest('dbActor', null as unknown as DbActor);
     app.addHook('onClose', () => roleGraph.stop());
     // Everything after this hook runs with the request's database actor (system until the access
@@ -93,8 +144,36 @@ export const accessControlPlugin = fp(
     });
     app.addHook('preValidation', async (request) => {
       const access = request.routeOptions.config.access;
-      if (access) await requireAccess(request, access);
+      if (!access) return;
+      // An access token replaces the cookie for this request: an app never rides on a browser
+      // session (and the CSRF check, meant for cookies, does not apply to it).
+      const token = access === 'public' ? undefined : bearerToken(request);
+      if (token !== undefined) {
+        request.session = null;
+        const claims = await app.accessTokens.verify(token);
+        request.tokenPrincipal = await resolvePrincipal(
+          app.platform.database.db,
+          await roleGraph.get(),
+          claims,
+        );
+      }
+      await requireAccess(request, access);
     });
   },
   { name: 'access-control', dependencies: ['auth'] },
 );
+
+/** The person behind a permission-checked request; an integration acting as itself is refused. */
+export function actingUser(request: FastifyRequest): UserRow {
+  const user = request.actor?.user;
+  if (!user) throw new AppError('forbidden', 'This needs a person, not an app acting on its own behalf.');
+  return user;
+}
+
+/** Who the audit log names for a permission-checked request: the user, or the integration. */
+export function auditActor(request: FastifyRequest): { type: 'user' | 'api_client'; id: string | null } {
+  const actor = request.actor;
+  return actor?.user
+    ? { type: 'user', id: actor.user.id }
+    : { type: 'api_client', id: actor?.clientId ?? null };
+}

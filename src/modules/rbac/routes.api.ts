@@ -1,10 +1,11 @@
+import { actingUser } from './plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { authDeps } from '../auth/mail.js';
 import { requireRecentAuth, requireUserId } from '../auth/plugin.js';
 import { inTransaction } from '../auth/request-context.js';
-import { needs, SIGNED_IN } from './access.js';
+import { needs } from './access.js';
 import { effectivePermissions } from './graph.js';
 import { PERMISSIONS } from './permissions.js';
 import { changeRole, createRole, removeRole, type RoleActor, setUserRoles } from './service.js';
@@ -24,7 +25,7 @@ const Role = Type.Object({
 /** Changes to who may do what need a fresh sign-in, and are recorded with the actor. */
 function changer(request: FastifyRequest): RoleActor {
   requireRecentAuth(request);
-  return { userId: request.actor!.user.id };
+  return { userId: actingUser(request).id };
 }
 
 export const rbacApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -42,7 +43,7 @@ export const rbacApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/me/permissions',
     {
-      ...SIGNED_IN,
+      config: { access: 'signed-in', tokenReadable: true },
       schema: {
         tags: ['auth'],
         summary: 'My roles and everything they let me do',
@@ -52,11 +53,10 @@ export const rbacApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireUserId(request);
       const user = await deps.db
         .selectFrom('users')
         .select('roles')
-        .where('id', '=', request.session!.userId)
+        .where('id', '=', requireUserId(request))
         .executeTakeFirstOrThrow();
       return {
         roles: user.roles,

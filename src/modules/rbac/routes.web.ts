@@ -1,3 +1,4 @@
+import { actingUser } from './plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -69,7 +70,7 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return page(request, reply, { messages: [{ type: 'error', text: detail ?? text }] }, error.status);
     }
   }
-  const actor = (request: FastifyRequest) => ({ userId: request.actor!.user.id });
+  const actor = (request: FastifyRequest) => ({ userId: actingUser(request).id });
 
   app.get('/admin/roles', needs('roles:manage'), async (request, reply) =>
     page(request, reply, { messages: reauthNotice(request) }),

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 const SWAGGER_UI_CSP = {
@@ -15,7 +15,16 @@ const SWAGGER_UI_CSP = {
 
 /** OpenAPI 3.1 generated from the route schemas; served at /api/openapi.json, Swagger UI at /api/docs. */
 export const openapiPlugin = fp(
-  async (app: FastifyInstance, options: { publicUrl: string; version: string }) => {
+  async (
+    app: FastifyInstance,
+    options: {
+      publicUrl: string;
+      version: string;
+      /** `components.securitySchemes`, and each route's `security` from its route config. */
+      securitySchemes?: Record<string, unknown>;
+      securityOf?: (config: FastifyContextConfig) => Record<string, string[]>[];
+    },
+  ) => {
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -27,6 +36,9 @@ export const openapiPlugin = fp(
           license: { name: 'MIT', identifier: 'MIT' },
         },
         servers: [{ url: options.publicUrl }],
+        ...(options.securitySchemes
+          ? { components: { securitySchemes: options.securitySchemes as never } }
+          : {}),
         tags: [
           { name: 'system', description: 'Health and instance information' },
           { name: 'auth', description: 'Accounts, sign-in, sessions and two-factor authentication' },
@@ -36,6 +48,10 @@ export const openapiPlugin = fp(
       },
       // Only the JSON API and probes are documented; pages and static files are not API.
       hideUntagged: true,
+      transform: ({ schema, url, route }) => {
+        const security = options.securityOf?.(route.config ?? {});
+        return { schema: security ? { ...schema, security } : schema, url } as never;
+      },
     });
     await app.register(swaggerUi, {
       routePrefix: '/api/docs',

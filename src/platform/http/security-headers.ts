@@ -46,10 +46,11 @@ export function apiHeaders(https: boolean): Record<string, string> {
   };
 }
 
-/** API routes, probes and metrics; Swagger UI under /api/docs is a page. */
+/** API routes, probes, metrics and the OAuth endpoints; Swagger UI and the sign-in steps of apps are pages. */
 export function isApiUrl(url: string): boolean {
   if (url.startsWith('/api/')) return !url.startsWith('/api/docs');
-  return url.startsWith('/health') || url.startsWith('/metrics') || url.startsWith('/oauth/');
+  if (url.startsWith('/oauth/')) return !url.startsWith('/oauth/interaction/');
+  return url.startsWith('/health') || url.startsWith('/metrics');
 }
 
 /**

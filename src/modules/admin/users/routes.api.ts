@@ -1,3 +1,4 @@
+import { actingUser } from '../../rbac/plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -38,7 +39,7 @@ const UserId = Type.Object({ id: Type.String({ format: 'uuid' }) });
  */
 function adminActor(request: FastifyRequest): Actor {
   requireRecentAuth(request);
-  const { user } = request.actor!;
+  const user = actingUser(request);
   return { userId: user.id, name: user.display_name };
 }
 

@@ -1,3 +1,5 @@
+import { recentlyAuthenticated, refusalState } from '../page-state.js';
+import { actingUser } from '../../rbac/plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -5,7 +7,7 @@ import { AppError } from '../../../shared/errors.js';
 import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../../auth/forms.js';
 import { authDeps } from '../../auth/mail.js';
 import { confirmedFactors } from '../../auth/mfa/factors-repo.js';
-import { REAUTH_WINDOW_MS, requireRecentAuth } from '../../auth/plugin.js';
+import { requireRecentAuth } from '../../auth/plugin.js';
 import { confirmPassword, inTransaction } from '../../auth/request-context.js';
 import { needs, SIGNED_IN } from '../../rbac/access.js';
 import { setUserRoles } from '../../rbac/service.js';
@@ -89,7 +91,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           request,
           reply,
           'pages/admin/invite.njk',
-          { values, role, roleOptions: await roleOptions(), ...refusal(request, error) },
+          { values, role, roleOptions: await roleOptions(), ...refusalState(request, error) },
           error.status,
         );
       }
@@ -100,7 +102,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       messages: reauthNotice(request),
       role: 'customer',
       roleOptions: await roleOptions(),
-      needsReauth: !recent(request),
+      needsReauth: !recentlyAuthenticated(request),
     }),
   );
 
@@ -129,7 +131,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
         canManage: can(request, 'users:manage'),
         canChangeRoles: can(request, 'roles:manage'),
-        needsReauth: !recent(request),
+        needsReauth: !recentlyAuthenticated(request),
         ...state,
       },
       status,
@@ -177,7 +179,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return reply.redirect(`/admin/users/${id}?done=${action}`, 303);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'not_found') throw error;
-          return detail(request, reply, id, refusal(request, error), error.status);
+          return detail(request, reply, id, refusalState(request, error), error.status);
         }
       },
     );
@@ -205,25 +207,9 @@ const DONE: Record<string, string> = {
   roles: 'Roles saved. They apply from the user’s next request.',
 };
 
-const recent = (request: FastifyRequest) =>
-  Date.now() - Date.parse(String(request.session?.data.authenticatedAt)) < REAUTH_WINDOW_MS;
-
 function actorOf(request: FastifyRequest): Actor {
-  const { user } = request.actor!;
+  const user = actingUser(request);
   return { userId: user.id, name: user.display_name };
-}
-
-/** A refusal as page state: field errors next to their fields, otherwise one message. */
-function refusal(request: FastifyRequest, error: AppError): FormState {
-  const errors: Record<string, string> = {};
-  for (const e of error.extras.errors ?? []) errors[e.pointer.split('/').pop()!] = e.detail;
-  const text =
-    error.code === 'reauth_required' ? 'Confirm your password first (below), then try again.' : error.message;
-  return {
-    errors,
-    messages: Object.keys(errors).length ? [] : [{ type: 'error', text }],
-    needsReauth: !recent(request),
-  };
 }
 
 /** Checkbox fields `role` arrive as one string or a list. */

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ColumnType, Kysely, Transaction } from 'kysely';
 import { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { DB } from '../../../platform/db/schema.js';
@@ -12,6 +12,7 @@ interface OauthStoreTable {
   uid: string | null;
   expires_at: Date | null;
   consumed_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
 }
 
 declare module '../../../platform/db/schema.js' {

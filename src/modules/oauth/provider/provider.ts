@@ -1,16 +1,44 @@
 import { hkdfSync, type JsonWebKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import Provider, { type Configuration } from 'oidc-provider';
+import Provider, { type Configuration, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../../../config.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { SealedBox } from '../../../platform/secrets/sealed-box.js';
 import { findUserById } from '../../users/repo.js';
 import { keySettings, listKeys } from '../keys/key-store.js';
+import { clientSecretMatches } from '../clients/secret.js';
+import { ALL_SCOPES, API_SCOPES, isApiScope, splitScope } from '../scopes.js';
 import { PostgresAdapter } from './adapter.js';
+import { ClientAdapter } from './client-adapter.js';
+import { findLatestGrantId } from './grants.js';
 
 /** The audience of access tokens for Switchboard's own API (RFC 8707 resource indicator). */
 export const apiAudience = (config: Pick<Config, 'PUBLIC_URL'>) => `${config.PUBLIC_URL}/api`;
-export const API_SCOPES = ['api'] as const;
+
+/**
+ * Who is fully signed in to Switchboard in the browser making this request (set by the mount,
+ * routes.provider.ts). The provider's own session must belong to the same person: after a sign-out,
+ * or when someone else signs in on the same browser, the app's request goes back to the sign-in page.
+ */
+export const FIRST_PARTY_USER = Symbol('switchboard.firstPartyUser');
+type RawRequest = KoaContextWithOIDC['req'] & { [FIRST_PARTY_USER]?: string };
+
+function interactions(): Configuration['interactions'] {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check(
+      'first_party_session',
+      'The Switchboard sign-in of this browser is not the one this app last saw',
+      (ctx) => {
+        const signedIn = (ctx.req as RawRequest)[FIRST_PARTY_USER];
+        return signedIn === undefined || signedIn !== ctx.oidc.session?.accountId
+          ? interactionPolicy.Check.REQUEST_PROMPT
+          : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      },
+    ),
+  );
+  return { policy, url: (_ctx, interaction) => `/oauth/interaction/${interaction.uid}` };
+}
 
 /** Private JWKs of every published key, the one that signs now first (oidc-provider signs with the first match). */
 async function providerKeys(
@@ -45,10 +73,18 @@ async function providerKeys(
   };
 }
 
-function configuration(db: Kysely<DB>, config: Config, jwks: JsonWebKey[]): Configuration {
+/** Renders one of the site's pages to HTML (the provider's error page uses the app's layout). */
+export type RenderHtml = (template: string, data: Record<string, unknown>) => Promise<string>;
+
+function configuration(
+  db: Kysely<DB>,
+  config: Config,
+  jwks: JsonWebKey[],
+  renderHtml: RenderHtml,
+): Configuration {
   const audience = apiAudience(config);
   return {
-    adapter: (name: string) => new PostgresAdapter(db, name),
+    adapter: (name: string) => (name === 'Client' ? new ClientAdapter(db) : new PostgresAdapter(db, name)),
     jwks: { keys: jwks as Configuration['jwks'] extends { keys: infer K } ? K : never },
     cookies: {
       keys: [
@@ -62,15 +98,48 @@ function configuration(db: Kysely<DB>, config: Config, jwks: JsonWebKey[]): Conf
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Signing out here ends the Switchboard sign-in too (routes.provider.ts), so "No" is a link.
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          const app = ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
+          ctx.body = await renderHtml('pages/oauth/logout.njk', {
+            heading: 'Sign out?',
+            text: app ? `${app} asks to sign you out of Switchboard.` : 'Sign out of Switchboard?',
+            form,
+            messages: [],
+          });
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = await renderHtml('pages/auth/notice.njk', {
+            heading: 'You are signed out',
+            text: 'You have signed out of Switchboard and the apps that used your sign-in.',
+            actionHref: '/login',
+            actionLabel: 'Sign in again',
+            messages: [],
+          });
+        },
+      },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => audience,
+        // API scopes are for Switchboard's API; a sign-in asking only for OpenID scopes gets a
+        // token for the userinfo endpoint instead.
+        defaultResource: (ctx, _client, oneOf) => {
+          if (oneOf) return oneOf;
+          const params = ctx.oidc.params ?? {};
+          const forApi =
+            params.grant_type === 'client_credentials' ||
+            splitScope(params.scope as string | undefined).some(isApiScope);
+          // The typings miss that undefined means "no resource" (the library's own default returns it).
+          return (forApi ? audience : undefined) as string;
+        },
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== audience) throw new Error('unknown resource');
           return {
-            scope: API_SCOPES.join(' '),
+            scope: Object.keys(API_SCOPES).join(' '),
             audience,
             accessTokenFormat: 'jwt',
             accessTokenTTL: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -81,8 +150,32 @@ function configuration(db: Kysely<DB>, config: Config, jwks: JsonWebKey[]): Conf
     },
     // RFC 9700: PKCE for every authorization code, S256 only.
     pkce: { methods: ['S256'], required: () => true },
-    scopes: ['openid', 'offline_access', 'profile', 'email', ...API_SCOPES],
+    scopes: ALL_SCOPES,
+    // Confidential clients authenticate with a secret in the Authorization header (or the body);
+    // public clients (browser and native apps) with nothing but PKCE.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // The grant id travels in user tokens so the API can refuse a revoked grant at once.
+    extraTokenClaims: (_ctx, token) =>
+      'grantId' in token && token.grantId ? { gid: token.grantId } : undefined,
+    // Consent once given is remembered across the provider's sessions, until the user revokes it.
+    loadExistingGrant: async (ctx) => {
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ??
+        ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId) ??
+        (await findLatestGrantId(db, ctx.oidc.session!.accountId!, ctx.oidc.client!.clientId));
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale', 'zoneinfo'] },
+    // Apps registered for refresh tokens get them (the administrator chose so when registering).
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = await renderHtml('pages/auth/notice.njk', {
+        heading: 'This sign-in request cannot go on',
+        text: `${out.error_description ?? out.error}. Go back to the app and try again; if it keeps happening, tell its developer.`,
+        messages: [],
+      });
+    },
     findAccount: async (_ctx, sub) => {
       const user = await findUserById(db, sub);
       if (user?.status !== 'active') return undefined;
@@ -98,7 +191,7 @@ function configuration(db: Kysely<DB>, config: Config, jwks: JsonWebKey[]): Conf
         }),
       };
     },
-    interactions: { url: (_ctx, interaction) => `/oauth/interaction/${interaction.uid}` },
+    interactions: interactions(),
     ttl: {
       AccessToken: config.ACCESS_TOKEN_TTL_SECONDS,
       ClientCredentials: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -106,9 +199,17 @@ function configuration(db: Kysely<DB>, config: Config, jwks: JsonWebKey[]): Conf
       IdToken: 3600,
       Interaction: 600,
       Session: 86_400,
-      Grant: 30 * 86_400,
-      RefreshToken: 30 * 86_400,
+      Grant: config.REFRESH_TOKEN_ABSOLUTE_DAYS * 86_400,
+      // Idle lifetime, capped by what is left of the absolute one (counted from the first token).
+      RefreshToken: (_ctx, token) => {
+        const absoluteLeft =
+          (token.iiat ?? token.iat ?? 0) +
+          config.REFRESH_TOKEN_ABSOLUTE_DAYS * 86_400 -
+          Math.floor(Date.now() / 1000);
+        return Math.max(1, Math.min(config.REFRESH_TOKEN_IDLE_DAYS * 86_400, absoluteLeft));
+      },
     },
+    // Every refresh rotates; presenting a used refresh token revokes the whole grant.
     rotateRefreshToken: true,
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
@@ -135,7 +236,13 @@ export class OauthServer {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly config: Config,
+    private readonly renderHtml: RenderHtml,
   ) {}
+
+  /** Look at the keys again on the next request (after a rotation). */
+  invalidate(): void {
+    this.checkedAt = 0;
+  }
 
   async provider(now = new Date()): Promise<Provider> {
     if (this.current && now.getTime() - this.checkedAt < 30_000) return this.current.provider;
@@ -144,10 +251,18 @@ export class OauthServer {
     if (this.current?.signature !== signature) {
       const provider = new Provider(
         `${this.config.PUBLIC_URL}/oauth`,
-        configuration(this.db, this.config, keys),
+        configuration(this.db, this.config, keys, this.renderHtml),
       );
       // The mount (routes.provider.ts) sets the forwarded headers from PUBLIC_URL itself.
       provider.proxy = true;
+      // Only a hash of each client secret is stored (clients/secret.ts), so the provider compares
+      // the hash of what the client presented. Replaces the model's plain comparison.
+      provider.Client.prototype.compareClientSecret = function compareHashed(
+        this: { clientSecret?: string },
+        actual: string,
+      ) {
+        return this.clientSecret !== undefined && clientSecretMatches(actual, this.clientSecret);
+      };
       this.current = { provider, signature };
     }
     return this.current.provider;

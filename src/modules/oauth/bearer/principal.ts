@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../platform/db/schema.js';
+import { effectivePermissions, type RoleGraph } from '../../rbac/graph.js';
+import { findUserById, type UserRow } from '../../users/repo.js';
+import { findClient } from '../clients/repo.js';
+import { grantIsLive } from '../provider/grants.js';
+import { permissionsOfScopes, splitScope } from '../scopes.js';
+import { type AccessTokenClaims, invalidToken } from './verifier.js';
+
+/** Who acts through an access token, and with which permissions. */
+export interface TokenPrincipal {
+  clientId: string;
+  /** The user the app acts for; null for an integration's own (client credentials) token. */
+  user: UserRow | null;
+  scopes: string[];
+  permissions: Set<string>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the request authenticated with `Authorization: Bearer` (API routes only). */
+    tokenPrincipal: TokenPrincipal | null;
+  }
+}
+
+/**
+ * Turns verified claims into a principal, checking what a signature cannot: the grant still
+ * exists (revocation, sign-out and password change take effect at once), the user is still
+ * active, the client still exists. Permissions are the token's scopes intersected with what the
+ * user's roles grant now (or, for an integration, with the scopes its registration allows now).
+ */
+export async function resolvePrincipal(
+  db: Kysely<DB>,
+  roles: RoleGraph,
+  claims: AccessTokenClaims,
+): Promise<TokenPrincipal> {
+  const client = await findClient(db, claims.client_id);
+  if (!client) throw invalidToken('The app this token was issued to no longer exists.');
+  const scopes = splitScope(claims.scope);
+  const byScope = permissionsOfScopes(scopes);
+  if (claims.sub === claims.client_id && claims.gid === undefined) {
+    const allowed = permissionsOfScopes(scopes.filter((s) => client.scopes.includes(s)));
+    return {
+      clientId: client.client_id,
+      user: null,
+      scopes,
+      permissions: new Set([...byScope].filter((p) => allowed.has(p))),
+    };
+  }
+  if (!claims.gid || !(await grantIsLive(db, claims.gid, claims.sub, client.client_id)))
+    throw invalidToken('The access token was revoked.');
+  const user = await findUserById(db, claims.sub);
+  if (user?.status !== 'active') throw invalidToken('The account this token acts for is not active.');
+  const held = effectivePermissions(roles, user.roles);
+  return {
+    clientId: client.client_id,
+    user,
+    scopes,
+    permissions: new Set([...byScope].filter((p) => held.has(p))),
+  };
+}
