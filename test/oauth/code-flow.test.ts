@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import {
+  issueTokens,
   authorize,
   jwtClaims,
   pkce,
@@ -187,5 +188,52 @@ describe('authorization code with PKCE', () => {
       'deny',
     );
     expect(result.location?.searchParams.get('error')).toBe('access_denied');
+  });
+});
+
+describe('OpenID Connect', () => {
+  it('userinfo answers for a sign-in that asked only for OpenID scopes', async () => {
+    const { verifier, challenge } = pkce();
+    const result = await authorize(
+      browser,
+      PUBLIC_URL,
+      request({ code_challenge: challenge, code_challenge_method: 'S256' }, { scope: 'openid email' }),
+    );
+    const tokens = (await exchange(result.location!.searchParams.get('code')!, verifier)).json();
+    const info = await t.app.inject({
+      method: 'GET',
+      url: '/oauth/me',
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(info.statusCode, info.body).toBe(200);
+    const me = (await browser.get('/api/v1/me')).json();
+    expect(info.json()).toMatchObject({ sub: me.id, email: me.email, email_verified: true });
+  });
+
+  it('end-session asks first, then signs out of Switchboard and revokes the app’s tokens', async () => {
+    const person = await signInAs(t.app, (await createUser(t, ['customer'])).email);
+    const { clientId: app } = await registerTestClient(t, { name: 'Signed-out app' });
+    const tokens = await issueTokens(t.app, person, PUBLIC_URL, app);
+    const ask = await person.get(`/oauth/session/end?client_id=${app}`);
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain('Signed-out app asks to sign you out of Switchboard.');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(ask.body)?.[1];
+    expect(xsrf).toBeDefined();
+    const cookie = [...person.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const confirm = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/session/end/confirm',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+    });
+    expect(confirm.statusCode).toBeLessThan(400);
+    expect(confirm.cookies.find((c) => c.name === 'sb_session')?.value).toBe('');
+    expect((await person.get('/api/v1/me')).statusCode).toBe(401);
+    const refresh = await tokenRequest(t.app, {
+      grant_type: 'refresh_token',
+      client_id: app,
+      refresh_token: tokens.refresh_token,
+    });
+    expect(refresh.json().error).toBe('invalid_grant');
   });
 });
