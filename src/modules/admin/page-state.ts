@@ -1,11 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppError } from '../../shared/errors.js';
 import type { FormState } from '../auth/forms.js';
-import { REAUTH_WINDOW_MS } from '../auth/plugin.js';
-
-/** Whether the administrator signed in or confirmed their password within the last ten minutes. */
-export const recentlyAuthenticated = (request: FastifyRequest): boolean =>
-  Date.now() - Date.parse(String(request.session?.data.authenticatedAt)) < REAUTH_WINDOW_MS;
+import { hasRecentAuth } from '../auth/plugin.js';
 
 /** A refusal as admin page state: field errors next to their fields, otherwise one message. */
 export function refusalState(request: FastifyRequest, error: AppError): FormState {
@@ -16,6 +12,6 @@ export function refusalState(request: FastifyRequest, error: AppError): FormStat
   return {
     errors,
     messages: Object.keys(errors).length ? [] : [{ type: 'error', text }],
-    needsReauth: !recentlyAuthenticated(request),
+    needsReauth: !hasRecentAuth(request),
   };
 }

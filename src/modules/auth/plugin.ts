@@ -93,7 +93,14 @@ export function requireEnrollable(request: FastifyRequest): string {
 
 /** Changing factors needs a sign-in or re-authentication within the last ten minutes (ASVS 5.0 V6.2.3). */
 export const REAUTH_WINDOW_MS = 10 * 60_000;
+/** When this session last proved who it is (sign-in or password confirmation), in ms; NaN if never. */
+export const signedInAt = (request: FastifyRequest): number =>
+  Date.parse(String(request.session?.data.authenticatedAt ?? ''));
+
+/** Whether that was within the re-authentication window. */
+export const hasRecentAuth = (request: FastifyRequest): boolean =>
+  Date.now() - signedInAt(request) < REAUTH_WINDOW_MS;
+
 export function requireRecentAuth(request: FastifyRequest): void {
-  const at = Date.parse(String(request.session?.data.authenticatedAt ?? ''));
-  if (!(Date.now() - at < REAUTH_WINDOW_MS)) throw new AppError('reauth_required');
+  if (!hasRecentAuth(request)) throw new AppError('reauth_required');
 }

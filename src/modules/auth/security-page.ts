@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import { type FormState, renderPage } from './forms.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
-import { REAUTH_WINDOW_MS, requireEnrollable } from './plugin.js';
+import { hasRecentAuth, requireEnrollable } from './plugin.js';
 import type { AuthDeps } from './service/deps.js';
 
 /** Renders the security page with whatever the last action produced (setup QR, backup codes …). */
@@ -14,7 +14,7 @@ export async function securityPage(
   status = 200,
 ) {
   const userId = requireEnrollable(request);
-  const recent = Date.now() - Date.parse(String(request.session!.data.authenticatedAt)) < REAUTH_WINDOW_MS;
+  const recent = hasRecentAuth(request);
   return renderPage(
     request,
     reply,

@@ -1,9 +1,9 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
 import { recordAudit } from '../audit/record.js';
 import type { AuthContext } from '../auth/service/deps.js';
-import './provider/adapter.js';
+import { deleteGrantsWithTokens, liveGrants } from './provider/grants.js';
 
 /** An app a user has let act for them: what they allowed, and since when. */
 export interface AuthorisedApp {
@@ -20,16 +20,9 @@ interface GrantPayload {
   resources?: Record<string, string>;
 }
 
-const grantsOf = (db: Kysely<DB> | Transaction<DB>, userId: string) =>
-  db
-    .selectFrom('oauth_store')
-    .where('model', '=', 'Grant')
-    .where(sql<string>`payload->>'accountId'`, '=', userId)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
-
 /** The apps a user has authorised (one line per app, however many grants it holds). */
 export async function listAuthorisedApps(db: Kysely<DB>, userId: string): Promise<AuthorisedApp[]> {
-  const rows = await grantsOf(db, userId)
+  const rows = await liveGrants(db, userId)
     .leftJoin('oauth_clients', (join) =>
       join.on('oauth_clients.client_id', '=', sql<string>`oauth_store.payload->>'clientId'`),
     )
@@ -55,14 +48,12 @@ export async function listAuthorisedApps(db: Kysely<DB>, userId: string): Promis
 
 /** Withdraws everything a user allowed an app: its grants, refresh tokens and codes go at once. */
 export async function revokeAuthorisedApp(ctx: AuthContext, userId: string, clientId: string): Promise<void> {
-  const grants = await grantsOf(ctx.trx, userId)
-    .where(sql<string>`payload->>'clientId'`, '=', clientId)
-    .select('id')
-    .execute();
+  const grants = await liveGrants(ctx.trx, userId, clientId).select('id').execute();
   if (grants.length === 0) throw new AppError('not_found', 'You have not authorised this app.');
-  const ids = grants.map((g) => g.id);
-  await ctx.trx.deleteFrom('oauth_store').where('grant_id', 'in', ids).execute();
-  await ctx.trx.deleteFrom('oauth_store').where('model', '=', 'Grant').where('id', 'in', ids).execute();
+  await deleteGrantsWithTokens(
+    ctx.trx,
+    grants.map((g) => g.id),
+  );
   await recordAudit(ctx.trx, {
     actor: { type: 'user', id: userId },
     action: 'oauth.app_revoked',

@@ -4,8 +4,8 @@ import Type from 'typebox';
 import { AppError } from '../../shared/errors.js';
 import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../auth/forms.js';
 import { authDeps } from '../auth/mail.js';
-import { requireRecentAuth } from '../auth/plugin.js';
-import { recentlyAuthenticated, refusalState } from '../admin/page-state.js';
+import { hasRecentAuth, requireRecentAuth } from '../auth/plugin.js';
+import { refusalState } from '../admin/page-state.js';
 import { inTransaction } from '../auth/request-context.js';
 import { needs } from '../rbac/access.js';
 import { actingUser } from '../rbac/plugin.js';
@@ -52,7 +52,7 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = (request: FastifyRequest) => ({
     grantOptions,
     scopeOptions,
-    needsReauth: !recentlyAuthenticated(request),
+    needsReauth: !hasRecentAuth(request),
   });
 
   async function list(

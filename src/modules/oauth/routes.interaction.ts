@@ -3,17 +3,24 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type InteractionResults } from 'oidc-provider';
 import Type from 'typebox';
 import { FormBody, formField, renderPage } from '../auth/forms.js';
+import { signedInAt } from '../auth/plugin.js';
 import { rememberReturnTo } from '../auth/return-to.js';
 import { PUBLIC } from '../rbac/access.js';
 import { findUserById } from '../users/repo.js';
 import type { OauthServer } from './provider/provider.js';
 import { describeScope } from './scopes.js';
 
+/** What the consent prompt says is not granted yet (oidc-provider's `prompt.details`). */
+interface ConsentDetails {
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
 const Params = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{10,64}$' }) });
 
-/** Seconds since the epoch of the current sign-in, from the session. */
-const authenticatedAt = (request: FastifyRequest): number =>
-  Math.floor(Date.parse(String(request.session?.data.authenticatedAt ?? '')) / 1000);
+/** The current sign-in's time in seconds since the epoch (what OpenID Connect's `auth_time` uses). */
+const authenticatedAt = (request: FastifyRequest): number => Math.floor(signedInAt(request) / 1000);
 
 /**
  * The browser steps of the authorization code flow. Sign-in is Switchboard's own (password, magic
@@ -106,10 +113,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ server: OauthServer 
     const user = await findUserById(app.platform.database.db, session.userId);
     const client = await found.provider.Client.find(String(interaction.params.client_id));
     const requested = new Set<string>();
-    const missing = interaction.prompt.details as {
-      missingOIDCScope?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
+    const missing = interaction.prompt.details as ConsentDetails;
     for (const s of missing.missingOIDCScope ?? []) requested.add(s);
     for (const list of Object.values(missing.missingResourceScopes ?? {}))
       for (const s of list) requested.add(s);
@@ -151,11 +155,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ server: OauthServer 
         ? await provider.Grant.find(interaction.grantId)
         : new provider.Grant({ accountId: session.userId, clientId });
       if (!grant) return expired(request, reply);
-      const missing = interaction.prompt.details as {
-        missingOIDCScope?: string[];
-        missingOIDCClaims?: string[];
-        missingResourceScopes?: Record<string, string[]>;
-      };
+      const missing = interaction.prompt.details as ConsentDetails;
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
       for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))

@@ -5,7 +5,7 @@ import Type from 'typebox';
 import { AppError } from '../../shared/errors.js';
 import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../auth/forms.js';
 import { authDeps } from '../auth/mail.js';
-import { REAUTH_WINDOW_MS, requireRecentAuth } from '../auth/plugin.js';
+import { hasRecentAuth, requireRecentAuth } from '../auth/plugin.js';
 import { inTransaction } from '../auth/request-context.js';
 import { needs } from './access.js';
 import { effectivePermissions, lineage } from './graph.js';
@@ -23,8 +23,6 @@ function checked(body: unknown): string[] {
 /** The roles and permissions editor: list, create, edit, delete (custom roles). */
 export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
-  const recent = (request: FastifyRequest) =>
-    Date.now() - Date.parse(String(request.session?.data.authenticatedAt)) < REAUTH_WINDOW_MS;
 
   async function page(request: FastifyRequest, reply: FastifyReply, state: FormState = {}, status = 200) {
     const graph = await app.roleGraph.get();
@@ -41,7 +39,7 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
         parents: Object.keys(graph.roles).map((r) => ({ value: r, label: r })),
         permissions: Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })),
-        needsReauth: !recent(request),
+        needsReauth: !hasRecentAuth(request),
         ...state,
       },
       status,

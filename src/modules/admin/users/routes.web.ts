@@ -1,4 +1,4 @@
-import { recentlyAuthenticated, refusalState } from '../page-state.js';
+import { refusalState } from '../page-state.js';
 import { actingUser } from '../../rbac/plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors.js';
 import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../../auth/forms.js';
 import { authDeps } from '../../auth/mail.js';
 import { confirmedFactors } from '../../auth/mfa/factors-repo.js';
-import { requireRecentAuth } from '../../auth/plugin.js';
+import { hasRecentAuth, requireRecentAuth } from '../../auth/plugin.js';
 import { confirmPassword, inTransaction } from '../../auth/request-context.js';
 import { needs, SIGNED_IN } from '../../rbac/access.js';
 import { setUserRoles } from '../../rbac/service.js';
@@ -102,7 +102,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       messages: reauthNotice(request),
       role: 'customer',
       roleOptions: await roleOptions(),
-      needsReauth: !recentlyAuthenticated(request),
+      needsReauth: !hasRecentAuth(request),
     }),
   );
 
@@ -131,7 +131,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
         canManage: can(request, 'users:manage'),
         canChangeRoles: can(request, 'roles:manage'),
-        needsReauth: !recentlyAuthenticated(request),
+        needsReauth: !hasRecentAuth(request),
         ...state,
       },
       status,

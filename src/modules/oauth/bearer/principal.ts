@@ -37,15 +37,10 @@ export async function resolvePrincipal(
   const client = await findClient(db, claims.client_id);
   if (!client) throw invalidToken('The app this token was issued to no longer exists.');
   const scopes = splitScope(claims.scope);
-  const byScope = permissionsOfScopes(scopes);
   if (claims.sub === claims.client_id && claims.gid === undefined) {
-    const allowed = permissionsOfScopes(scopes.filter((s) => client.scopes.includes(s)));
-    return {
-      clientId: client.client_id,
-      user: null,
-      scopes,
-      permissions: new Set([...byScope].filter((p) => allowed.has(p))),
-    };
+    // Only the token's scopes that the registration still allows.
+    const allowed = scopes.filter((s) => client.scopes.includes(s));
+    return { clientId: client.client_id, user: null, scopes, permissions: permissionsOfScopes(allowed) };
   }
   if (!claims.gid || !(await grantIsLive(db, claims.gid, claims.sub, client.client_id)))
     throw invalidToken('The access token was revoked.');
@@ -56,6 +51,6 @@ export async function resolvePrincipal(
     clientId: client.client_id,
     user,
     scopes,
-    permissions: new Set([...byScope].filter((p) => held.has(p))),
+    permissions: new Set([...permissionsOfScopes(scopes)].filter((p) => held.has(p))),
   };
 }

@@ -2,22 +2,43 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 import './adapter.js';
 
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The grants a user gave (to one client, when named) that have not expired: one query shape for all readers. */
+export const liveGrants = (db: Db, userId: string, clientId?: string) => {
+  let query = db
+    .selectFrom('oauth_store')
+    .where('model', '=', 'Grant')
+    .where(sql<string>`payload->>'accountId'`, '=', userId)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
+  if (clientId !== undefined) query = query.where(sql<string>`payload->>'clientId'`, '=', clientId);
+  return query;
+};
+
+/** Deletes grants and every token, code and refresh token they own. */
+export async function deleteGrantsWithTokens(trx: Transaction<DB>, grantIds: string[]): Promise<void> {
+  if (grantIds.length === 0) return;
+  await trx.deleteFrom('oauth_store').where('grant_id', 'in', grantIds).execute();
+  await trx.deleteFrom('oauth_store').where('model', '=', 'Grant').where('id', 'in', grantIds).execute();
+}
+
 /**
  * Revokes every grant a user gave to OAuth clients, with all their tokens: on logout, password
- * change or reset, and when an account is disabled. Access tokens already issued are JWTs and stay
- * valid until they expire (ACCESS_TOKEN_TTL_SECONDS, 10 minutes by default); refresh tokens stop
- * working at once.
+ * change or reset, and when an account is disabled. Refresh tokens stop working at once, and the
+ * API refuses the grant's access tokens from the next request (it checks the grant is live).
  */
 export async function revokeGrantsOfUser(trx: Transaction<DB>, userId: string): Promise<number> {
   const grants = await trx
-    .deleteFrom('oauth_store')
+    .selectFrom('oauth_store')
+    .select('id')
     .where('model', '=', 'Grant')
     .where(sql<string>`payload->>'accountId'`, '=', userId)
-    .returning('id')
     .execute();
-  const ids = grants.map((g) => g.id);
-  if (ids.length > 0) await trx.deleteFrom('oauth_store').where('grant_id', 'in', ids).execute();
-  return ids.length;
+  await deleteGrantsWithTokens(
+    trx,
+    grants.map((g) => g.id),
+  );
+  return grants.length;
 }
 
 /** The newest live grant a user gave a client: consent already given, across browser sessions. */
@@ -26,13 +47,8 @@ export async function findLatestGrantId(
   userId: string,
   clientId: string,
 ): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('oauth_store')
+  const row = await liveGrants(db, userId, clientId)
     .select('id')
-    .where('model', '=', 'Grant')
-    .where(sql<string>`payload->>'accountId'`, '=', userId)
-    .where(sql<string>`payload->>'clientId'`, '=', clientId)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
     .orderBy('created_at', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -46,14 +62,9 @@ export async function grantIsLive(
   userId: string,
   clientId: string,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('oauth_store')
+  const row = await liveGrants(db, userId, clientId)
     .select('id')
-    .where('model', '=', 'Grant')
     .where('id', '=', grantId)
-    .where(sql<string>`payload->>'accountId'`, '=', userId)
-    .where(sql<string>`payload->>'clientId'`, '=', clientId)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
     .executeTakeFirst();
   return row !== undefined;
 }
