@@ -16,6 +16,8 @@ export interface LoadOptions {
   seconds: number;
   /** `wrk` (C, from Debian) when installed: it spends far less CPU per response than autocannon. */
   client: 'wrk' | 'autocannon';
+  /** Sent with every request (an `Authorization` header, say). */
+  headers?: Record<string, string>;
 }
 
 export const defaultClient = (): LoadOptions['client'] => (existsSync('/usr/bin/wrk') ? 'wrk' : 'autocannon');
@@ -28,8 +30,14 @@ export async function load(target: string, url: string, options: LoadOptions): P
 }
 
 async function loadWithAutocannon(target: string, url: string, options: LoadOptions): Promise<LoadResult> {
-  await autocannon({ url, connections: options.connections, duration: 2 });
-  const result = await autocannon({ url, connections: options.connections, duration: options.seconds });
+  const headers = options.headers ?? {};
+  await autocannon({ url, headers, connections: options.connections, duration: 2 });
+  const result = await autocannon({
+    url,
+    headers,
+    connections: options.connections,
+    duration: options.seconds,
+  });
   return {
     target,
     requestsPerSecond: Math.round(result.requests.average),
@@ -40,11 +48,21 @@ async function loadWithAutocannon(target: string, url: string, options: LoadOpti
   };
 }
 
-function runWrk(url: string, connections: number, seconds: number): string {
+function runWrk(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+): string {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   // One client thread: the other core is left to the server under test.
-  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    'wrk',
+    ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   return run.stdout;
 }
@@ -57,8 +75,8 @@ function milliseconds(text: string): number {
 }
 
 async function loadWithWrk(target: string, url: string, options: LoadOptions): Promise<LoadResult> {
-  runWrk(url, options.connections, 2);
-  const out = runWrk(url, options.connections, options.seconds);
+  runWrk(url, options.connections, 2, options.headers);
+  const out = runWrk(url, options.connections, options.seconds, options.headers);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
     target,
