@@ -26,6 +26,10 @@ describe('the authorization server at /oauth', () => {
     expect(meta.grant_types_supported).not.toContain('password');
     expect(meta.introspection_endpoint).toBe(`${issuer}/token/introspection`);
     expect(meta.revocation_endpoint).toBe(`${issuer}/token/revocation`);
+    // Written by the provider itself, yet with the app's security headers and request id.
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
   });
 
   it('issues a client-credentials access token as an RFC 9068 JWT signed with the current key', async () => {

@@ -6,6 +6,13 @@ import { SESSION_COOKIE } from '../auth/settings.js';
 import { FIRST_PARTY_USER, type OauthServer } from './provider/provider.js';
 
 const PREFIX = '/oauth';
+/**
+ * JSON answers need nothing; the logout and error pages need the site's own styles and scripts.
+ * No `form-action`: the logout form's answer redirects to the app, and browsers hold every
+ * redirect after a form post to that directive.
+ */
+const PROVIDER_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
 /**
  * oidc-provider (a Koa app) mounted under /oauth: discovery, authorization, token, introspection,
@@ -25,6 +32,11 @@ export const providerRoutes: FastifyPluginAsync<{ server: OauthServer }> = async
     config: { access: 'public', csrf: false },
     handler: async (request, reply) => {
       const provider = await server.provider();
+      // The provider writes to the socket itself, so the headers set for this reply (security
+      // headers, request id) are copied over first, with a policy its pages can live with.
+      for (const [name, value] of Object.entries(reply.getHeaders()))
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      reply.raw.setHeader('content-security-policy', PROVIDER_CSP);
       reply.hijack();
       // The provider builds every URL it hands out (discovery, redirects) from the request: give it
       // PUBLIC_URL's host and scheme, never what the client claimed, and the path it is mounted at.
