@@ -7,6 +7,7 @@ import { oauthModule } from './oauth/module.js';
 import { authModule } from './auth/module.js';
 import { rbacModule } from './rbac/module.js';
 import { siteModule } from './site/module.js';
+import { ticketsModule } from './tickets/module.js';
 
 /** Every feature, in registration order. `serve` mounts their routes; `worker` runs their jobs. */
 export const modules: readonly FeatureModule[] = [
@@ -16,6 +17,7 @@ export const modules: readonly FeatureModule[] = [
   adminModule,
   auditModule,
   oauthModule,
+  ticketsModule,
 ];
 
 export const jobsFor = (config: Config): JobDefinition[] =>

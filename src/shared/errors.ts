@@ -31,6 +31,10 @@ export const ERRORS = {
   method_not_allowed: { status: 405, title: 'This method is not allowed here.' },
   conflict: { status: 409, title: 'The resource changed or already exists.' },
   precondition_failed: { status: 412, title: 'The resource changed since you read it.' },
+  precondition_required: {
+    status: 428,
+    title: 'Say which version you are changing: send If-Match with the ETag you read.',
+  },
   payload_too_large: { status: 413, title: 'The request body is too large.' },
   unsupported_media_type: { status: 415, title: 'This content type is not accepted here.' },
   rate_limited: { status: 429, title: 'Too many requests. Try again later.' },

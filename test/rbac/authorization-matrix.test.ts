@@ -72,6 +72,13 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['PUT /api/v1/oauth/clients/:clientId', [401, 403, 403, 403, 400]],
   ['DELETE /api/v1/oauth/clients/:clientId', [401, 403, 403, 403, 404]],
   ['POST /api/v1/oauth/clients/:clientId/secret', [401, 403, 403, 403, 404]],
+  ['GET /api/v1/tickets', [401, 200, 200, 200, 200]],
+  ['POST /api/v1/tickets', [401, 400, 400, 400, 400]],
+  ['GET /api/v1/tickets/:id', [401, 404, 404, 404, 404]],
+  ['PATCH /api/v1/tickets/:id', [401, 428, 428, 428, 428]],
+  ['GET /api/v1/tickets/:id/messages', [401, 404, 404, 404, 404]],
+  ['POST /api/v1/tickets/:id/messages', [401, 400, 400, 400, 400]],
+  ['GET /api/v1/tickets/:id/events', [401, 404, 404, 404, 404]],
 ];
 
 const ACTORS = ['anonymous', 'customer', 'premium', 'agent', 'admin'] as const;

@@ -1,9 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../../src/platform/db/connection.js';
-import type { DB } from '../../src/platform/db/schema.js';
+import type { Database } from '../../src/platform/db/connection.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { asApp, ownerDatabase } from '../support/app-role.js';
 
 let t: TestApp;
 let owner: Database;
@@ -20,26 +20,12 @@ beforeAll(async () => {
       },
     ],
   });
-  owner = createDatabase(t.database.url, {
-    DATABASE_POOL_MAX: 1,
-    DATABASE_STATEMENT_TIMEOUT_MS: 0,
-    DATABASE_SSL_MODE: 'disable',
-  });
+  owner = ownerDatabase(t);
 });
 afterAll(async () => {
   await owner?.close();
   await t?.close();
 });
-
-/** Runs `query` the way the app does: as the app role, for `userId`, with `permissions`. */
-function asApp<T>(userId: string, permissions: string[], query: (trx: Transaction<DB>) => Promise<T>) {
-  return owner.db.transaction().execute(async (trx) => {
-    await sql`set local role switchboard_app`.execute(trx);
-    await sql`select set_config('app.context', 'user', true), set_config('app.user_id', ${userId}, true),
-      set_config('app.permissions', ${permissions.join(',')}, true)`.execute(trx);
-    return query(trx);
-  });
-}
 
 describe('row-level security', () => {
   it('the app works as a role that owns no table and is not a superuser', async () => {
@@ -61,7 +47,7 @@ describe('row-level security', () => {
         { user_id: b.id, kind: 'totp', label: 'B app', confirmed_at: new Date() },
       ])
       .execute();
-    const seen = await asApp(a.id, [], async (trx) => ({
+    const seen = await asApp(owner, a.id, [], async (trx) => ({
       users: (await sql<{ id: string }>`select id from users`.execute(trx)).rows.map((r) => r.id),
       factorsOfB: (await sql`select * from mfa_factors where user_id = ${b.id}`.execute(trx)).rows,
       factors: (await sql<{ label: string }>`select label from mfa_factors`.execute(trx)).rows.map(
@@ -76,13 +62,13 @@ describe('row-level security', () => {
     }));
     expect(seen).toEqual({ users: [a.id], factorsOfB: [], factors: ['A app'], updatedB: 0, deletedB: 0 });
     await expect(
-      asApp(a.id, [], (trx) =>
+      asApp(owner, a.id, [], (trx) =>
         sql`insert into mfa_factors (user_id, kind, label) values (${b.id}, 'totp', 'planted')`.execute(trx),
       ),
     ).rejects.toThrow(/row-level security/);
 
     // Staff permissions open exactly what they name.
-    const staff = await asApp(a.id, ['users:read'], async (trx) => ({
+    const staff = await asApp(owner, a.id, ['users:read'], async (trx) => ({
       users: Number((await sql<{ n: string }>`select count(*) as n from users`.execute(trx)).rows[0]!.n),
       factorsOfB: (await sql`select * from mfa_factors where user_id = ${b.id}`.execute(trx)).rows.length,
     }));

@@ -43,6 +43,7 @@ export const openapiPlugin = fp(
           { name: 'system', description: 'Health and instance information' },
           { name: 'auth', description: 'Accounts, sign-in, sessions and two-factor authentication' },
           { name: 'oauth', description: 'OAuth 2.0 and OpenID Connect: keys and tokens' },
+          { name: 'tickets', description: 'Tickets, their threads, timelines and time logs' },
           { name: 'admin', description: 'Administration: users, roles, audit log and the dev outbox' },
         ],
       },

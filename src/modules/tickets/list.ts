@@ -1,0 +1,114 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../platform/db/schema.js';
+import { AppError } from '../../shared/errors.js';
+import { seesAll, type TicketActor } from './policy.js';
+import { TICKET_COLUMNS, type TicketRow } from './repo.js';
+import type { Channel, Priority, StatusKind } from './table.js';
+
+export const SORTS = ['-created', 'created', '-updated'] as const;
+export type Sort = (typeof SORTS)[number];
+export const VIEWS = ['unassigned', 'mine', 'open', 'waiting', 'resolved'] as const;
+export type View = (typeof VIEWS)[number];
+
+export interface TicketFilters {
+  view?: View;
+  status?: string[];
+  priority?: Priority[];
+  categoryId?: string;
+  /** A user id, `me` or `none`. */
+  assignee?: string;
+  requesterId?: string;
+  channel?: Channel;
+  tag?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+/** The inbox views: work still to do (open or waiting) split by owner, and what was just resolved. */
+const VIEW_KINDS: Record<View, StatusKind[]> = {
+  unassigned: ['open', 'waiting'],
+  mine: ['open', 'waiting'],
+  open: ['open', 'waiting'],
+  waiting: ['waiting'],
+  resolved: ['resolved'],
+};
+const RECENTLY_RESOLVED_DAYS = 7;
+
+/**
+ * The cursor is the sort key and id of the last row seen. Pages continue strictly after it, so
+ * tickets opened while someone pages through (which sort first under `-created`) never shift
+ * later pages: no row is shown twice or skipped.
+ */
+const encodeCursor = (key: string, id: string) =>
+  Buffer.from(JSON.stringify([key, id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string'))
+      return value as [string, string];
+  } catch {}
+  throw new AppError('validation_failed', 'The cursor is not one this server gave out.', {
+    errors: [{ pointer: '/querystring/cursor', detail: 'Use the nextCursor of the previous page.' }],
+  });
+}
+
+export async function listTickets(
+  db: Kysely<DB>,
+  actor: TicketActor,
+  filters: TicketFilters,
+  page: { limit: number; cursor?: string; sort?: Sort },
+): Promise<{ items: TicketRow[]; nextCursor: string | null }> {
+  const sort = page.sort ?? '-created';
+  // The text form keeps PostgreSQL's microseconds, which a JavaScript Date would round away.
+  let q = db
+    .selectFrom('tickets')
+    .select(TICKET_COLUMNS)
+    .select(sql<string>`tickets.updated_at::text`.as('updated_key'));
+  // Customers list their own tickets whatever they ask for (row-level security says the same).
+  if (!seesAll(actor))
+    q = q.where('tickets.requester_id', '=', actor.userId ?? '00000000-0000-0000-0000-000000000000');
+  else if (filters.requesterId) q = q.where('tickets.requester_id', '=', filters.requesterId);
+
+  const kinds = filters.view ? VIEW_KINDS[filters.view] : undefined;
+  if (kinds)
+    q = q.where('tickets.status', 'in', (eb) =>
+      eb.selectFrom('ticket_statuses').select('name').where('kind', 'in', kinds),
+    );
+  if (filters.view === 'unassigned') q = q.where('tickets.assignee_id', 'is', null);
+  if (filters.view === 'mine') q = q.where('tickets.assignee_id', '=', actor.userId);
+  if (filters.view === 'resolved')
+    q = q.where(
+      'tickets.resolved_at',
+      '>',
+      sql<Date>`now() - make_interval(days => ${RECENTLY_RESOLVED_DAYS})`,
+    );
+  if (filters.status?.length) q = q.where('tickets.status', 'in', filters.status);
+  if (filters.priority?.length) q = q.where('tickets.priority', 'in', filters.priority);
+  if (filters.categoryId) q = q.where('tickets.category_id', '=', filters.categoryId);
+  if (filters.assignee === 'none') q = q.where('tickets.assignee_id', 'is', null);
+  else if (filters.assignee === 'me') q = q.where('tickets.assignee_id', '=', actor.userId);
+  else if (filters.assignee) q = q.where('tickets.assignee_id', '=', filters.assignee);
+  if (filters.channel) q = q.where('tickets.channel', '=', filters.channel);
+  if (filters.tag) q = q.where('tickets.tags', '@>', sql<string[]>`array[${filters.tag}]::text[]`);
+  if (filters.createdFrom) q = q.where('tickets.created_at', '>=', filters.createdFrom);
+  if (filters.createdTo) q = q.where('tickets.created_at', '<', filters.createdTo);
+
+  if (page.cursor) {
+    const [key, id] = decodeCursor(page.cursor);
+    if (sort === '-updated')
+      q = q.where(sql`(tickets.updated_at, tickets.id)`, '<', sql`(${key}::timestamptz, ${id}::uuid)`);
+    else q = q.where('tickets.number', sort === 'created' ? '>' : '<', key);
+  }
+  q =
+    sort === '-updated'
+      ? q.orderBy('tickets.updated_at', 'desc').orderBy('tickets.id', 'desc')
+      : q.orderBy('tickets.number', sort === 'created' ? 'asc' : 'desc');
+  const rows = await q.limit(page.limit + 1).execute();
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > page.limit && last
+      ? encodeCursor(sort === '-updated' ? last.updated_key : String(last.number), last.id)
+      : null;
+  return { items: items.map(({ updated_key: _, ...ticket }) => ticket), nextCursor };
+}

@@ -1,0 +1,25 @@
+import { AppError } from '../../shared/errors.js';
+
+/** Who acts on tickets: a user (customer or agent), or an integration (no user) with its permissions. */
+export interface TicketActor {
+  userId: string | null;
+  permissions: ReadonlySet<string>;
+}
+
+/** Agents (and integrations allowed to) see every ticket and its internal notes. */
+export const seesAll = (actor: TicketActor): boolean => actor.permissions.has('tickets:read:any');
+/** Agents answer, assign and change every ticket. */
+export const handlesAll = (actor: TicketActor): boolean => actor.permissions.has('tickets:update:any');
+
+/** A ticket someone may not see does not exist for them (no probing for ticket ids). */
+export function assertVisible(actor: TicketActor, ticket: { requester_id: string } | undefined) {
+  if (!ticket || !(seesAll(actor) || ticket.requester_id === actor.userId))
+    throw new AppError('not_found', 'There is no such ticket.');
+  return ticket;
+}
+
+/** Requesters act on their own tickets; staff on all. */
+export function assertActsOn(actor: TicketActor, ticket: { requester_id: string }): void {
+  const own = ticket.requester_id === actor.userId && actor.permissions.has('tickets:update:own');
+  if (!own && !handlesAll(actor)) throw new AppError('forbidden', 'You cannot change this ticket.');
+}

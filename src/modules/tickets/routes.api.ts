@@ -1,0 +1,257 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { idempotent } from '../../platform/http/idempotency.js';
+import { AppError } from '../../shared/errors.js';
+import { authDeps } from '../auth/mail.js';
+import { inTransaction } from '../auth/request-context.js';
+import { needs } from '../rbac/access.js';
+import { listTickets } from './list.js';
+import { assertVisible, seesAll, type TicketActor } from './policy.js';
+import { findTicket, listEvents, listMessages } from './repo.js';
+import {
+  ListQuery,
+  Message,
+  NewMessageBody,
+  NewTicketBody,
+  presentMessage,
+  presentTicket,
+  Ticket,
+  TicketChangesBody,
+  TicketParams,
+} from './schemas.js';
+import { addMessage, changeTicket, openTicket } from './service.js';
+import type { Priority } from './table.js';
+
+const tags = ['tickets'];
+const READ = needs('tickets:read:own', 'tickets:read:any');
+const REPLY = needs('tickets:update:own', 'tickets:update:any');
+
+const actorOf = (request: FastifyRequest): TicketActor => ({
+  userId: request.actor!.user?.id ?? null,
+  permissions: request.actor!.permissions,
+});
+/** Where a message came from: an app or integration (token), or the web (a browser session). */
+const channelOf = (request: FastifyRequest) => (request.tokenPrincipal ? 'api' : 'web') as 'api' | 'web';
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** `If-Match: "7"` (or W/"7") names the version a change is based on; without it, 428. */
+function expectedVersion(request: FastifyRequest): number {
+  const header = request.headers['if-match'];
+  const match = typeof header === 'string' ? /^(?:W\/)?"(\d+)"$/.exec(header.trim()) : null;
+  if (!match) throw new AppError('precondition_required');
+  return Number(match[1]);
+}
+const etag = (version: number) => `"${version}"`;
+
+export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+  const db = app.platform.database.db;
+
+  app.get(
+    '/api/v1/tickets',
+    {
+      ...READ,
+      schema: {
+        tags,
+        summary: 'Tickets, newest first (customers see their own); keyset pages',
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Ticket),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await listTickets(
+        db,
+        actorOf(request),
+        {
+          ...(q.view ? { view: q.view } : {}),
+          ...(q.status ? { status: list(q.status)! } : {}),
+          ...(q.priority ? { priority: list(q.priority) as Priority[] } : {}),
+          ...(q.category ? { categoryId: q.category } : {}),
+          ...(q.assignee ? { assignee: q.assignee } : {}),
+          ...(q.requester ? { requesterId: q.requester } : {}),
+          ...(q.channel ? { channel: q.channel } : {}),
+          ...(q.tag ? { tag: q.tag.toLowerCase() } : {}),
+          ...(q.createdFrom ? { createdFrom: new Date(q.createdFrom) } : {}),
+          ...(q.createdTo ? { createdTo: new Date(q.createdTo) } : {}),
+        },
+        {
+          limit: q.limit ?? 25,
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+          ...(q.sort ? { sort: q.sort } : {}),
+        },
+      );
+      return { items: page.items.map(presentTicket), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/api/v1/tickets',
+    {
+      ...needs('tickets:create'),
+      schema: {
+        tags,
+        summary: 'Open a ticket; send an Idempotency-Key to retry safely',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+        body: NewTicketBody,
+        response: { 201: Ticket },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const owner = actor.userId ?? `client:${request.actor!.clientId}`;
+      const result = await inTransaction(deps, request, (ctx) =>
+        idempotent(ctx.trx, owner, request.headers['idempotency-key'], request.body, async () => {
+          const body = request.body;
+          const ticket = await openTicket(ctx, actor, {
+            subject: body.subject,
+            body: body.body,
+            channel: channelOf(request),
+            ...(body.priority ? { priority: body.priority } : {}),
+            ...(body.categoryId !== undefined ? { categoryId: body.categoryId } : {}),
+            ...(body.tags ? { tags: body.tags } : {}),
+            ...(body.requesterId ? { requesterId: body.requesterId } : {}),
+          });
+          return { status: 201, body: presentTicket(ticket) };
+        }),
+      );
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      const ticket = result.body as ReturnType<typeof presentTicket>;
+      return reply.code(201).header('etag', etag(ticket.version)).send(ticket);
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:id',
+    {
+      ...READ,
+      schema: {
+        tags,
+        summary: 'One ticket (its ETag is its version)',
+        params: TicketParams,
+        response: { 200: Ticket },
+      },
+    },
+    async (request, reply) => {
+      const ticket = assertVisible(actorOf(request), await findTicket(db, request.params.id)) as NonNullable<
+        Awaited<ReturnType<typeof findTicket>>
+      >;
+      return reply.header('etag', etag(ticket.version)).send(presentTicket(ticket));
+    },
+  );
+
+  app.patch(
+    '/api/v1/tickets/:id',
+    {
+      ...REPLY,
+      schema: {
+        tags,
+        summary: 'Change status, priority, category, assignee or tags (needs If-Match; 412 when stale)',
+        params: TicketParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
+        body: TicketChangesBody,
+        response: { 200: Ticket },
+      },
+    },
+    async (request, reply) => {
+      const version = expectedVersion(request);
+      const ticket = await inTransaction(deps, request, (ctx) =>
+        changeTicket(ctx, actorOf(request), request.params.id, version, request.body),
+      );
+      return reply.header('etag', etag(ticket.version)).send(presentTicket(ticket));
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:id/messages',
+    {
+      ...READ,
+      schema: {
+        tags,
+        summary: 'The thread, oldest first (internal notes for the team only)',
+        params: TicketParams,
+        response: { 200: Type.Object({ items: Type.Array(Message) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      assertVisible(actor, await findTicket(db, request.params.id));
+      return { items: (await listMessages(db, request.params.id, seesAll(actor))).map(presentMessage) };
+    },
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/messages',
+    {
+      ...REPLY,
+      schema: {
+        tags,
+        summary: 'Reply, or (the team) add an internal note; a requester’s reply reopens a resolved ticket',
+        params: TicketParams,
+        body: NewMessageBody,
+        response: { 201: Type.Object({ id: Type.String({ format: 'uuid' }), reopened: Type.Boolean() }) },
+      },
+    },
+    async (request, reply) => {
+      const created = await inTransaction(deps, request, (ctx) =>
+        addMessage(ctx, actorOf(request), request.params.id, {
+          body: request.body.body,
+          channel: channelOf(request),
+          ...(request.body.visibility ? { visibility: request.body.visibility } : {}),
+          ...(request.body.replyToId !== undefined ? { replyToId: request.body.replyToId } : {}),
+        }),
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:id/events',
+    {
+      ...READ,
+      schema: {
+        tags,
+        summary: 'The timeline: creation and every change of status, assignee, priority, category and tags',
+        params: TicketParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                kind: Type.String(),
+                from: Type.Union([Type.String(), Type.Null()]),
+                to: Type.Union([Type.String(), Type.Null()]),
+                actorId: Type.Union([Type.String(), Type.Null()]),
+                actorName: Type.Union([Type.String(), Type.Null()]),
+                at: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      assertVisible(actorOf(request), await findTicket(db, request.params.id));
+      const events = await listEvents(db, request.params.id);
+      return {
+        items: events.map((e) => ({
+          kind: e.kind,
+          from: e.from_value,
+          to: e.to_value,
+          actorId: e.actor_id,
+          actorName: e.actor_name,
+          at: e.created_at.toISOString(),
+        })),
+      };
+    },
+  );
+};

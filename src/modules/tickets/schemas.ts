@@ -1,0 +1,149 @@
+import Type from 'typebox';
+import type { MessageRow, TicketRow } from './repo.js';
+
+export const Priority = Type.Union([
+  Type.Literal('low'),
+  Type.Literal('normal'),
+  Type.Literal('high'),
+  Type.Literal('urgent'),
+]);
+const Channel = Type.Union([
+  Type.Literal('web'),
+  Type.Literal('email'),
+  Type.Literal('sms'),
+  Type.Literal('api'),
+]);
+const Uuid = Type.String({ format: 'uuid' });
+const Tags = Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20, examples: [['vpn', 'laptop']] });
+
+/** Ticket numbers as people say them. */
+export const ticketKey = (number: string | number) => `SB-${number}`;
+
+export const Ticket = Type.Object(
+  {
+    id: Uuid,
+    key: Type.String({ examples: ['SB-10423'] }),
+    subject: Type.String(),
+    requesterId: Uuid,
+    assigneeId: Type.Union([Uuid, Type.Null()]),
+    categoryId: Type.Union([Uuid, Type.Null()]),
+    priority: Priority,
+    status: Type.String({ examples: ['open'] }),
+    channel: Channel,
+    tags: Type.Array(Type.String()),
+    version: Type.Integer({
+      description: 'Send it back as `If-Match: "<version>"` when changing the ticket',
+    }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'Ticket' },
+);
+
+export const presentTicket = (t: TicketRow) => ({
+  id: t.id,
+  key: ticketKey(t.number),
+  subject: t.subject,
+  requesterId: t.requester_id,
+  assigneeId: t.assignee_id,
+  categoryId: t.category_id,
+  priority: t.priority,
+  status: t.status,
+  channel: t.channel,
+  tags: t.tags,
+  version: t.version,
+  createdAt: t.created_at.toISOString(),
+  updatedAt: t.updated_at.toISOString(),
+  resolvedAt: t.resolved_at?.toISOString() ?? null,
+  closedAt: t.closed_at?.toISOString() ?? null,
+});
+
+export const Message = Type.Object(
+  {
+    id: Uuid,
+    authorId: Type.Union([Uuid, Type.Null()]),
+    authorName: Type.Union([Type.String(), Type.Null()]),
+    body: Type.String({ description: 'Markdown, as written' }),
+    bodyHtml: Type.String({ description: 'The Markdown rendered to safe HTML' }),
+    visibility: Type.Union([Type.Literal('public'), Type.Literal('internal')]),
+    replyToId: Type.Union([Uuid, Type.Null()]),
+    channel: Channel,
+    deliveryStatus: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'TicketMessage' },
+);
+
+export const presentMessage = (m: MessageRow) => ({
+  id: m.id,
+  authorId: m.author_id,
+  authorName: m.author_name,
+  body: m.body,
+  bodyHtml: m.body_html,
+  visibility: m.visibility,
+  replyToId: m.reply_to_id,
+  channel: m.channel,
+  deliveryStatus: m.delivery_status,
+  createdAt: m.created_at.toISOString(),
+});
+
+export const TicketParams = Type.Object({ id: Uuid });
+
+export const ListQuery = Type.Object({
+  view: Type.Optional(
+    Type.Union([
+      Type.Literal('unassigned'),
+      Type.Literal('mine'),
+      Type.Literal('open'),
+      Type.Literal('waiting'),
+      Type.Literal('resolved'),
+    ]),
+  ),
+  status: Type.Optional(Type.String({ maxLength: 400, description: 'Comma-separated statuses' })),
+  priority: Type.Optional(Type.String({ maxLength: 100, description: 'Comma-separated priorities' })),
+  category: Type.Optional(Uuid),
+  assignee: Type.Optional(
+    Type.String({ pattern: '^(me|none|[0-9a-f-]{36})$', description: '`me`, `none` or a user id' }),
+  ),
+  requester: Type.Optional(Uuid),
+  channel: Type.Optional(Channel),
+  tag: Type.Optional(Type.String({ maxLength: 40 })),
+  createdFrom: Type.Optional(Type.String({ format: 'date-time' })),
+  createdTo: Type.Optional(Type.String({ format: 'date-time' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('-created'), Type.Literal('created'), Type.Literal('-updated')]),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 300, description: 'The `nextCursor` of the previous page' }),
+  ),
+});
+
+export const NewTicketBody = Type.Object({
+  subject: Type.String({ minLength: 1, maxLength: 200, examples: ['VPN drops every few minutes'] }),
+  body: Type.String({
+    minLength: 1,
+    maxLength: 50000,
+    examples: ['Since this morning the VPN disconnects…'],
+  }),
+  priority: Type.Optional(Priority),
+  categoryId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  tags: Type.Optional(Tags),
+  requesterId: Type.Optional(Uuid),
+});
+
+export const TicketChangesBody = Type.Object({
+  status: Type.Optional(Type.String({ maxLength: 40 })),
+  priority: Type.Optional(Priority),
+  categoryId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  assigneeId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  tags: Type.Optional(Tags),
+});
+
+export const NewMessageBody = Type.Object({
+  body: Type.String({ minLength: 1, maxLength: 50000 }),
+  visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('internal')])),
+  replyToId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+});

@@ -1,0 +1,243 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../platform/db/schema.js';
+import { AppError } from '../../shared/errors.js';
+import type { AuthContext } from '../auth/service/deps.js';
+import { effectivePermissions } from '../rbac/graph.js';
+import { loadRoleGraph } from '../rbac/repo.js';
+import { renderMarkdown } from './markdown.js';
+import { assertActsOn, assertVisible, handlesAll, seesAll, type TicketActor } from './policy.js';
+import { findTicket, lockTicket, recordEvent, statusKind, type TicketRow } from './repo.js';
+import type { Channel, Priority, Visibility } from './table.js';
+
+export interface NewTicket {
+  subject: string;
+  body: string;
+  priority?: Priority;
+  categoryId?: string | null;
+  tags?: string[];
+  channel: Channel;
+  /** Staff and integrations open tickets for someone; customers always for themselves. */
+  requesterId?: string;
+}
+
+const invalid = (pointer: string, detail: string) =>
+  new AppError('validation_failed', detail, { errors: [{ pointer, detail }] });
+
+function cleanTags(tags: readonly string[]): string[] {
+  const clean = [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort();
+  if (clean.length > 20 || clean.some((t) => !/^[a-z0-9][a-z0-9_.-]{0,39}$/.test(t)))
+    throw invalid(
+      '/body/tags',
+      'Use up to 20 tags of letters, digits, ., - or _ (at most 40 characters each).',
+    );
+  return clean;
+}
+
+async function checkCategory(trx: Transaction<DB>, categoryId: string | null | undefined) {
+  if (!categoryId) return;
+  const found = await trx
+    .selectFrom('ticket_categories')
+    .select('id')
+    .where('id', '=', categoryId)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  if (!found) throw invalid('/body/categoryId', 'There is no such category.');
+}
+
+/** Opens a ticket with its first message; the timeline starts with `created`. */
+export async function openTicket(ctx: AuthContext, actor: TicketActor, input: NewTicket): Promise<TicketRow> {
+  const subject = input.subject.trim();
+  const body = input.body.trim();
+  if (!subject) throw invalid('/body/subject', 'Give the ticket a subject.');
+  if (!body) throw invalid('/body/body', 'Describe what you need help with.');
+  const forSomeoneElse = input.requesterId !== undefined && input.requesterId !== actor.userId;
+  if (forSomeoneElse && !handlesAll(actor))
+    throw new AppError('forbidden', 'You can only open tickets for yourself.');
+  const requesterId = input.requesterId ?? actor.userId;
+  if (!requesterId) throw invalid('/body/requesterId', 'Name the requester the ticket is for.');
+  const priority = input.priority ?? 'normal';
+  if (
+    (priority === 'high' || priority === 'urgent') &&
+    !actor.permissions.has('tickets:priority') &&
+    !handlesAll(actor)
+  )
+    throw invalid('/body/priority', 'Priority handling (high or urgent) is part of the premium plan.');
+  await checkCategory(ctx.trx, input.categoryId);
+  const ticket = await ctx.trx
+    .insertInto('tickets')
+    .values({
+      subject,
+      requester_id: requesterId,
+      category_id: input.categoryId ?? null,
+      priority,
+      status: 'open',
+      channel: input.channel,
+      tags: cleanTags(input.tags ?? []),
+      assignee_id: null,
+      operator_id: null,
+      resolved_at: null,
+      closed_at: null,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  await ctx.trx
+    .insertInto('ticket_messages')
+    .values({
+      ticket_id: ticket.id,
+      author_id: actor.userId,
+      body,
+      body_html: renderMarkdown(body),
+      visibility: 'public',
+      reply_to_id: null,
+      channel: input.channel,
+    })
+    .execute();
+  await recordEvent(ctx.trx, ticket.id, actor.userId, 'created');
+  return (await findTicket(ctx.trx, ticket.id))!;
+}
+
+export interface NewMessage {
+  body: string;
+  visibility?: Visibility;
+  replyToId?: string | null;
+  channel: Channel;
+}
+
+/**
+ * Adds a reply or an internal note. A requester's reply to a resolved ticket, or one the team
+ * was waiting on them for, sets it back to open.
+ */
+export async function addMessage(ctx: AuthContext, actor: TicketActor, ticketId: string, input: NewMessage) {
+  const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId)) as TicketRow;
+  assertActsOn(actor, ticket);
+  const body = input.body.trim();
+  if (!body) throw invalid('/body/body', 'Write a message first.');
+  const visibility = input.visibility ?? 'public';
+  if (visibility === 'internal' && !seesAll(actor))
+    throw new AppError('forbidden', 'Only the team writes internal notes.');
+  if (input.replyToId) {
+    const parent = await ctx.trx
+      .selectFrom('ticket_messages')
+      .select('visibility')
+      .where('id', '=', input.replyToId)
+      .where('ticket_id', '=', ticketId)
+      .executeTakeFirst();
+    if (!parent || (parent.visibility === 'internal' && !seesAll(actor)))
+      throw invalid('/body/replyToId', 'That message is not in this ticket.');
+  }
+  const message = await ctx.trx
+    .insertInto('ticket_messages')
+    .values({
+      ticket_id: ticketId,
+      author_id: actor.userId,
+      body,
+      body_html: renderMarkdown(body),
+      visibility,
+      reply_to_id: input.replyToId ?? null,
+      channel: input.channel,
+    })
+    .returning(['id', 'created_at'])
+    .executeTakeFirstOrThrow();
+  const byRequester = actor.userId === ticket.requester_id;
+  const kind = await statusKind(ctx.trx, ticket.status);
+  const reopen = byRequester && (kind === 'resolved' || kind === 'closed' || kind === 'waiting');
+  if (reopen) await recordEvent(ctx.trx, ticketId, actor.userId, 'status', ticket.status, 'open');
+  await ctx.trx
+    .updateTable('tickets')
+    .set((eb) => ({
+      updated_at: new Date(),
+      version: eb('version', '+', 1),
+      ...(reopen ? { status: 'open', resolved_at: null, closed_at: null } : {}),
+    }))
+    .where('id', '=', ticketId)
+    .execute();
+  return { id: message.id, reopened: reopen };
+}
+
+export interface TicketChanges {
+  status?: string;
+  priority?: Priority;
+  categoryId?: string | null;
+  assigneeId?: string | null;
+  tags?: string[];
+}
+
+/**
+ * Changes a ticket when it is still at `expectedVersion` (else 412: someone changed it since it
+ * was read, and nothing is written). Each changed field is an event in the timeline. Requesters
+ * may only close their own ticket; the team may change everything.
+ */
+export async function changeTicket(
+  ctx: AuthContext,
+  actor: TicketActor,
+  ticketId: string,
+  expectedVersion: number,
+  changes: TicketChanges,
+): Promise<TicketRow> {
+  const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId)) as TicketRow;
+  assertActsOn(actor, ticket);
+  if (ticket.version !== expectedVersion)
+    throw new AppError(
+      'precondition_failed',
+      `The ticket changed since you read it (now version ${ticket.version}).`,
+    );
+  if (!handlesAll(actor)) {
+    const onlyClosing = Object.keys(changes).every((k) => k === 'status') && changes.status === 'closed';
+    if (!onlyClosing)
+      throw new AppError('forbidden', 'You can close your ticket; the team changes the rest.');
+  }
+  const set: Record<string, unknown> = {};
+  const events: [string, string | null, string | null][] = [];
+  const note = (field: string, kind: string, from: string | null, to: string | null) => {
+    if (from === to) return;
+    set[field] = to;
+    events.push([kind, from, to]);
+  };
+  if (changes.status !== undefined) {
+    const kind = await statusKind(ctx.trx, changes.status);
+    if (!kind) throw invalid('/body/status', `There is no status ${changes.status}.`);
+    if (changes.status !== ticket.status) {
+      note('status', 'status', ticket.status, changes.status);
+      set.resolved_at =
+        kind === 'resolved' ? new Date() : kind === 'closed' ? (ticket.resolved_at ?? new Date()) : null;
+      set.closed_at = kind === 'closed' ? new Date() : null;
+    }
+  }
+  if (changes.priority !== undefined) note('priority', 'priority', ticket.priority, changes.priority);
+  if (changes.categoryId !== undefined) {
+    await checkCategory(ctx.trx, changes.categoryId);
+    note('category_id', 'category', ticket.category_id, changes.categoryId);
+  }
+  if (changes.assigneeId !== undefined) {
+    if (changes.assigneeId) await assertAgent(ctx.trx, changes.assigneeId);
+    note('assignee_id', 'assignee', ticket.assignee_id, changes.assigneeId);
+  }
+  if (changes.tags !== undefined) {
+    const tags = cleanTags(changes.tags);
+    if (tags.join(',') !== ticket.tags.join(',')) {
+      set.tags = tags;
+      events.push(['tags', ticket.tags.join(','), tags.join(',')]);
+    }
+  }
+  if (events.length === 0) return ticket;
+  for (const [kind, from, to] of events) await recordEvent(ctx.trx, ticketId, actor.userId, kind, from, to);
+  await ctx.trx
+    .updateTable('tickets')
+    .set((eb) => ({ ...set, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', ticketId)
+    .execute();
+  return (await findTicket(ctx.trx, ticketId))!;
+}
+
+/** Tickets are assigned to the team only: someone whose roles let them handle every ticket. */
+async function assertAgent(trx: Transaction<DB>, userId: string): Promise<void> {
+  const user = await trx
+    .selectFrom('users')
+    .select(['status', 'roles'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  const handles =
+    user && effectivePermissions(await loadRoleGraph(trx), user.roles).has('tickets:update:any');
+  if (user?.status !== 'active' || !handles)
+    throw invalid('/body/assigneeId', 'Tickets can only be assigned to an active member of the team.');
+}
