@@ -181,6 +181,12 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     description: 'However often an app refreshes, the user signs in to it again after this many days.',
   }),
+  SEARCH_LANGUAGE: Type.String({
+    default: 'english',
+    pattern: '^[a-z_]{2,40}$',
+    description:
+      'PostgreSQL text search configuration for new tickets (stemming, stop words), e.g. `english`, `dutch`, `german`; searches also match words as typed.',
+  }),
   KEY_ROTATION_DAYS: Type.Integer({
     default: 30,
     minimum: 1,

@@ -189,6 +189,46 @@ describe('tickets API', () => {
   });
 });
 
+describe('search', () => {
+  it('finds a word in a message body, ranks subject hits first, and never shows another customer’s ticket', async () => {
+    const word = `zebra${Date.now()}`;
+    const inBody = (
+      await open(customer, {
+        subject: 'Screen flickers',
+        body: `It shows a ${word} pattern when 1 < 2 & more`,
+      })
+    ).json();
+    const inSubject = (
+      await open(customer, { subject: `${word} stripes on screen`, body: 'See subject' })
+    ).json();
+    const foreign = (await open(other, { subject: `My ${word} problem`, body: word })).json();
+    const noted = (await open(customer, { subject: 'Mouse', body: 'Broken' })).json();
+    await agent.post(`/api/v1/tickets/${noted.id}/messages`, {
+      body: `internal ${word}`,
+      visibility: 'internal',
+    });
+
+    const mine = (await customer.get(`/api/v1/tickets/search?q=${word}`)).json().items;
+    expect(mine.map((h: { ticket: { id: string } }) => h.ticket.id)).toEqual([inSubject.id, inBody.id]);
+    expect(mine[0].subjectHtml).toContain(`<mark>${word}</mark>`);
+    expect(mine[1].snippetHtml).toContain(`<mark>${word}</mark>`);
+    // Message text is escaped before highlighting: what was typed stays text.
+    expect(mine[1].snippetHtml).toContain('1 &lt; 2 &amp; more');
+    expect(mine.map((h: { ticket: { id: string } }) => h.ticket.id)).not.toContain(foreign.id);
+    expect(mine.map((h: { ticket: { id: string } }) => h.ticket.id)).not.toContain(noted.id);
+
+    // The team finds all of them, internal notes included; stemming finds "stripe" for "stripes".
+    const team = (await agent.get(`/api/v1/tickets/search?q=${word}&limit=50`)).json().items;
+    expect(team.map((h: { ticket: { id: string } }) => h.ticket.id)).toEqual(
+      expect.arrayContaining([inSubject.id, inBody.id, foreign.id, noted.id]),
+    );
+    const stemmed = (
+      await customer.get(`/api/v1/tickets/search?q=${encodeURIComponent(`${word} stripe`)}`)
+    ).json().items;
+    expect(stemmed[0].ticket.id).toBe(inSubject.id);
+  });
+});
+
 describe('keyset pages over 10,000 tickets', () => {
   it('shows every ticket exactly once while new tickets keep arriving', async () => {
     const requester = await createUser(t, ['customer']);

@@ -9,6 +9,7 @@ import { needs } from '../rbac/access.js';
 import { listTickets } from './list.js';
 import { assertVisible, seesAll, type TicketActor } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
+import { searchTickets } from './search.js';
 import {
   ListQuery,
   Message,
@@ -95,6 +96,42 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/api/v1/tickets/search',
+    {
+      ...READ,
+      schema: {
+        tags,
+        summary: 'Full-text search over subjects and messages, best first, with highlighted snippets',
+        querystring: Type.Object({
+          q: Type.String({ minLength: 1, maxLength: 200, examples: ['vpn disconnects'] }),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                ticket: Ticket,
+                rank: Type.Number(),
+                subjectHtml: Type.String({ description: 'Escaped HTML; hits in <mark>' }),
+                snippetHtml: Type.Union([Type.String(), Type.Null()], {
+                  description: 'Best-matching message',
+                }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const hits = await searchTickets(db, actorOf(request), request.query.q, {
+        language: app.platform.config.SEARCH_LANGUAGE,
+        limit: request.query.limit ?? 20,
+      });
+      return { items: hits.map((h) => ({ ...h, ticket: presentTicket(h.ticket) })) };
+    },
+  );
+
   app.post(
     '/api/v1/tickets',
     {
@@ -117,6 +154,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
             subject: body.subject,
             body: body.body,
             channel: channelOf(request),
+            language: app.platform.config.SEARCH_LANGUAGE,
             ...(body.priority ? { priority: body.priority } : {}),
             ...(body.categoryId !== undefined ? { categoryId: body.categoryId } : {}),
             ...(body.tags ? { tags: body.tags } : {}),

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
 import type { AuthContext } from '../auth/service/deps.js';
@@ -18,6 +18,8 @@ export interface NewTicket {
   channel: Channel;
   /** Staff and integrations open tickets for someone; customers always for themselves. */
   requesterId?: string;
+  /** The text search configuration its subject and messages are indexed with (SEARCH_LANGUAGE). */
+  language: string;
 }
 
 const invalid = (pointer: string, detail: string) =>
@@ -73,6 +75,7 @@ export async function openTicket(ctx: AuthContext, actor: TicketActor, input: Ne
       status: 'open',
       channel: input.channel,
       tags: cleanTags(input.tags ?? []),
+      language: input.language,
       assignee_id: null,
       operator_id: null,
       resolved_at: null,
@@ -90,6 +93,7 @@ export async function openTicket(ctx: AuthContext, actor: TicketActor, input: Ne
       visibility: 'public',
       reply_to_id: null,
       channel: input.channel,
+      language: input.language,
     })
     .execute();
   await recordEvent(ctx.trx, ticket.id, actor.userId, 'created');
@@ -135,6 +139,8 @@ export async function addMessage(ctx: AuthContext, actor: TicketActor, ticketId:
       visibility,
       reply_to_id: input.replyToId ?? null,
       channel: input.channel,
+      // Indexed in the ticket's language, whatever the instance's setting is today.
+      language: sql<string>`(select language from tickets where id = ${ticketId})`,
     })
     .returning(['id', 'created_at'])
     .executeTakeFirstOrThrow();
