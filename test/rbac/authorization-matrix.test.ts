@@ -80,6 +80,12 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['GET /api/v1/tickets/:id/messages', [401, 404, 404, 404, 404]],
   ['POST /api/v1/tickets/:id/messages', [401, 400, 400, 400, 400]],
   ['GET /api/v1/tickets/:id/events', [401, 404, 404, 404, 404]],
+  ['GET /api/v1/categories', [401, 200, 200, 200, 200]],
+  ['POST /api/v1/categories', [401, 403, 403, 403, 400]],
+  ['PATCH /api/v1/categories/:id', [401, 403, 403, 403, 404]],
+  ['GET /api/v1/tickets/:id/time-entries', [401, 403, 403, 404, 404]],
+  ['POST /api/v1/tickets/:id/time-entries', [401, 403, 403, 400, 400]],
+  ['DELETE /api/v1/time-entries/:id', [401, 403, 403, 404, 404]],
 ];
 
 const ACTORS = ['anonymous', 'customer', 'premium', 'agent', 'admin'] as const;

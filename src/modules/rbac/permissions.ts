@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'tickets:priority': 'Ask for priority handling',
   'tickets:read:any': 'Read every ticket',
   'tickets:update:any': 'Answer, assign and close every ticket',
+  'categories:manage': 'Create, rename and archive ticket categories',
   'users:read': 'See the user directory',
   'users:invite': 'Invite people',
   'users:manage': 'Disable, enable and sign out users; reset their second factors',

@@ -1,10 +1,12 @@
 import type { FeatureModule } from '../module.js';
 import { ticketApiRoutes } from './routes.api.js';
+import { ticketExtrasApiRoutes } from './routes.extras.api.js';
 
 /** Tickets and conversations. So far: the model, its JSON API and the database wall around it. */
 export const ticketsModule: FeatureModule = {
   name: 'tickets',
   async routes(app) {
     await app.register(ticketApiRoutes);
+    await app.register(ticketExtrasApiRoutes);
   },
 };

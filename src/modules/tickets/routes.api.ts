@@ -7,8 +7,9 @@ import { authDeps } from '../auth/mail.js';
 import { inTransaction } from '../auth/request-context.js';
 import { needs } from '../rbac/access.js';
 import { listTickets } from './list.js';
-import { assertVisible, seesAll, type TicketActor } from './policy.js';
+import { assertVisible, seesAll } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
+import { ticketActor } from './request-actor.js';
 import { searchTickets } from './search.js';
 import {
   ListQuery,
@@ -28,10 +29,6 @@ const tags = ['tickets'];
 const READ = needs('tickets:read:own', 'tickets:read:any');
 const REPLY = needs('tickets:update:own', 'tickets:update:any');
 
-const actorOf = (request: FastifyRequest): TicketActor => ({
-  userId: request.actor!.user?.id ?? null,
-  permissions: request.actor!.permissions,
-});
 /** Where a message came from: an app or integration (token), or the web (a browser session). */
 const channelOf = (request: FastifyRequest) => (request.tokenPrincipal ? 'api' : 'web') as 'api' | 'web';
 const list = (value: string | undefined) =>
@@ -73,7 +70,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query;
       const page = await listTickets(
         db,
-        actorOf(request),
+        ticketActor(request),
         {
           ...(q.view ? { view: q.view } : {}),
           ...(q.status ? { status: list(q.status)! } : {}),
@@ -124,7 +121,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const hits = await searchTickets(db, actorOf(request), request.query.q, {
+      const hits = await searchTickets(db, ticketActor(request), request.query.q, {
         language: app.platform.config.SEARCH_LANGUAGE,
         limit: request.query.limit ?? 20,
       });
@@ -145,7 +142,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = ticketActor(request);
       const owner = actor.userId ?? `client:${request.actor!.clientId}`;
       const result = await inTransaction(deps, request, (ctx) =>
         idempotent(ctx.trx, owner, request.headers['idempotency-key'], request.body, async () => {
@@ -181,9 +178,10 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const ticket = assertVisible(actorOf(request), await findTicket(db, request.params.id)) as NonNullable<
-        Awaited<ReturnType<typeof findTicket>>
-      >;
+      const ticket = assertVisible(
+        ticketActor(request),
+        await findTicket(db, request.params.id),
+      ) as NonNullable<Awaited<ReturnType<typeof findTicket>>>;
       return reply.header('etag', etag(ticket.version)).send(presentTicket(ticket));
     },
   );
@@ -204,7 +202,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const version = expectedVersion(request);
       const ticket = await inTransaction(deps, request, (ctx) =>
-        changeTicket(ctx, actorOf(request), request.params.id, version, request.body),
+        changeTicket(ctx, ticketActor(request), request.params.id, version, request.body),
       );
       return reply.header('etag', etag(ticket.version)).send(presentTicket(ticket));
     },
@@ -222,7 +220,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = ticketActor(request);
       assertVisible(actor, await findTicket(db, request.params.id));
       return { items: (await listMessages(db, request.params.id, seesAll(actor))).map(presentMessage) };
     },
@@ -242,7 +240,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const created = await inTransaction(deps, request, (ctx) =>
-        addMessage(ctx, actorOf(request), request.params.id, {
+        addMessage(ctx, ticketActor(request), request.params.id, {
           body: request.body.body,
           channel: channelOf(request),
           ...(request.body.visibility ? { visibility: request.body.visibility } : {}),
@@ -278,7 +276,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      assertVisible(actorOf(request), await findTicket(db, request.params.id));
+      assertVisible(ticketActor(request), await findTicket(db, request.params.id));
       const events = await listEvents(db, request.params.id);
       return {
         items: events.map((e) => ({
