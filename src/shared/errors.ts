@@ -29,6 +29,7 @@ export const ERRORS = {
   },
   not_found: { status: 404, title: 'Nothing was found at this address.' },
   method_not_allowed: { status: 405, title: 'This method is not allowed here.' },
+  not_acceptable: { status: 406, title: 'This address only answers in a format the request did not accept.' },
   conflict: { status: 409, title: 'The resource changed or already exists.' },
   precondition_failed: { status: 412, title: 'The resource changed since you read it.' },
   precondition_required: {

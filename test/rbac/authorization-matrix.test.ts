@@ -74,6 +74,8 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['POST /api/v1/oauth/clients/:clientId/secret', [401, 403, 403, 403, 404]],
   ['GET /api/v1/tickets', [401, 200, 200, 200, 200]],
   ['GET /api/v1/tickets/search', [401, 400, 400, 400, 400]],
+  ['GET /api/v1/tickets/stream', [401, 406, 406, 406, 406]],
+  ['GET /api/v1/tickets/:id/stream', [401, 404, 404, 404, 404]],
   ['POST /api/v1/tickets', [401, 400, 400, 400, 400]],
   ['GET /api/v1/tickets/:id', [401, 404, 404, 404, 404]],
   ['PATCH /api/v1/tickets/:id', [401, 428, 428, 428, 428]],

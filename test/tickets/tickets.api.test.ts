@@ -132,11 +132,28 @@ describe('tickets API', () => {
     const reopened = (await customer.get(`/api/v1/tickets/${ticket.id}`)).json();
     expect(reopened).toMatchObject({ status: 'open', resolvedAt: null });
 
-    const events = (await customer.get(`/api/v1/tickets/${ticket.id}/events`)).json().items;
-    expect(events.map((e: { kind: string; to: string | null }) => [e.kind, e.to])).toEqual([
-      ['created', null],
+    // The customer's timeline leaves out the internal note; the team's has it.
+    const timeline = async (client: SessionClient) =>
+      (await client.get(`/api/v1/tickets/${ticket.id}/events`))
+        .json()
+        .items.map((e: { kind: string; to: string | null }) =>
+          e.kind === 'status' || e.kind === 'assignee' ? [e.kind, e.to] : [e.kind],
+        );
+    expect(await timeline(customer)).toEqual([
+      ['created'],
       ['assignee', agentId],
+      ['reply'],
       ['status', 'resolved'],
+      ['reply'],
+      ['status', 'open'],
+    ]);
+    expect(await timeline(agent)).toEqual([
+      ['created'],
+      ['assignee', agentId],
+      ['reply'],
+      ['note'],
+      ['status', 'resolved'],
+      ['reply'],
       ['status', 'open'],
     ]);
 

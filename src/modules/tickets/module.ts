@@ -1,6 +1,7 @@
 import type { FeatureModule } from '../module.js';
 import { ticketApiRoutes } from './routes.api.js';
 import { ticketExtrasApiRoutes } from './routes.extras.api.js';
+import { ticketStreamRoutes } from './routes.stream.js';
 
 /** Tickets and conversations. So far: the model, its JSON API and the database wall around it. */
 export const ticketsModule: FeatureModule = {
@@ -8,5 +9,6 @@ export const ticketsModule: FeatureModule = {
   async routes(app) {
     await app.register(ticketApiRoutes);
     await app.register(ticketExtrasApiRoutes);
+    await app.register(ticketStreamRoutes);
   },
 };

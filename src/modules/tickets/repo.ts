@@ -76,14 +76,19 @@ export function listMessages(db: Db, ticketId: string, withInternal: boolean): P
   return q.execute();
 }
 
-export const listEvents = (db: Db, ticketId: string) =>
-  db
+/** Timeline entries only the team sees: internal notes and logged time. */
+export const CUSTOMER_HIDDEN_EVENTS = ['note', 'time_logged'];
+
+export function listEvents(db: Db, ticketId: string, withInternal: boolean) {
+  let q = db
     .selectFrom('ticket_events')
     .select(['id', 'kind', 'from_value', 'to_value', 'actor_id', 'created_at'])
     .select(sql<string | null>`user_display_name(actor_id)`.as('actor_name'))
     .where('ticket_id', '=', ticketId)
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+  if (!withInternal) q = q.where('kind', 'not in', CUSTOMER_HIDDEN_EVENTS);
+  return q.execute();
+}
 
 export async function recordEvent(
   trx: Transaction<DB>,

@@ -11,6 +11,7 @@ import { assertVisible, seesAll } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
 import { ticketActor } from './request-actor.js';
 import { searchTickets } from './search.js';
+import { announceTicketChange } from './live.js';
 import {
   ListQuery,
   Message,
@@ -160,8 +161,9 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return { status: 201, body: presentTicket(ticket) };
         }),
       );
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
       const ticket = result.body as ReturnType<typeof presentTicket>;
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      else await announceTicketChange(app.platform.pubsub, ticket.id);
       return reply.code(201).header('etag', etag(ticket.version)).send(ticket);
     },
   );
@@ -204,6 +206,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ticket = await inTransaction(deps, request, (ctx) =>
         changeTicket(ctx, ticketActor(request), request.params.id, version, request.body),
       );
+      await announceTicketChange(app.platform.pubsub, ticket.id);
       return reply.header('etag', etag(ticket.version)).send(presentTicket(ticket));
     },
   );
@@ -247,6 +250,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(request.body.replyToId !== undefined ? { replyToId: request.body.replyToId } : {}),
         }),
       );
+      await announceTicketChange(app.platform.pubsub, request.params.id);
       return reply.code(201).send(created);
     },
   );
@@ -276,8 +280,9 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      assertVisible(ticketActor(request), await findTicket(db, request.params.id));
-      const events = await listEvents(db, request.params.id);
+      const actor = ticketActor(request);
+      assertVisible(actor, await findTicket(db, request.params.id));
+      const events = await listEvents(db, request.params.id, seesAll(actor));
       return {
         items: events.map((e) => ({
           kind: e.kind,

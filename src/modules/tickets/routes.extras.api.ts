@@ -6,6 +6,7 @@ import { needs } from '../rbac/access.js';
 import { changeCategory, createCategory, listCategories } from './categories.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket } from './repo.js';
+import { announceTicketChange } from './live.js';
 import { ticketActor } from './request-actor.js';
 import { TicketParams } from './schemas.js';
 import { deleteTimeEntry, listTimeEntries, logTime } from './time-entries.js';
@@ -157,6 +158,7 @@ export const ticketExtrasApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const entry = await inTransaction(deps, request, (ctx) =>
         logTime(ctx, ticketActor(request), request.params.id, request.body),
       );
+      await announceTicketChange(app.platform.pubsub, request.params.id);
       return reply.code(201).send({ id: entry.id });
     },
   );

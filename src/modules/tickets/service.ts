@@ -144,6 +144,15 @@ export async function addMessage(ctx: AuthContext, actor: TicketActor, ticketId:
     })
     .returning(['id', 'created_at'])
     .executeTakeFirstOrThrow();
+  // In the timeline (and the live streams): `reply` for everyone, `note` for the team only.
+  await recordEvent(
+    ctx.trx,
+    ticketId,
+    actor.userId,
+    visibility === 'internal' ? 'note' : 'reply',
+    null,
+    message.id,
+  );
   const byRequester = actor.userId === ticket.requester_id;
   const kind = await statusKind(ctx.trx, ticket.status);
   const reopen = byRequester && (kind === 'resolved' || kind === 'closed' || kind === 'waiting');

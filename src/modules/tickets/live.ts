@@ -1,0 +1,138 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import { runAsDbActor } from '../../platform/db/actor-context.js';
+import type { PubSub } from '../../platform/pubsub/port.js';
+import { AppError } from '../../shared/errors.js';
+import { seesAll, type TicketActor } from './policy.js';
+import { CUSTOMER_HIDDEN_EVENTS } from './repo.js';
+
+/**
+ * Live updates: every change to a ticket is a row in ticket_events (its id is the SSE event id).
+ * After a change commits, the node that made it sends a nudge on this channel; every node with
+ * open streams then reads the new rows each stream may see and writes them out. A browser that
+ * reconnects sends Last-Event-ID and gets what it missed from the same table.
+ */
+export const TICKETS_CHANNEL = 'tickets.changed';
+const HEARTBEAT_MS = 25_000;
+const BATCH = 200;
+
+export const announceTicketChange = (pubsub: PubSub, ticketId: string): Promise<void> =>
+  pubsub.publish(TICKETS_CHANNEL, { ticketId });
+
+interface StreamScope {
+  actor: TicketActor;
+  /** One ticket's thread, or every ticket the actor sees (the inbox). */
+  ticketId?: string;
+}
+
+interface EventRow {
+  id: string;
+  ticket_id: string;
+  kind: string;
+  from_value: string | null;
+  to_value: string | null;
+  actor_id: string | null;
+  created_at: Date;
+}
+
+/** Serves a text/event-stream until the client goes away (only to clients that ask for one). */
+export async function serveEventStream(request: FastifyRequest, reply: FastifyReply, scope: StreamScope) {
+  if (!String(request.headers.accept ?? '').includes('text/event-stream'))
+    throw new AppError('not_acceptable', 'Ask for Accept: text/event-stream (EventSource does).');
+  const { db } = request.server.platform.database;
+  const pubsub = request.server.platform.pubsub;
+  const header = request.headers['last-event-id'];
+  let lastId = typeof header === 'string' && /^\d{1,18}$/.test(header) ? header : undefined;
+  if (lastId === undefined) {
+    // A fresh stream starts from now: the page shows what it loaded, the stream what follows.
+    const latest = await db
+      .selectFrom('ticket_events')
+      .select(sql<string>`coalesce(max(id), 0)`.as('id'))
+      .executeTakeFirstOrThrow();
+    lastId = latest.id;
+  }
+  const all = seesAll(scope.actor);
+  const dbActor = { ...request.dbActor };
+
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  let closed = false;
+  // Nothing is written once the client is gone (a late read must not write after the end).
+  const send = (text: string) => {
+    if (!closed && !res.writableEnded) res.write(text);
+  };
+  send('retry: 3000\n\n');
+
+  let running: Promise<void> = Promise.resolve();
+  const flush = () => {
+    running = running
+      .then(() =>
+        runAsDbActor(dbActor, async () => {
+          for (;;) {
+            if (closed) return;
+            let q = db
+              .selectFrom('ticket_events')
+              .innerJoin('tickets', 'tickets.id', 'ticket_events.ticket_id')
+              .select([
+                'ticket_events.id',
+                'ticket_events.ticket_id',
+                'ticket_events.kind',
+                'ticket_events.from_value',
+                'ticket_events.to_value',
+                'ticket_events.actor_id',
+                'ticket_events.created_at',
+              ])
+              .where('ticket_events.id', '>', lastId!)
+              .orderBy('ticket_events.id')
+              .limit(BATCH);
+            if (scope.ticketId) q = q.where('ticket_events.ticket_id', '=', scope.ticketId);
+            if (!all)
+              q = q
+                .where(
+                  'tickets.requester_id',
+                  '=',
+                  scope.actor.userId ?? '00000000-0000-0000-0000-000000000000',
+                )
+                .where('ticket_events.kind', 'not in', CUSTOMER_HIDDEN_EVENTS);
+            const rows: EventRow[] = await q.execute();
+            for (const row of rows) {
+              const data = JSON.stringify({
+                ticketId: row.ticket_id,
+                kind: row.kind,
+                from: row.from_value,
+                to: row.to_value,
+                actorId: row.actor_id,
+                at: row.created_at.toISOString(),
+              });
+              send(`id: ${row.id}\nevent: ${row.kind}\ndata: ${data}\n\n`);
+              lastId = row.id;
+            }
+            if (rows.length < BATCH) return;
+          }
+        }),
+      )
+      .catch((error) => request.log.warn({ err: error }, 'ticket stream read failed'));
+  };
+  const unsubscribe = await pubsub.subscribe(TICKETS_CHANNEL, (message) => {
+    const ticketId = (message as { ticketId?: string }).ticketId;
+    if (!scope.ticketId || ticketId === scope.ticketId) flush();
+  });
+  const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
+  // Whatever happened between the client's last event and the subscription.
+  flush();
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    void unsubscribe();
+    res.end();
+  };
+  request.raw.on('close', close);
+  return close;
+}
