@@ -78,6 +78,8 @@ function emitAll(css: Buffer): Record<string, string> {
       ),
     ),
     'passkeys.js': emit('passkeys', 'js', readFileSync(path.join(WEB, 'scripts/passkeys.js'))),
+    'live.js': emit('live', 'js', readFileSync(path.join(WEB, 'scripts/live.js'))),
+    'inbox.js': emit('inbox', 'js', readFileSync(path.join(WEB, 'scripts/inbox.js'))),
   };
   writeAtomically(path.join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const current = new Set(Object.values(manifest).map((url) => path.basename(url)));

@@ -9,6 +9,10 @@ export interface Assets {
   /** @simplewebauthn/browser's bundle, loaded only by the pages that offer passkeys. */
   webauthn: string;
   passkeys: string;
+  /** Live ticket pages: Server-Sent Events turned into htmx refreshes. */
+  live: string;
+  /** The agent inbox: selection, bulk actions and keyboard shortcuts. */
+  inbox: string;
 }
 
 /** A name written by scripts/build-assets.ts: `<name>.<8 hex of the content hash>.<ext>`. */
@@ -44,6 +48,8 @@ function read(file: string): Assets {
       js: manifest['app.js'],
       webauthn: manifest['webauthn.js'],
       passkeys: manifest['passkeys.js'],
+      live: manifest['live.js'],
+      inbox: manifest['inbox.js'],
     };
     if (Object.values(assets).some((url) => !url)) throw new Error('an entry is missing');
     return assets as Assets;

@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../platform/db/schema.js';
+import { assertVisible, type TicketActor } from '../policy.js';
+import { TICKET_COLUMNS, type TicketRow } from '../repo.js';
+
+const KEY = /^SB-(\d{1,18})$/i;
+
+/**
+ * The ticket a page address names (`/tickets/SB-10423`, `/inbox/SB-10423`), when the actor may see
+ * it. Malformed keys, unknown tickets and other people's tickets are all the same 404.
+ */
+export async function ticketByKey(db: Kysely<DB>, actor: TicketActor, key: string): Promise<TicketRow> {
+  const match = KEY.exec(key);
+  const ticket = match
+    ? await db
+        .selectFrom('tickets')
+        .select(TICKET_COLUMNS)
+        .where('tickets.number', '=', match[1]!)
+        .executeTakeFirst()
+    : undefined;
+  return assertVisible(actor, ticket) as TicketRow;
+}

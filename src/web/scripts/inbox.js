@@ -1,0 +1,1 @@
+// The agent inbox: selection, bulk actions and keyboard shortcuts (progressive enhancement).
