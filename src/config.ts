@@ -187,6 +187,13 @@ export const ConfigSchema = Type.Object({
     description:
       'PostgreSQL text search configuration for new tickets (stemming, stop words), e.g. `english`, `dutch`, `german`; searches also match words as typed.',
   }),
+  NOTIFY_DIGEST_DELAY_SECONDS: Type.Integer({
+    default: 60,
+    minimum: 0,
+    maximum: 86_400,
+    description:
+      'Ticket notifications wait this long, then everything pending for a person goes out as one mail (a digest when there are several).',
+  }),
   KEY_ROTATION_DAYS: Type.Integer({
     default: 30,
     minimum: 1,

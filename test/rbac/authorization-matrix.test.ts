@@ -26,6 +26,8 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['GET /api/v1/me', [401, 200, 200, 200, 200]],
   ['GET /api/v1/me/mfa', [401, 200, 200, 200, 200]],
   ['GET /api/v1/me/permissions', [401, 200, 200, 200, 200]],
+  ['GET /api/v1/me/notification-preferences', [401, 200, 200, 200, 200]],
+  ['PUT /api/v1/me/notification-preferences', [401, 400, 400, 400, 400]],
   ['GET /api/v1/me/sessions', [401, 200, 200, 200, 200]],
   ['PATCH /api/v1/admin/roles/:name', [401, 403, 403, 403, 404]],
   ['PATCH /api/v1/me', [401, 200, 200, 200, 200]],

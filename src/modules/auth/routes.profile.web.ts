@@ -14,6 +14,7 @@ import { presentMe } from './present.js';
 import { inTransaction } from './request-context.js';
 import { confirmPhone, sendPhoneVerification } from './service/phone.js';
 import { SIGNED_IN } from '../rbac/access.js';
+import { notificationChoices } from '../tickets/notifications/choices.js';
 
 const TEMPLATE = 'pages/auth/account.njk';
 const ZONE_OPTIONS = TIME_ZONES.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
@@ -25,57 +26,55 @@ const FIELD_MESSAGES: Record<string, string> = {
   timeZone: 'Choose a time zone from the list.',
 };
 
+/** What every rendering of the account page shows, whatever form was just sent. */
+const pageState = async (request: FastifyRequest, user: UserRow) => ({
+  user: presentMe(user),
+  timeZones: ZONE_OPTIONS,
+  notifications: await notificationChoices(request, user),
+});
+
+export const accountPage = async (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRow,
+  state: FormState = {},
+  status = 200,
+) => renderPage(request, reply, TEMPLATE, { ...(await pageState(request, user)), ...state }, status);
+
+/** The signed-in user for a page, or undefined when the visitor is not (yet) fully signed in. */
+const viewer = async (request: FastifyRequest) => {
+  if (request.session?.data.mfa !== 'done') return undefined;
+  return requireUser(authDeps(request.server.platform), requireUserId(request));
+};
+/** Where a visitor who is not fully signed in goes: the sign-in page, or the step still due. */
+const unfinished = (request: FastifyRequest) =>
+  ({ pending: '/mfa', enroll: '/account/security' })[String(request.session?.data.mfa)] ?? '/login';
+
+/** Runs an account page form; refusals come back on the same page, next to the field they concern. */
+export const accountAction = async (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: FormState,
+  run: (user: UserRow) => Promise<FastifyReply>,
+) => {
+  const user = await viewer(request);
+  if (!user) return reply.redirect(unfinished(request), 303);
+  return handleForm(request, reply, TEMPLATE, { ...(await pageState(request, user)), ...state }, () =>
+    run(user),
+  );
+};
+
 /** The profile page: name, company, language and time zone, and the phone number with its check. */
 export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
-
-  const page = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    user: UserRow,
-    state: FormState = {},
-    status = 200,
-  ) =>
-    renderPage(
-      request,
-      reply,
-      TEMPLATE,
-      { user: presentMe(user), timeZones: ZONE_OPTIONS, ...state },
-      status,
-    );
-
-  /** The signed-in user for a page, or undefined when the visitor is not (yet) fully signed in. */
-  const viewer = async (request: FastifyRequest) => {
-    if (request.session?.data.mfa !== 'done') return undefined;
-    return requireUser(deps, requireUserId(request));
-  };
-  /** Where a visitor who is not fully signed in goes: the sign-in page, or the step still due. */
-  const unfinished = (request: FastifyRequest) =>
-    ({ pending: '/mfa', enroll: '/account/security' })[String(request.session?.data.mfa)] ?? '/login';
+  const page = accountPage;
+  const action = accountAction;
 
   app.get('/account', SIGNED_IN, async (request, reply) => {
     const user = await viewer(request);
     if (!user) return reply.redirect(unfinished(request), 303);
     return page(request, reply, user);
   });
-
-  /** Runs a profile action; refusals come back on the same page, next to the field they concern. */
-  const action = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    state: FormState,
-    run: (user: UserRow) => Promise<FastifyReply>,
-  ) =>
-    viewer(request).then((user) => {
-      if (!user) return reply.redirect(unfinished(request), 303);
-      return handleForm(
-        request,
-        reply,
-        TEMPLATE,
-        { user: presentMe(user), timeZones: ZONE_OPTIONS, ...state },
-        () => run(user),
-      );
-    });
 
   app.post('/account/profile', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) => {
     const patch: Static<typeof ProfilePatch> = {

@@ -1,4 +1,6 @@
 import type { FeatureModule } from '../module.js';
+import { digestJob } from './notifications/digest.js';
+import { notificationPreferenceRoutes } from './notifications/routes.js';
 import { ticketApiRoutes } from './routes.api.js';
 import { ticketExtrasApiRoutes } from './routes.extras.api.js';
 import { ticketStreamRoutes } from './routes.stream.js';
@@ -10,5 +12,7 @@ export const ticketsModule: FeatureModule = {
     await app.register(ticketApiRoutes);
     await app.register(ticketExtrasApiRoutes);
     await app.register(ticketStreamRoutes);
+    await app.register(notificationPreferenceRoutes);
   },
+  jobs: (config) => [digestJob(config)],
 };

@@ -3,9 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { AppError } from '../../shared/errors.js';
-import { authDeps } from '../auth/mail.js';
-import { inTransaction } from '../auth/request-context.js';
 import { needs } from '../rbac/access.js';
+import { inTicketTransaction, ticketDeps } from './context.js';
 import { listTickets } from './list.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
@@ -48,7 +47,7 @@ function expectedVersion(request: FastifyRequest): number {
 const etag = (version: number) => `"${version}"`;
 
 export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = authDeps(app.platform);
+  const deps = ticketDeps(app.platform);
   const db = app.platform.database.db;
 
   app.get(
@@ -145,7 +144,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = ticketActor(request);
       const owner = actor.userId ?? `client:${request.actor!.clientId}`;
-      const result = await inTransaction(deps, request, (ctx) =>
+      const result = await inTicketTransaction(deps, request, (ctx) =>
         idempotent(ctx.trx, owner, request.headers['idempotency-key'], request.body, async () => {
           const body = request.body;
           const ticket = await openTicket(ctx, actor, {
@@ -203,7 +202,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const version = expectedVersion(request);
-      const ticket = await inTransaction(deps, request, (ctx) =>
+      const ticket = await inTicketTransaction(deps, request, (ctx) =>
         changeTicket(ctx, ticketActor(request), request.params.id, version, request.body),
       );
       await announceTicketChange(app.platform.pubsub, ticket.id);
@@ -242,7 +241,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const created = await inTransaction(deps, request, (ctx) =>
+      const created = await inTicketTransaction(deps, request, (ctx) =>
         addMessage(ctx, ticketActor(request), request.params.id, {
           body: request.body.body,
           channel: channelOf(request),

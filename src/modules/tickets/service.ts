@@ -1,10 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
-import type { AuthContext } from '../auth/service/deps.js';
 import { effectivePermissions } from '../rbac/graph.js';
 import { loadRoleGraph } from '../rbac/repo.js';
 import { renderMarkdown } from './markdown.js';
+import { notifyTicket, type TicketContext } from './notifications/notify.js';
 import { assertActsOn, assertVisible, handlesAll, seesAll, type TicketActor } from './policy.js';
 import { findTicket, lockTicket, recordEvent, statusKind, type TicketRow } from './repo.js';
 import type { Channel, Priority, Visibility } from './table.js';
@@ -47,7 +47,11 @@ async function checkCategory(trx: Transaction<DB>, categoryId: string | null | u
 }
 
 /** Opens a ticket with its first message; the timeline starts with `created`. */
-export async function openTicket(ctx: AuthContext, actor: TicketActor, input: NewTicket): Promise<TicketRow> {
+export async function openTicket(
+  ctx: TicketContext,
+  actor: TicketActor,
+  input: NewTicket,
+): Promise<TicketRow> {
   const subject = input.subject.trim();
   const body = input.body.trim();
   if (!subject) throw invalid('/body/subject', 'Give the ticket a subject.');
@@ -97,6 +101,7 @@ export async function openTicket(ctx: AuthContext, actor: TicketActor, input: Ne
     })
     .execute();
   await recordEvent(ctx.trx, ticket.id, actor.userId, 'created');
+  await notifyTicket(ctx, actor, ticket.id, { event: 'opened', body });
   return (await findTicket(ctx.trx, ticket.id))!;
 }
 
@@ -111,7 +116,12 @@ export interface NewMessage {
  * Adds a reply or an internal note. A requester's reply to a resolved ticket, or one the team
  * was waiting on them for, sets it back to open.
  */
-export async function addMessage(ctx: AuthContext, actor: TicketActor, ticketId: string, input: NewMessage) {
+export async function addMessage(
+  ctx: TicketContext,
+  actor: TicketActor,
+  ticketId: string,
+  input: NewMessage,
+) {
   const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId)) as TicketRow;
   assertActsOn(actor, ticket);
   const body = input.body.trim();
@@ -166,6 +176,7 @@ export async function addMessage(ctx: AuthContext, actor: TicketActor, ticketId:
     }))
     .where('id', '=', ticketId)
     .execute();
+  await notifyTicket(ctx, actor, ticketId, { event: 'message', body, visibility, reopened: reopen });
   return { id: message.id, reopened: reopen };
 }
 
@@ -183,7 +194,7 @@ export interface TicketChanges {
  * may only close their own ticket; the team may change everything.
  */
 export async function changeTicket(
-  ctx: AuthContext,
+  ctx: TicketContext,
   actor: TicketActor,
   ticketId: string,
   expectedVersion: number,
@@ -236,6 +247,7 @@ export async function changeTicket(
   }
   if (events.length === 0) return ticket;
   for (const [kind, from, to] of events) await recordEvent(ctx.trx, ticketId, actor.userId, kind, from, to);
+  await notifyTicket(ctx, actor, ticketId, { event: 'changed', changes: events });
   await ctx.trx
     .updateTable('tickets')
     .set((eb) => ({ ...set, updated_at: new Date(), version: eb('version', '+', 1) }))

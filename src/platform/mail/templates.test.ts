@@ -52,12 +52,42 @@ describe('mail templates', () => {
     );
   });
 
+  it('ticket-update names the ticket in the subject; the reply is escaped in HTML, verbatim in text', () => {
+    const notice = {
+      key: 'SB-10423',
+      subject: 'VPN <drops>',
+      label: 'New reply',
+      headline: 'Grace replied:',
+      body: 'Try <b>this</b> & restart.',
+      url: 'https://help.acme.test/tickets/SB-10423',
+    };
+    const mail = renderMail('ticket-update', { name: 'Ada', notice });
+    expect(mail.subject).toBe('[SB-10423] New reply: VPN <drops>');
+    expect(mail.html).toContain('Try &lt;b&gt;this&lt;/b&gt; &amp; restart.');
+    expect(mail.html).toContain('href="https://help.acme.test/tickets/SB-10423"');
+    expect(mail.text).toContain('Try <b>this</b> & restart.');
+    expect(mail.text).toContain('https://help.acme.test/tickets/SB-10423');
+
+    const digest = renderMail('ticket-digest', {
+      name: 'Ada',
+      notices: [
+        notice,
+        { ...notice, key: 'SB-10424', body: null, url: 'https://help.acme.test/tickets/SB-10424' },
+      ],
+    });
+    expect(digest.subject).toBe('2 updates on your tickets');
+    expect(digest.text).toContain('SB-10423 · VPN <drops>');
+    expect(digest.text).toContain('https://help.acme.test/tickets/SB-10424');
+  });
+
   it('covers every template', () => {
     expect(MAIL_TEMPLATES.sort()).toEqual([
       'invitation',
       'magic-link',
       'password-reset',
       'security-notice',
+      'ticket-digest',
+      'ticket-update',
       'verify-email',
     ]);
   });

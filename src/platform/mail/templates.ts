@@ -21,14 +21,34 @@ export interface MailData {
   invitation: Link & { inviter: string; site: string };
   /** A generic "a security setting changed" notice: one headline, then one line per detail. */
   'security-notice': { name: string; headline: string; details: string[] };
+  /** One thing happened on a ticket. */
+  'ticket-update': { name: string; notice: TicketNotice };
+  /** Several things happened (on one or more tickets) since the last mail: one digest. */
+  'ticket-digest': { name: string; notices: TicketNotice[] };
 }
 
-const SUBJECTS: Record<MailTemplate, string> = {
+/** One event on a ticket, as a notification mail tells it (plain text; the templates escape it). */
+export interface TicketNotice {
+  /** `SB-10423` */
+  key: string;
+  subject: string;
+  /** Short: `New reply`, `Now Resolved`. */
+  label: string;
+  /** A sentence: who did what. */
+  headline: string;
+  /** The reply's text, when there is one. */
+  body: string | null;
+  url: string;
+}
+
+const SUBJECTS: { [T in MailTemplate]: string | ((data: MailData[T]) => string) } = {
   'verify-email': 'Confirm your email address',
   'magic-link': 'Your sign-in link',
   'password-reset': 'Reset your password',
   invitation: 'You are invited to Switchboard',
   'security-notice': 'Security notice for your account',
+  'ticket-update': ({ notice }) => `[${notice.key}] ${notice.label}: ${notice.subject}`,
+  'ticket-digest': ({ notices }) => `${notices.length} updates on your tickets`,
 };
 
 export type MailTemplate = keyof MailData;
@@ -42,7 +62,8 @@ export interface RenderedMail {
 
 /** Renders a mail's subject, HTML and plain-text parts from `web/views/mail/<name>.{html,txt}.njk`. */
 export function renderMail<T extends MailTemplate>(template: T, data: MailData[T]): RenderedMail {
-  const subject = SUBJECTS[template];
+  const title = SUBJECTS[template] as string | ((data: MailData[T]) => string);
+  const subject = typeof title === 'function' ? title(data) : title;
   const context = { ...data, subject };
   return {
     subject,

@@ -1,0 +1,29 @@
+import type { FastifyRequest } from 'fastify';
+import type { Platform } from '../../platform/runtime.js';
+import { authDeps } from '../auth/mail.js';
+import { inTransaction } from '../auth/request-context.js';
+import type { AuthDeps } from '../auth/service/deps.js';
+import { notificationJobs } from './notifications/digest.js';
+import type { NotificationJobs, TicketContext } from './notifications/notify.js';
+
+export type { TicketContext } from './notifications/notify.js';
+
+/** What ticket routes (API and pages) hand their use cases: the auth ports plus notifications. */
+export interface TicketDeps extends AuthDeps {
+  notifications: NotificationJobs;
+}
+
+export const ticketDeps = (platform: Platform): TicketDeps => ({
+  ...authDeps(platform),
+  notifications: notificationJobs(platform),
+});
+
+/**
+ * `inTransaction` for ticket changes: the use case gets a TicketContext, so the mail a change
+ * causes is scheduled in the change's own transaction.
+ */
+export const inTicketTransaction = <T>(
+  deps: TicketDeps,
+  request: FastifyRequest,
+  run: (ctx: TicketContext) => Promise<T>,
+): Promise<T> => inTransaction(deps, request, (ctx) => run({ ...ctx, notifications: deps.notifications }));

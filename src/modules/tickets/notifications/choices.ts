@@ -1,0 +1,11 @@
+import type { FastifyRequest } from 'fastify';
+import { effectivePermissions } from '../../rbac/graph.js';
+import type { UserRow } from '../../users/repo.js';
+import { KINDS, kindsFor, preferencesOf } from './preferences.js';
+
+/** The account page's notification section: the kinds that can reach this person, and whether they do. */
+export async function notificationChoices(request: FastifyRequest, user: UserRow) {
+  const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
+  const preferences = await preferencesOf(request.server.platform.database.db, user.id);
+  return kindsFor(permissions).map((kind) => ({ kind, label: KINDS[kind].label, on: preferences[kind] }));
+}

@@ -1,0 +1,190 @@
+import type { Transaction } from 'kysely';
+import Type from 'typebox';
+import type { Config } from '../../../config.js';
+import type { DB } from '../../../platform/db/schema.js';
+import { defineJob, type JobDefinition } from '../../../platform/jobs/define.js';
+import type { JobQueue } from '../../../platform/jobs/queue.js';
+import { createMailer } from '../../../platform/mail/index.js';
+import type { Mailer } from '../../../platform/mail/port.js';
+import { renderMail, type TicketNotice } from '../../../platform/mail/templates.js';
+import { ticketKey } from '../schemas.js';
+import type { NotificationJobs } from './notify.js';
+import { KINDS, preferencesOf } from './preferences.js';
+import type { NotificationData, NotificationKind } from './table.js';
+import './table.js';
+
+const Payload = Type.Object({ recipientId: Type.String({ minLength: 36, maxLength: 36 }) });
+interface Claimed {
+  id: string;
+  ticket_id: string;
+  actor_id: string | null;
+  kind: NotificationKind;
+  data: NotificationData;
+}
+/** Handled notifications are kept a while (what was mailed when), then forgotten. */
+const KEEP_DAYS = 30;
+
+/**
+ * Everything pending for one person, taken in one statement: rows another run holds are skipped
+ * (SKIP LOCKED), so two runs never mail the same row, and a run that finds nothing sends nothing.
+ * The claim commits with the mail (and the run's ledger row), or not at all.
+ */
+function claimPending(trx: Transaction<DB>, recipientId: string): Promise<Claimed[]> {
+  return trx
+    .updateTable('ticket_notifications')
+    .set({ sent_at: new Date() })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('ticket_notifications')
+        .select('id')
+        .where('recipient_id', '=', recipientId)
+        .where('sent_at', 'is', null)
+        .orderBy('id')
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(['id', 'ticket_id', 'actor_id', 'kind', 'data'])
+    .execute()
+    .then((rows) => rows.sort((a, b) => Number(a.id) - Number(b.id)));
+}
+
+/** Each claimed row as the mail tells it, with the ticket's current key and subject. */
+async function describe(
+  trx: Transaction<DB>,
+  config: Config,
+  recipientId: string,
+  claimed: Claimed[],
+): Promise<TicketNotice[]> {
+  const [tickets, actors, statuses] = await Promise.all([
+    trx
+      .selectFrom('tickets')
+      .select(['id', 'number', 'subject'])
+      .where('id', 'in', [...new Set(claimed.map((n) => n.ticket_id))])
+      .execute(),
+    trx
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('id', 'in', [...new Set(claimed.map((n) => n.actor_id ?? recipientId))])
+      .execute(),
+    trx.selectFrom('ticket_statuses').select(['name', 'label']).execute(),
+  ]);
+  const ticket = new Map(tickets.map((t) => [t.id, t]));
+  const name = new Map(actors.map((a) => [a.id, a.display_name]));
+  const label = (status: string | undefined) =>
+    statuses.find((s) => s.name === status)?.label ?? status ?? 'unknown';
+  return claimed.flatMap(({ ticket_id, actor_id, kind, data }) => {
+    const t = ticket.get(ticket_id);
+    if (!t) return [];
+    const key = ticketKey(t.number);
+    const forTeam = KINDS[kind].audience === 'team';
+    const who = (actor_id && name.get(actor_id)) || (forTeam ? 'The customer' : 'The team');
+    const [short, headline] = {
+      ticket_created: [
+        'Request received',
+        actor_id === recipientId || !actor_id
+          ? 'We received your request. We will answer here and let you know by mail.'
+          : `${who} opened this request for you.`,
+      ],
+      agent_reply: ['New reply', `${who} replied:`],
+      status_changed: [
+        `Now ${label(data.to)}`,
+        `${who} changed the status from ${label(data.from)} to ${label(data.to)}.`,
+      ],
+      customer_reply: [
+        'Customer reply',
+        data.reopened ? `${who} replied, and the ticket is open again:` : `${who} replied:`,
+      ],
+    }[kind];
+    return [
+      {
+        key,
+        subject: t.subject,
+        label: short!,
+        headline: headline!,
+        body: data.body ?? null,
+        url: `${config.PUBLIC_URL}/${forTeam ? 'inbox' : 'tickets'}/${key}`,
+      },
+    ];
+  });
+}
+
+async function sendDigest(
+  trx: Transaction<DB>,
+  config: Config,
+  mailer: Mailer,
+  jobId: string,
+  recipientId: string,
+): Promise<{ mailed: number; dropped: number; providerId?: string }> {
+  const claimed = await claimPending(trx, recipientId);
+  if (claimed.length === 0) return { mailed: 0, dropped: 0 };
+  await trx
+    .deleteFrom('ticket_notifications')
+    .where('recipient_id', '=', recipientId)
+    .where('sent_at', '<', new Date(Date.now() - KEEP_DAYS * 86_400_000))
+    .execute();
+  const recipient = await trx
+    .selectFrom('users')
+    .select(['email', 'display_name', 'status'])
+    .where('id', '=', recipientId)
+    .executeTakeFirst();
+  const preferences = await preferencesOf(trx, recipientId);
+  const wanted = recipient?.status === 'active' ? claimed.filter((n) => preferences[n.kind]) : [];
+  const notices = wanted.length > 0 ? await describe(trx, config, recipientId, wanted) : [];
+  if (!recipient || notices.length === 0) return { mailed: 0, dropped: claimed.length };
+  const name = recipient.display_name;
+  const rendered =
+    notices.length === 1
+      ? renderMail('ticket-update', { name, notice: notices[0]! })
+      : renderMail('ticket-digest', { name, notices });
+  const { providerId } = await mailer.send(
+    { to: recipient.email, from: config.MAIL_FROM, ...rendered, idempotencyKey: `ticket-notices-${jobId}` },
+    trx,
+  );
+  return { mailed: notices.length, dropped: claimed.length - notices.length, providerId };
+}
+
+const definitions = new WeakMap<Config, JobDefinition<typeof Payload>>();
+
+/**
+ * Mails one person everything pending for them: one event as it is, several as one digest. The
+ * mail is written when it goes out, so the job delivers it itself through this process's Mailer,
+ * on send_mail's terms: inside the run's transaction, retried with backoff, one idempotency key per
+ * run. One definition per configuration, shared by the queue that runs it and the routes that
+ * schedule it.
+ */
+export function digestJob(config: Config): JobDefinition<typeof Payload> {
+  let job = definitions.get(config);
+  if (job) return job;
+  let mailer: Mailer | undefined;
+  job = defineJob({
+    name: 'ticket_notifications',
+    payload: Payload,
+    retries: 5,
+    backoff: { delaySeconds: 30, exponential: true },
+    timeoutSeconds: 60,
+    async run({ trx, jobId, logger }, { recipientId }) {
+      mailer ??= createMailer(config);
+      const outcome = await sendDigest(trx, config, mailer, jobId, recipientId);
+      // Counts and the provider's id only: addresses and message text stay out of the logs.
+      if (outcome.mailed + outcome.dropped > 0) logger.info(outcome, 'ticket notifications handled');
+    },
+  });
+  definitions.set(config, job);
+  return job;
+}
+
+/**
+ * Schedules a digest per recipient, NOTIFY_DIGEST_DELAY_SECONDS out, in the caller's transaction.
+ * Every change schedules its own run; the first to start takes everything pending by then, so a
+ * burst of changes is one mail and the later runs find nothing.
+ */
+export function notificationJobs(platform: { config: Config; jobs: JobQueue }): NotificationJobs {
+  const job = digestJob(platform.config);
+  const startAfterSeconds = platform.config.NOTIFY_DIGEST_DELAY_SECONDS;
+  return {
+    async schedule(trx, recipientIds) {
+      for (const recipientId of new Set(recipientIds))
+        await platform.jobs.enqueue({ trx }, job, { recipientId }, { startAfterSeconds });
+    },
+  };
+}

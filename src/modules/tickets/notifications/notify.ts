@@ -1,0 +1,124 @@
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../../platform/db/schema.js';
+import type { AuthContext } from '../../auth/service/deps.js';
+import { effectivePermissions } from '../../rbac/graph.js';
+import { loadRoleGraph } from '../../rbac/repo.js';
+import type { TicketActor } from '../policy.js';
+import type { Visibility } from '../table.js';
+import type { NotificationData, NotificationKind } from './table.js';
+import './table.js';
+
+/** Where notification digests are scheduled: a delayed job per recipient (digest.ts). */
+export interface NotificationJobs {
+  schedule(trx: Transaction<DB>, recipientIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * A ticket change's context: the request's transaction and where its notifications go. Routes
+ * (API and pages) build it with `inTicketTransaction(ticketDeps(app.platform), request, run)`
+ * from `tickets/context.ts`.
+ */
+export interface TicketContext extends AuthContext {
+  notifications: NotificationJobs;
+}
+
+export type TicketChange =
+  | { event: 'opened'; body: string }
+  | { event: 'message'; body: string; visibility: Visibility; reopened: boolean }
+  | {
+      event: 'changed';
+      changes: readonly (readonly [kind: string, from: string | null, to: string | null])[];
+    };
+
+/** Long messages are cut in the mail; the link leads to the whole thread. */
+const BODY_LIMIT = 4000;
+const excerpt = (body: string) => (body.length > BODY_LIMIT ? `${body.slice(0, BODY_LIMIT)}…` : body);
+
+interface Planned {
+  kind: NotificationKind;
+  to: 'requester' | 'team';
+  data: NotificationData;
+}
+
+function plan(ticket: { requester_id: string }, actor: TicketActor, change: TicketChange): Planned[] {
+  if (change.event === 'opened')
+    return [{ kind: 'ticket_created', to: 'requester', data: { body: excerpt(change.body) } }];
+  if (change.event === 'message') {
+    if (change.visibility !== 'public') return [];
+    if (actor.userId === ticket.requester_id)
+      return [
+        {
+          kind: 'customer_reply',
+          to: 'team',
+          data: { body: excerpt(change.body), reopened: change.reopened },
+        },
+      ];
+    return [{ kind: 'agent_reply', to: 'requester', data: { body: excerpt(change.body) } }];
+  }
+  return change.changes
+    .filter(([kind]) => kind === 'status')
+    .map(([, from, to]) => ({
+      kind: 'status_changed' as const,
+      to: 'requester' as const,
+      data: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+    }));
+}
+
+/** Active members of the team: whoever holds a role that handles every ticket. */
+async function team(trx: Transaction<DB>): Promise<string[]> {
+  const graph = await loadRoleGraph(trx);
+  const roles = Object.keys(graph.roles).filter((role) =>
+    effectivePermissions(graph, [role]).has('tickets:update:any'),
+  );
+  if (roles.length === 0) return [];
+  const { rows } = await sql<{
+    id: string;
+  }>`select id from active_users_in_roles(${roles}::text[]) as id`.execute(trx);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Records, in the change's own transaction, who should hear of it, and schedules their digests;
+ * so a rolled-back change mails no one. The requester hears of their ticket being opened (a
+ * receipt, also when they opened it themselves), of public replies and of status changes; the
+ * assignee, or on an unassigned ticket the whole team, hears of the requester's replies. Internal
+ * notes reach no one, and nobody else is told of their own action. Preferences and disabled
+ * accounts are checked when the digest goes out.
+ */
+export async function notifyTicket(
+  ctx: TicketContext,
+  actor: TicketActor,
+  ticketId: string,
+  change: TicketChange,
+): Promise<void> {
+  const ticket = await ctx.trx
+    .selectFrom('tickets')
+    .select(['requester_id', 'assignee_id'])
+    .where('id', '=', ticketId)
+    .executeTakeFirstOrThrow();
+  const rows = [];
+  for (const { kind, to, data } of plan(ticket, actor, change)) {
+    const recipients =
+      to === 'requester'
+        ? [ticket.requester_id]
+        : ticket.assignee_id
+          ? [ticket.assignee_id]
+          : await team(ctx.trx);
+    for (const recipient of recipients) {
+      if (recipient === actor.userId && kind !== 'ticket_created') continue;
+      rows.push({
+        recipient_id: recipient,
+        ticket_id: ticketId,
+        actor_id: actor.userId,
+        kind,
+        data: JSON.stringify(data),
+      });
+    }
+  }
+  if (rows.length === 0) return;
+  await ctx.trx.insertInto('ticket_notifications').values(rows).execute();
+  await ctx.notifications.schedule(
+    ctx.trx,
+    rows.map((r) => r.recipient_id),
+  );
+}

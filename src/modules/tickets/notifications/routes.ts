@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { FormBody } from '../../auth/forms.js';
+import { authDeps } from '../../auth/mail.js';
+import { requireUserId } from '../../auth/plugin.js';
+import { inTransaction } from '../../auth/request-context.js';
+import { accountAction, accountPage } from '../../auth/routes.profile.web.js';
+import { SIGNED_IN } from '../../rbac/access.js';
+import { notificationChoices } from './choices.js';
+import { KINDS, preferencesOf, savePreferences } from './preferences.js';
+
+const tags = ['tickets'];
+const Email = Type.Object(
+  {
+    ticket_created: Type.Boolean({ description: KINDS.ticket_created.label }),
+    agent_reply: Type.Boolean({ description: KINDS.agent_reply.label }),
+    status_changed: Type.Boolean({ description: KINDS.status_changed.label }),
+    customer_reply: Type.Boolean({ description: KINDS.customer_reply.label }),
+  },
+  { additionalProperties: false },
+);
+const Preferences = Type.Object({ email: Email }, { examples: [{ email: { agent_reply: true } }] });
+const PreferencesChange = Type.Object(
+  { email: Type.Partial(Email) },
+  { additionalProperties: false, examples: [{ email: { status_changed: false } }] },
+);
+
+/** Which ticket notifications someone gets by mail: JSON for apps, a form on the account page. */
+export const notificationPreferenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = authDeps(app.platform);
+
+  app.get(
+    '/api/v1/me/notification-preferences',
+    {
+      config: { access: 'signed-in', tokenReadable: true },
+      schema: {
+        tags,
+        summary: 'Which ticket notifications I get by mail (all on until switched off)',
+        response: { 200: Preferences },
+      },
+    },
+    async (request) => ({ email: await preferencesOf(deps.db, requireUserId(request)) }),
+  );
+
+  app.put(
+    '/api/v1/me/notification-preferences',
+    {
+      ...SIGNED_IN,
+      schema: {
+        tags,
+        summary: 'Switch ticket notifications on or off; kinds left out keep their setting',
+        body: PreferencesChange,
+        response: { 200: Preferences },
+      },
+    },
+    async (request) => {
+      const userId = requireUserId(request);
+      const email = await inTransaction(deps, request, (ctx) =>
+        savePreferences(ctx.trx, userId, request.body.email),
+      );
+      return { email };
+    },
+  );
+
+  app.post('/account/notifications', { ...SIGNED_IN, schema: { body: FormBody } }, (request, reply) =>
+    accountAction(request, reply, {}, async (user) => {
+      // A checkbox left unticked is absent from the form: every kind the form showed is set.
+      const form = request.body as Record<string, unknown>;
+      const shown = (await notificationChoices(request, user)).map((c) => c.kind);
+      const changes = Object.fromEntries(shown.map((kind) => [kind, form[kind] === 'on']));
+      await inTransaction(deps, request, (ctx) => savePreferences(ctx.trx, user.id, changes));
+      return accountPage(request, reply, user, {
+        messages: [{ type: 'success', text: 'Your notification settings are saved.' }],
+      });
+    }),
+  );
+};
