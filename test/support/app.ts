@@ -39,6 +39,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: '4',
+    // Ticket notifications go out at once (a test about the digest sets a delay of its own).
+    NOTIFY_DIGEST_DELAY_SECONDS: '0',
     ...(options.redis
       ? { REDIS_URL: testRedisUrl(), REDIS_PREFIX: `sbtest:${Math.random().toString(36).slice(2)}:` }
       : {}),
