@@ -19,6 +19,7 @@ import { errorHandlerPlugin } from './platform/http/error-handler.js';
 import { healthRoutes } from './platform/http/health.js';
 import { httpsRedirectPlugin } from './platform/http/https-redirect.js';
 import { metricsRoute } from './platform/http/metrics-route.js';
+import { multipartPlugin } from './platform/http/multipart.js';
 import { observabilityPlugin } from './platform/http/observability.js';
 import { openapiPlugin } from './platform/http/openapi.js';
 import { readinessChecks } from './platform/http/readiness.js';
@@ -77,6 +78,11 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   await app.register(metricsRoute, { metrics: platform.metrics, token: config.METRICS_TOKEN });
   await app.register(authPlugin);
   await app.register(accessControlPlugin);
+  await app.register(multipartPlugin, {
+    maxFileBytes: config.ATTACHMENT_MAX_BYTES,
+    maxFiles: config.ATTACHMENT_MAX_PER_MESSAGE,
+    maxFieldBytes: config.BODY_LIMIT_BYTES,
+  });
   await app.register(webPlugin, { production: config.NODE_ENV === 'production' });
 
   for (const module of modules) {

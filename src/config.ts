@@ -187,6 +187,18 @@ export const ConfigSchema = Type.Object({
     description:
       'PostgreSQL text search configuration for new tickets (stemming, stop words), e.g. `english`, `dutch`, `german`; searches also match words as typed.',
   }),
+  ATTACHMENT_MAX_BYTES: Type.Integer({
+    default: 10485760,
+    minimum: 1024,
+    maximum: 1073741824,
+    description: 'Largest file a ticket attachment may be (bytes; default 10 MiB).',
+  }),
+  ATTACHMENT_MAX_PER_MESSAGE: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 50,
+    description: 'Most files one upload request, or one ticket message, may carry.',
+  }),
   NOTIFY_DIGEST_DELAY_SECONDS: Type.Integer({
     default: 60,
     minimum: 0,

@@ -9,6 +9,8 @@ import { JobQueue } from './jobs/queue.js';
 import { createMail, type MailQueue } from './mail/index.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { createSms, type SmsQueue } from './sms/index.js';
+import { createStorage } from './storage/index.js';
+import type { FileStorage } from './storage/port.js';
 import { registerPlatformGauges } from './metrics/platform-gauges.js';
 import type { PubSub } from './pubsub/port.js';
 import { createPubSub } from './pubsub/index.js';
@@ -34,6 +36,8 @@ export interface Platform {
   mail: MailQueue;
   /** Queue a text message in a transaction; the send_sms job delivers it. */
   sms: SmsQueue;
+  /** Uploaded files (DATA_DIR/files). */
+  storage: FileStorage;
   close(): Promise<void>;
 }
 
@@ -106,6 +110,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     metrics,
     mail: mail.queue,
     sms: sms.queue,
+    storage: createStorage(config),
     async close() {
       if (closed) return;
       closed = true;

@@ -90,6 +90,9 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['GET /api/v1/tickets/:id/time-entries', [401, 403, 403, 404, 404]],
   ['POST /api/v1/tickets/:id/time-entries', [401, 403, 403, 400, 400]],
   ['DELETE /api/v1/time-entries/:id', [401, 403, 403, 404, 404]],
+  ['POST /api/v1/uploads', [401, 415, 415, 415, 415]],
+  ['GET /api/v1/attachments/:id', [401, 404, 404, 404, 404]],
+  ['GET /api/v1/attachments/:id/content', [401, 404, 404, 404, 404]],
 ];
 
 const ACTORS = ['anonymous', 'customer', 'premium', 'agent', 'admin'] as const;

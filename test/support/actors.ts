@@ -28,3 +28,9 @@ export async function signInAs(app: TestApp['app'], email: string): Promise<Sess
   if (res.statusCode !== 200 || res.json().mfa !== 'done') throw new Error(`sign-in failed: ${res.body}`);
   return client;
 }
+
+/** A new user holding `roles`, signed in: their id and their browser. */
+export async function createSignedIn(t: TestApp, roles: string[]) {
+  const user = await createUser(t, roles);
+  return { id: user.id, client: await signInAs(t.app, user.email) };
+}

@@ -1,4 +1,7 @@
+import { createStorage } from '../../platform/storage/index.js';
 import type { FeatureModule } from '../module.js';
+import { attachmentCleanupJob, attachmentCleanupSchedule } from './attachments/cleanup.js';
+import { attachmentApiRoutes } from './attachments/routes.api.js';
 import { digestJob } from './notifications/digest.js';
 import { notificationPreferenceRoutes } from './notifications/routes.js';
 import { ticketApiRoutes } from './routes.api.js';
@@ -12,7 +15,9 @@ export const ticketsModule: FeatureModule = {
     await app.register(ticketApiRoutes);
     await app.register(ticketExtrasApiRoutes);
     await app.register(ticketStreamRoutes);
+    await app.register(attachmentApiRoutes);
     await app.register(notificationPreferenceRoutes);
   },
-  jobs: (config) => [digestJob(config)],
+  jobs: (config) => [digestJob(config), attachmentCleanupJob(createStorage(config))],
+  schedules: (config) => [attachmentCleanupSchedule(createStorage(config))],
 };

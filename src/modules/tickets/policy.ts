@@ -3,6 +3,8 @@ import { AppError } from '../../shared/errors.js';
 /** Who acts on tickets: a user (customer or agent), or an integration (no user) with its permissions. */
 export interface TicketActor {
   userId: string | null;
+  /** The integration acting as itself (no user), by its OAuth client id. */
+  clientId?: string;
   permissions: ReadonlySet<string>;
 }
 

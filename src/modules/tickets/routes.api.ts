@@ -5,6 +5,7 @@ import { idempotent } from '../../platform/http/idempotency.js';
 import { AppError } from '../../shared/errors.js';
 import { needs } from '../rbac/access.js';
 import { inTicketTransaction, ticketDeps } from './context.js';
+import { attachmentsByMessage, withAttachments } from './attachments/service.js';
 import { listTickets } from './list.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
@@ -156,6 +157,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(body.categoryId !== undefined ? { categoryId: body.categoryId } : {}),
             ...(body.tags ? { tags: body.tags } : {}),
             ...(body.requesterId ? { requesterId: body.requesterId } : {}),
+            ...withAttachments(app.platform.config, body.attachmentIds),
           });
           return { status: 201, body: presentTicket(ticket) };
         }),
@@ -224,7 +226,12 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = ticketActor(request);
       assertVisible(actor, await findTicket(db, request.params.id));
-      return { items: (await listMessages(db, request.params.id, seesAll(actor))).map(presentMessage) };
+      const messages = await listMessages(db, request.params.id, seesAll(actor));
+      const files = await attachmentsByMessage(
+        db,
+        messages.map((m) => m.id),
+      );
+      return { items: messages.map((m) => presentMessage({ ...m, attachments: files.get(m.id) ?? [] })) };
     },
   );
 
@@ -247,6 +254,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           channel: channelOf(request),
           ...(request.body.visibility ? { visibility: request.body.visibility } : {}),
           ...(request.body.replyToId !== undefined ? { replyToId: request.body.replyToId } : {}),
+          ...withAttachments(app.platform.config, request.body.attachmentIds),
         }),
       );
       await announceTicketChange(app.platform.pubsub, request.params.id);

@@ -1,4 +1,6 @@
 import Type from 'typebox';
+import type { AttachmentRow } from './attachments/repo.js';
+import { Attachment, AttachmentIds, presentAttachment } from './attachments/schemas.js';
 import type { MessageRow, TicketRow } from './repo.js';
 
 export const Priority = Type.Union([
@@ -71,12 +73,13 @@ export const Message = Type.Object(
     replyToId: Type.Union([Uuid, Type.Null()]),
     channel: Channel,
     deliveryStatus: Type.String(),
+    attachments: Type.Array(Attachment),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'TicketMessage' },
 );
 
-export const presentMessage = (m: MessageRow) => ({
+export const presentMessage = (m: MessageRow & { attachments?: readonly AttachmentRow[] }) => ({
   id: m.id,
   authorId: m.author_id,
   authorName: m.author_name,
@@ -86,6 +89,7 @@ export const presentMessage = (m: MessageRow) => ({
   replyToId: m.reply_to_id,
   channel: m.channel,
   deliveryStatus: m.delivery_status,
+  attachments: (m.attachments ?? []).map(presentAttachment),
   createdAt: m.created_at.toISOString(),
 });
 
@@ -132,6 +136,7 @@ export const NewTicketBody = Type.Object({
   categoryId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   tags: Type.Optional(Tags),
   requesterId: Type.Optional(Uuid),
+  attachmentIds: Type.Optional(AttachmentIds),
 });
 
 export const TicketChangesBody = Type.Object({
@@ -146,4 +151,5 @@ export const NewMessageBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: 50000 }),
   visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('internal')])),
   replyToId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  attachmentIds: Type.Optional(AttachmentIds),
 });

@@ -3,6 +3,7 @@ import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
 import { effectivePermissions } from '../rbac/graph.js';
 import { loadRoleGraph } from '../rbac/repo.js';
+import { type AttachmentClaim, claimUploads } from './attachments/service.js';
 import { renderMarkdown } from './markdown.js';
 import { notifyTicket, type TicketContext } from './notifications/notify.js';
 import { assertActsOn, assertVisible, handlesAll, seesAll, type TicketActor } from './policy.js';
@@ -20,6 +21,8 @@ export interface NewTicket {
   requesterId?: string;
   /** The text search configuration its subject and messages are indexed with (SEARCH_LANGUAGE). */
   language: string;
+  /** The actor's uploads the first message carries (see `withAttachments`). */
+  attachments?: AttachmentClaim;
 }
 
 const invalid = (pointer: string, detail: string) =>
@@ -87,7 +90,7 @@ export async function openTicket(
     })
     .returning(['id'])
     .executeTakeFirstOrThrow();
-  await ctx.trx
+  const first = await ctx.trx
     .insertInto('ticket_messages')
     .values({
       ticket_id: ticket.id,
@@ -99,7 +102,10 @@ export async function openTicket(
       channel: input.channel,
       language: input.language,
     })
-    .execute();
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  if (input.attachments)
+    await claimUploads(ctx.trx, actor, input.attachments, { ticketId: ticket.id, messageId: first.id });
   await recordEvent(ctx.trx, ticket.id, actor.userId, 'created');
   await notifyTicket(ctx, actor, ticket.id, { event: 'opened', body });
   return (await findTicket(ctx.trx, ticket.id))!;
@@ -110,6 +116,8 @@ export interface NewMessage {
   visibility?: Visibility;
   replyToId?: string | null;
   channel: Channel;
+  /** The actor's uploads the message carries (see `withAttachments`). */
+  attachments?: AttachmentClaim;
 }
 
 /**
@@ -154,6 +162,8 @@ export async function addMessage(
     })
     .returning(['id', 'created_at'])
     .executeTakeFirstOrThrow();
+  if (input.attachments)
+    await claimUploads(ctx.trx, actor, input.attachments, { ticketId, messageId: message.id });
   // In the timeline (and the live streams): `reply` for everyone, `note` for the team only.
   await recordEvent(
     ctx.trx,
