@@ -2,6 +2,7 @@
 import { createServer } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { TEST_PASSWORD } from './accounts.js';
 import { buildTestApp, type TestApp, type TestAppOptions } from './app.js';
 
 /** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
@@ -104,4 +105,16 @@ export function useServedAppInBrowser(options: Parameters<typeof serveTestApp>[0
     await suite.served?.close();
   });
   return suite;
+}
+
+/**
+ * Signs in on the sign-in page with the test password and waits for the account page (staff roles
+ * need MFA_REQUIRED_ROLES=none in the app's settings).
+ */
+export async function signInOnPage(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('#field-email', email);
+  await page.fill('#field-password', TEST_PASSWORD);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL(`${baseUrl}/account`);
 }

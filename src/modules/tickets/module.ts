@@ -7,6 +7,7 @@ import { notificationPreferenceRoutes } from './notifications/routes.js';
 import { ticketApiRoutes } from './routes.api.js';
 import { ticketExtrasApiRoutes } from './routes.extras.api.js';
 import { ticketStreamRoutes } from './routes.stream.js';
+import { portalWebRoutes } from './web/portal/plugin.js';
 
 /** Tickets and conversations. So far: the model, its JSON API and the database wall around it. */
 export const ticketsModule: FeatureModule = {
@@ -17,6 +18,7 @@ export const ticketsModule: FeatureModule = {
     await app.register(ticketStreamRoutes);
     await app.register(attachmentApiRoutes);
     await app.register(notificationPreferenceRoutes);
+    await app.register(portalWebRoutes);
   },
   jobs: (config) => [digestJob(config), attachmentCleanupJob(createStorage(config))],
   schedules: (config) => [attachmentCleanupSchedule(createStorage(config))],

@@ -1,0 +1,11 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { portalListRoutes } from './routes.list.js';
+import { portalNewTicketRoutes } from './routes.new.js';
+import { portalThreadRoutes } from './routes.thread.js';
+
+/** The customer portal: my tickets, ask for help, and a ticket's public thread. */
+export const portalWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(portalListRoutes);
+  await app.register(portalNewTicketRoutes);
+  await app.register(portalThreadRoutes);
+};

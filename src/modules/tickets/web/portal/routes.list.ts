@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { needs } from '../../../rbac/access.js';
+import { listTickets, type TicketFilters } from '../../list.js';
+import type { TicketActor } from '../../policy.js';
+import { ticketActor } from '../../request-actor.js';
+import { searchTickets } from '../../search.js';
+import { ticketNav } from '../nav.js';
+import { presentTicketPage, statusTable } from '../present.js';
+
+/** What the status filter offers customers: the work still going on, or what is done. */
+const STATES = ['', 'active', 'resolved', 'closed'] as const;
+const STATE_LABELS = { '': 'All', active: 'Open', resolved: 'Resolved', closed: 'Closed' };
+const PAGE = 20;
+const isDone = (kind: string) => kind === 'resolved' || kind === 'closed';
+
+/**
+ * The person as a requester only: even for the team, "My tickets" lists and searches the requests
+ * they opened themselves (their inbox is elsewhere). The list and search code then filters by them.
+ */
+const asRequester = (actor: TicketActor): TicketActor => ({ userId: actor.userId, permissions: new Set() });
+
+const Query = Type.Object({
+  state: Type.Optional(Type.String({ maxLength: 20 })),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  cursor: Type.Optional(Type.String({ maxLength: 300 })),
+});
+
+/**
+ * "My tickets": the requests the signed-in person opened, newest first, filtered by state or
+ * found by words in them. htmx asks for the list alone (HX-Request) when a live update comes in.
+ */
+export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.platform.database.db;
+
+  app.get(
+    '/tickets',
+    { ...needs('tickets:read:own'), schema: { querystring: Query } },
+    async (request, reply) => {
+      const actor = ticketActor(request);
+      const requester = asRequester(actor);
+      const statuses = await statusTable(db);
+      const state = STATES.find((s) => s === request.query.state) ?? '';
+      const q = (request.query.q ?? '').trim();
+      let tickets: ReturnType<typeof presentTicketPage>[];
+      let snippets: Record<string, string | null> = {};
+      let nextCursor: string | null = null;
+      if (q) {
+        const hits = await searchTickets(db, requester, q, {
+          language: app.platform.config.SEARCH_LANGUAGE,
+          limit: 50,
+        });
+        tickets = hits
+          .map((h) => presentTicketPage(h.ticket, statuses))
+          .filter((t) => !state || (state === 'active' ? !isDone(t.statusKind) : t.statusKind === state));
+        snippets = Object.fromEntries(hits.map((h) => [h.ticket.id, h.snippetHtml]));
+      } else {
+        const filters: TicketFilters = { requesterId: actor.userId! };
+        if (state === 'active') filters.view = 'open';
+        else if (state)
+          filters.status = [...statuses].filter(([, s]) => s.kind === state).map(([name]) => name);
+        const page = await listTickets(db, requester, filters, {
+          limit: PAGE,
+          ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+        });
+        tickets = page.items.map((t) => presentTicketPage(t, statuses));
+        nextCursor = page.nextCursor;
+      }
+      const base = { ...(state ? { state } : {}), ...(q ? { q } : {}) };
+      const url = (extra: Record<string, string> = {}) =>
+        `/tickets?${new URLSearchParams({ ...base, ...extra })}`;
+      const cursor = request.query.cursor;
+      const context = {
+        tickets,
+        snippets,
+        state,
+        q,
+        states: STATES.map((value) => ({ value, label: STATE_LABELS[value] })),
+        next: nextCursor ? url({ cursor: nextCursor }) : null,
+        first: cursor ? url() : null,
+        listUrl: url(cursor ? { cursor } : {}),
+        nav: ticketNav(actor),
+        active: 'tickets',
+      };
+      const partial = request.headers['hx-request'] === 'true';
+      return reply.view(partial ? 'pages/portal/_list.njk' : 'pages/portal/list.njk', context);
+    },
+  );
+};

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../../../shared/errors.js';
+import { FormBody, type FormState, formField, handleForm, renderPage } from '../../../auth/forms.js';
+import { needs } from '../../../rbac/access.js';
+import { inTicketTransaction, ticketDeps } from '../../context.js';
+import { listCategories } from '../../categories.js';
+import { announceTicketChange } from '../../live.js';
+import { handlesAll } from '../../policy.js';
+import { ticketActor } from '../../request-actor.js';
+import { ticketKey } from '../../schemas.js';
+import { openTicket } from '../../service.js';
+import { PRIORITIES, type Priority } from '../../table.js';
+import { onFileField, uploadsFromForm } from '../form-uploads.js';
+import { ticketNav } from '../nav.js';
+
+const TEMPLATE = 'pages/portal/new.njk';
+const PRIORITY_LABELS: Record<Priority, string> = {
+  low: 'Low: whenever you get to it',
+  normal: 'Normal',
+  high: 'High: it holds up my work',
+  urgent: 'Urgent: nothing works',
+};
+
+/** "Ask for help": the form that opens a ticket, with the choices this person has. */
+export const portalNewTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = ticketDeps(app.platform);
+  const db = app.platform.database.db;
+  const CREATE = needs('tickets:create');
+
+  const formContext = async (request: FastifyRequest) => {
+    const actor = ticketActor(request);
+    const premium = actor.permissions.has('tickets:priority') || handlesAll(actor);
+    const categories = await listCategories(db, false);
+    return {
+      categories: [{ value: '', label: 'Not sure' }].concat(
+        categories.map((c) => ({ value: c.id, label: c.name })),
+      ),
+      priorities: PRIORITIES.filter((p) => premium || (p !== 'high' && p !== 'urgent')).map((p) => ({
+        value: p,
+        label: PRIORITY_LABELS[p],
+      })),
+      nav: ticketNav(actor),
+      active: 'tickets',
+    };
+  };
+
+  app.get('/tickets/new', CREATE, async (request, reply) =>
+    renderPage(request, reply, TEMPLATE, { ...(await formContext(request)), values: { priority: 'normal' } }),
+  );
+
+  app.post(
+    '/tickets',
+    { config: { ...CREATE.config, uploads: true }, schema: { body: FormBody } },
+    async (request, reply) => {
+      const actor = ticketActor(request);
+      const form = request.body as Record<string, unknown>;
+      const values = {
+        subject: formField(form, 'subject'),
+        body: typeof form.body === 'string' ? form.body : '',
+        categoryId: formField(form, 'categoryId'),
+        priority: formField(form, 'priority') || 'normal',
+      };
+      // `kept` is filled in before anything can be refused, so a refused form shows the files again.
+      const state: FormState = { ...(await formContext(request)), values, kept: [] };
+      return handleForm(request, reply, TEMPLATE, state, async () => {
+        const uploads = await uploadsFromForm(deps, request, actor);
+        state.kept = uploads.kept;
+        if (uploads.problem) throw uploads.problem;
+        const ticket = await inTicketTransaction(deps, request, (ctx) =>
+          openTicket(ctx, actor, {
+            subject: values.subject,
+            body: values.body,
+            categoryId: values.categoryId || null,
+            priority: (PRIORITIES as readonly string[]).includes(values.priority)
+              ? (values.priority as Priority)
+              : 'normal',
+            channel: 'web',
+            language: app.platform.config.SEARCH_LANGUAGE,
+            ...uploads.claim,
+          }),
+        ).catch((error) => {
+          throw error instanceof AppError ? onFileField(error) : error;
+        });
+        await announceTicketChange(app.platform.pubsub, ticket.id);
+        return reply.redirect(`/tickets/${ticketKey(ticket.number)}`, 303);
+      });
+    },
+  );
+};

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { AppError } from '../../../../shared/errors.js';
+import { FormBody, type FormState, formField } from '../../../auth/forms.js';
+import { needs } from '../../../rbac/access.js';
+import { inTicketTransaction, ticketDeps } from '../../context.js';
+import { announceTicketChange } from '../../live.js';
+import { ticketActor } from '../../request-actor.js';
+import { ticketKey } from '../../schemas.js';
+import { addMessage, changeTicket } from '../../service.js';
+import { FILES_FIELD, onFileField, uploadsFromForm } from '../form-uploads.js';
+import { ticketByKey } from '../ticket-key.js';
+import { renderThread } from './thread-page.js';
+
+const Params = Type.Object({ key: Type.String({ maxLength: 30 }) });
+const READ = needs('tickets:read:own');
+const ACT = needs('tickets:update:own');
+/** Form fields keep their full text (formField cuts at 1 KiB, fine for names, not for replies). */
+const longField = (body: unknown, name: string) => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/** The requester's ticket page: read the public thread live, reply (which reopens), close. */
+export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = ticketDeps(app.platform);
+  const db = app.platform.database.db;
+
+  app.get(
+    '/tickets/:key',
+    {
+      ...READ,
+      schema: { params: Params, querystring: Type.Object({ closed: Type.Optional(Type.String()) }) },
+    },
+    async (request, reply) => {
+      const ticket = await ticketByKey(db, ticketActor(request), request.params.key);
+      const messages = request.query.closed
+        ? [{ type: 'success' as const, text: 'Your ticket is closed. Reply any time to reopen it.' }]
+        : [];
+      return renderThread(request, reply, ticket, { messages });
+    },
+  );
+
+  app.post(
+    '/tickets/:key/replies',
+    { config: { ...ACT.config, uploads: true }, schema: { params: Params, body: FormBody } },
+    async (request, reply) => {
+      const actor = ticketActor(request);
+      const ticket = await ticketByKey(db, actor, request.params.key);
+      const body = longField(request.body, 'body');
+      let kept: FormState['kept'] = [];
+      try {
+        const uploads = await uploadsFromForm(deps, request, actor);
+        kept = uploads.kept;
+        if (uploads.problem) throw uploads.problem;
+        const created = await inTicketTransaction(deps, request, (ctx) =>
+          addMessage(ctx, actor, ticket.id, { body, channel: 'web', ...uploads.claim }),
+        ).catch((error) => {
+          throw error instanceof AppError ? onFileField(error) : error;
+        });
+        await announceTicketChange(app.platform.pubsub, ticket.id);
+        return reply.redirect(`/tickets/${ticketKey(ticket.number)}#message-${created.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
+        // What was typed stays in the box; the reason sits next to it.
+        const errors = Object.fromEntries(
+          (error.extras.errors ?? []).map((e) => [
+            e.pointer === `/body/${FILES_FIELD}` ? FILES_FIELD : 'reply',
+            e.detail,
+          ]),
+        );
+        const messages = Object.keys(errors).length ? [] : [{ type: 'error' as const, text: error.message }];
+        return renderThread(
+          request,
+          reply,
+          ticket,
+          { values: { reply: body }, errors, messages, kept },
+          error.status,
+        );
+      }
+    },
+  );
+
+  app.post(
+    '/tickets/:key/close',
+    { ...ACT, schema: { params: Params, body: FormBody } },
+    async (request, reply) => {
+      const actor = ticketActor(request);
+      const ticket = await ticketByKey(db, actor, request.params.key);
+      const version = Number(formField(request.body, 'version'));
+      try {
+        await inTicketTransaction(deps, request, (ctx) =>
+          changeTicket(ctx, actor, ticket.id, version, { status: 'closed' }),
+        );
+        await announceTicketChange(app.platform.pubsub, ticket.id);
+        return reply.redirect(`/tickets/${ticketKey(ticket.number)}?closed=1`, 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
+        const text =
+          error.code === 'precondition_failed'
+            ? 'The ticket changed while you were reading it. Here is what is current now; close it again if you still want to.'
+            : error.message;
+        const current = await ticketByKey(db, actor, request.params.key);
+        return renderThread(request, reply, current, { messages: [{ type: 'error', text }] }, error.status);
+      }
+    },
+  );
+};
