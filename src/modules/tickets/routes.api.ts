@@ -102,8 +102,15 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Full-text search over subjects and messages, best first, with highlighted snippets',
         querystring: Type.Object({
-          q: Type.String({ minLength: 1, maxLength: 200, examples: ['vpn disconnects'] }),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+          q: Type.String({
+            minLength: 1,
+            maxLength: 200,
+            examples: ['vpn disconnects'],
+            description: 'Words to find',
+          }),
+          limit: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 50, default: 20, description: 'At most this many hits' }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -137,7 +144,14 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Open a ticket; send an Idempotency-Key to retry safely',
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({
+              maxLength: 200,
+              description: 'Any unique string; a retry with the same key and body gets the first answer',
+            }),
+          ),
+        }),
         body: NewTicketBody,
         response: { 201: Ticket },
       },
@@ -197,7 +211,15 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Change status, priority, category, assignee or tags (needs If-Match; 412 when stale)',
         params: TicketParams,
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
+        headers: Type.Object({
+          'if-match': Type.Optional(
+            Type.String({
+              maxLength: 40,
+              description: 'The ETag of the version the change is based on, e.g. "7"',
+              examples: ['"7"'],
+            }),
+          ),
+        }),
         body: TicketChangesBody,
         response: { 200: Ticket },
       },

@@ -47,7 +47,11 @@ export const ticketExtrasApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Ticket categories (archived ones with ?archived=true, for the team)',
-        querystring: Type.Object({ archived: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({
+          archived: Type.Optional(
+            Type.Boolean({ description: 'Include archived categories (the team only)' }),
+          ),
+        }),
         response: { 200: Type.Object({ items: Type.Array(Category) }) },
       },
     },
@@ -64,10 +68,13 @@ export const ticketExtrasApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Add a category',
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 80, examples: ['Hardware'] }),
-          description: Type.Optional(Type.String({ maxLength: 500 })),
-        }),
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 80, examples: ['Hardware'] }),
+            description: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { examples: [{ name: 'Hardware', description: 'Laptops, printers and phones' }] },
+        ),
         response: { 201: Category },
       },
     },
@@ -86,12 +93,15 @@ export const ticketExtrasApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Rename, describe, archive or restore a category',
-        params: Type.Object({ id: Uuid }),
-        body: Type.Object({
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-          description: Type.Optional(Type.String({ maxLength: 500 })),
-          archived: Type.Optional(Type.Boolean()),
-        }),
+        params: Type.Object({ id: Type.String({ format: 'uuid', description: 'Its id' }) }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+            description: Type.Optional(Type.String({ maxLength: 500 })),
+            archived: Type.Optional(Type.Boolean()),
+          },
+          { examples: [{ name: 'Hardware & peripherals' }, { archived: true }] },
+        ),
         response: { 200: Category },
       },
     },
@@ -145,12 +155,15 @@ export const ticketExtrasApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Log time on a ticket',
         params: TicketParams,
-        body: Type.Object({
-          minutes: Type.Integer({ minimum: 1, maximum: 1440, examples: [25] }),
-          note: Type.Optional(Type.String({ maxLength: 1000 })),
-          billable: Type.Optional(Type.Boolean()),
-          workDate: Type.Optional(Type.String({ format: 'date' })),
-        }),
+        body: Type.Object(
+          {
+            minutes: Type.Integer({ minimum: 1, maximum: 1440, examples: [25] }),
+            note: Type.Optional(Type.String({ maxLength: 1000 })),
+            billable: Type.Optional(Type.Boolean()),
+            workDate: Type.Optional(Type.String({ format: 'date' })),
+          },
+          { examples: [{ minutes: 25, note: 'Remote session', billable: true, workDate: '2026-12-02' }] },
+        ),
         response: { 201: Type.Object({ id: Uuid }) },
       },
     },
@@ -170,7 +183,7 @@ export const ticketExtrasApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Remove a time entry you logged',
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Type.String({ format: 'uuid', description: 'Its id' }) }),
         response: { 204: Type.Null() },
       },
     },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { needs } from '../rbac/access.js';
 import { serveEventStream } from './live.js';
 import { assertVisible } from './policy.js';
@@ -7,6 +8,21 @@ import { ticketActor } from './request-actor.js';
 import { TicketParams } from './schemas.js';
 
 const READ = needs('tickets:read:own', 'tickets:read:any');
+/** The stream's format, for the API document (the handler writes the stream itself). */
+const response = {
+  200: {
+    description: 'text/event-stream',
+    content: {
+      'text/event-stream': {
+        schema: Type.String({
+          examples: [
+            'id: 4182\nevent: reply\ndata: {"ticketId":"…","kind":"reply","from":null,"to":"…","actorId":"…","at":"2026-12-02T14:05:00.000Z"}\n\n',
+          ],
+        }),
+      },
+    },
+  },
+};
 const description =
   'Server-Sent Events: one event per timeline entry (`created`, `reply`, `note` for the team, `status`, `assignee`, …), `id` = its timeline id. Reconnect with `Last-Event-ID` to get what was missed.';
 
@@ -24,7 +40,10 @@ export const ticketStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/tickets/stream',
-    { ...READ, schema: { tags: ['tickets'], summary: 'Live changes to every ticket you see', description } },
+    {
+      ...READ,
+      schema: { tags: ['tickets'], summary: 'Live changes to every ticket you see', description, response },
+    },
     async (request, reply) => {
       const close = await serveEventStream(request, reply, { actor: ticketActor(request) });
       request.raw.on('close', track(close));
@@ -35,7 +54,13 @@ export const ticketStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/tickets/:id/stream',
     {
       ...READ,
-      schema: { tags: ['tickets'], summary: 'Live changes to one ticket', description, params: TicketParams },
+      schema: {
+        tags: ['tickets'],
+        summary: 'Live changes to one ticket',
+        description,
+        params: TicketParams,
+        response,
+      },
     },
     async (request, reply) => {
       const actor = ticketActor(request);

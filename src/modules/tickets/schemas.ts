@@ -93,63 +93,104 @@ export const presentMessage = (m: MessageRow & { attachments?: readonly Attachme
   createdAt: m.created_at.toISOString(),
 });
 
-export const TicketParams = Type.Object({ id: Uuid });
+export const TicketParams = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'The ticket’s `id` (not its SB- key)' }),
+});
 
 export const ListQuery = Type.Object({
   view: Type.Optional(
-    Type.Union([
-      Type.Literal('unassigned'),
-      Type.Literal('mine'),
-      Type.Literal('open'),
-      Type.Literal('waiting'),
-      Type.Literal('resolved'),
-    ]),
+    Type.Union(
+      [
+        Type.Literal('unassigned'),
+        Type.Literal('mine'),
+        Type.Literal('open'),
+        Type.Literal('waiting'),
+        Type.Literal('resolved'),
+      ],
+      {
+        description:
+          'An inbox view: `unassigned` and `mine` (open or waiting work), `open`, `waiting`, `resolved` (the last 7 days)',
+      },
+    ),
   ),
   status: Type.Optional(Type.String({ maxLength: 400, description: 'Comma-separated statuses' })),
   priority: Type.Optional(Type.String({ maxLength: 100, description: 'Comma-separated priorities' })),
-  category: Type.Optional(Uuid),
+  category: Type.Optional(Type.String({ format: 'uuid', description: 'A category id' })),
   assignee: Type.Optional(
     Type.String({ pattern: '^(me|none|[0-9a-f-]{36})$', description: '`me`, `none` or a user id' }),
   ),
-  requester: Type.Optional(Uuid),
-  channel: Type.Optional(Channel),
-  tag: Type.Optional(Type.String({ maxLength: 40 })),
-  createdFrom: Type.Optional(Type.String({ format: 'date-time' })),
-  createdTo: Type.Optional(Type.String({ format: 'date-time' })),
-  sort: Type.Optional(
-    Type.Union([Type.Literal('-created'), Type.Literal('created'), Type.Literal('-updated')]),
+  requester: Type.Optional(
+    Type.String({ format: 'uuid', description: 'The requester’s user id (the team only)' }),
   ),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+  channel: Type.Optional(Type.Union(Channel.anyOf, { description: 'Where the ticket came from' })),
+  tag: Type.Optional(
+    Type.String({ maxLength: 40, description: 'Tickets carrying this tag', examples: ['vpn'] }),
+  ),
+  createdFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Opened at or after' })),
+  createdTo: Type.Optional(Type.String({ format: 'date-time', description: 'Opened before' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('-created'), Type.Literal('created'), Type.Literal('-updated')], {
+      description: 'Newest first (`-created`, the default), oldest first, or last changed first',
+    }),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Page size' })),
   cursor: Type.Optional(
     Type.String({ maxLength: 300, description: 'The `nextCursor` of the previous page' }),
   ),
 });
 
-export const NewTicketBody = Type.Object({
-  subject: Type.String({ minLength: 1, maxLength: 200, examples: ['VPN drops every few minutes'] }),
-  body: Type.String({
-    minLength: 1,
-    maxLength: 50000,
-    examples: ['Since this morning the VPN disconnects…'],
-  }),
-  priority: Type.Optional(Priority),
-  categoryId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  tags: Type.Optional(Tags),
-  requesterId: Type.Optional(Uuid),
-  attachmentIds: Type.Optional(AttachmentIds),
-});
+export const NewTicketBody = Type.Object(
+  {
+    subject: Type.String({ minLength: 1, maxLength: 200, examples: ['VPN drops every few minutes'] }),
+    body: Type.String({
+      minLength: 1,
+      maxLength: 50000,
+      examples: ['Since this morning the VPN disconnects…'],
+    }),
+    priority: Type.Optional(Priority),
+    categoryId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    tags: Type.Optional(Tags),
+    requesterId: Type.Optional(Uuid),
+    attachmentIds: Type.Optional(AttachmentIds),
+  },
+  {
+    examples: [
+      {
+        subject: 'VPN drops every few minutes',
+        body: 'Since this **morning** the VPN disconnects every 5 minutes on my laptop.',
+        priority: 'normal',
+        tags: ['vpn'],
+      },
+    ],
+  },
+);
 
-export const TicketChangesBody = Type.Object({
-  status: Type.Optional(Type.String({ maxLength: 40 })),
-  priority: Type.Optional(Priority),
-  categoryId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  assigneeId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  tags: Type.Optional(Tags),
-});
+export const TicketChangesBody = Type.Object(
+  {
+    status: Type.Optional(Type.String({ maxLength: 40 })),
+    priority: Type.Optional(Priority),
+    categoryId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    assigneeId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    tags: Type.Optional(Tags),
+  },
+  {
+    examples: [
+      { status: 'in_progress', assigneeId: '0b9a4c7e-6f1d-4c1e-9a55-2f0c1d3e4b5a', priority: 'high' },
+    ],
+  },
+);
 
-export const NewMessageBody = Type.Object({
-  body: Type.String({ minLength: 1, maxLength: 50000 }),
-  visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('internal')])),
-  replyToId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  attachmentIds: Type.Optional(AttachmentIds),
-});
+export const NewMessageBody = Type.Object(
+  {
+    body: Type.String({ minLength: 1, maxLength: 50000 }),
+    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('internal')])),
+    replyToId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    attachmentIds: Type.Optional(AttachmentIds),
+  },
+  {
+    examples: [
+      { body: 'Could you restart the laptop and try again?' },
+      { body: 'Checked the firewall logs: nothing blocked.', visibility: 'internal' },
+    ],
+  },
+);

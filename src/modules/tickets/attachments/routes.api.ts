@@ -12,7 +12,7 @@ import { attachmentDeps, findDownloadable, storeUploads } from './service.js';
 import { contentDisposition, servedInline } from './sniff.js';
 
 const tags = ['tickets'];
-const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Params = Type.Object({ id: Type.String({ format: 'uuid', description: 'The attachment’s id' }) });
 const READ = needs('tickets:read:own', 'tickets:read:any');
 const UPLOAD = needs('tickets:create', 'tickets:update:own', 'tickets:update:any');
 
