@@ -25,14 +25,14 @@ export interface TicketFilters {
 }
 
 /** The inbox views: work still to do (open or waiting) split by owner, and what was just resolved. */
-const VIEW_KINDS: Record<View, StatusKind[]> = {
+export const VIEW_KINDS: Record<View, StatusKind[]> = {
   unassigned: ['open', 'waiting'],
   mine: ['open', 'waiting'],
   open: ['open', 'waiting'],
   waiting: ['waiting'],
   resolved: ['resolved'],
 };
-const RECENTLY_RESOLVED_DAYS = 7;
+export const RECENTLY_RESOLVED_DAYS = 7;
 
 /**
  * The cursor is the sort key and id of the last row seen. Pages continue strictly after it, so

@@ -7,6 +7,7 @@ import { notificationPreferenceRoutes } from './notifications/routes.js';
 import { ticketApiRoutes } from './routes.api.js';
 import { ticketExtrasApiRoutes } from './routes.extras.api.js';
 import { ticketStreamRoutes } from './routes.stream.js';
+import { inboxWebRoutes } from './web/inbox/routes.js';
 import { portalWebRoutes } from './web/portal/plugin.js';
 
 /** Tickets and conversations. So far: the model, its JSON API and the database wall around it. */
@@ -19,6 +20,7 @@ export const ticketsModule: FeatureModule = {
     await app.register(attachmentApiRoutes);
     await app.register(notificationPreferenceRoutes);
     await app.register(portalWebRoutes);
+    await app.register(inboxWebRoutes);
   },
   jobs: (config) => [digestJob(config), attachmentCleanupJob(createStorage(config))],
   schedules: (config) => [attachmentCleanupSchedule(createStorage(config))],

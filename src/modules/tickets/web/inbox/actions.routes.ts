@@ -1,0 +1,155 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../../../shared/errors.js';
+import { FormBody, formField } from '../../../auth/forms.js';
+import { needs } from '../../../rbac/access.js';
+import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
+import { announceTicketChange } from '../../live.js';
+import type { TicketRow } from '../../repo.js';
+import { ticketActor } from '../../request-actor.js';
+import { ticketKey } from '../../schemas.js';
+import { addMessage, changeTicket } from '../../service.js';
+import { logTime } from '../../time-entries.js';
+import { readChanges } from './changes.js';
+import type { DONE } from './ticket.routes.js';
+import { currentValues, loadTicket, renderTicket } from './ticket-page.js';
+
+const WRITE = {
+  ...needs('tickets:update:any'),
+  schema: { params: Type.Object({ key: Type.String({ maxLength: 30 }) }), body: FormBody },
+};
+const PROPERTIES = ['assignee', 'status', 'priority', 'category', 'tags'] as const;
+// Service pointers name API fields; the page's fields are named for people.
+const FIELD_OF: Record<string, string> = { assigneeId: 'assignee', categoryId: 'category', workDate: 'date' };
+const STALE =
+  'Someone else changed this ticket after you opened it (see the timeline), so nothing was saved. The page now shows the ticket as it is; what you typed or chose is still in the form: check it and send again.';
+
+const version = (body: unknown) => {
+  const v = formField(body, 'version');
+  if (!/^\d{1,9}$/.test(v)) throw new AppError('validation_failed', 'Reload the page and try again.');
+  return Number(v);
+};
+
+/** A reply as typed (formField stops at 1,024 characters; messages may be long). */
+const messageBody = (body: unknown) => {
+  const value = (body as Record<string, unknown> | undefined)?.body;
+  return typeof value === 'string' ? value.slice(0, 50_000) : '';
+};
+
+/** The side panel fields this form changed from what the page showed (the `was_` hidden fields). */
+function edited(body: unknown): Record<string, string> {
+  const norm = (field: string, v: string) =>
+    field === 'tags'
+      ? v
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .join(', ')
+      : v;
+  return Object.fromEntries(
+    PROPERTIES.filter((f) => norm(f, formField(body, f)) !== norm(f, formField(body, `was_${f}`))).map(
+      (f) => [f, formField(body, f)],
+    ),
+  );
+}
+
+/** Actions on one ticket from the agent's page; each refusal comes back on the page with what was typed. */
+export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = ticketDeps(app.platform);
+
+  /** Runs one change in a transaction, then sends the agent back to the ticket (or shows why not). */
+  async function act(
+    request: FastifyRequest & { params: { key: string } },
+    reply: FastifyReply,
+    typed: Record<string, string>,
+    run: (ctx: TicketContext, ticket: TicketRow) => Promise<keyof typeof DONE>,
+  ) {
+    const ticket = await loadTicket(request, request.params.key);
+    try {
+      const done = await inTicketTransaction(deps, request, (ctx) => run(ctx, ticket));
+      await announceTicketChange(app.platform.pubsub, ticket.id);
+      return reply.redirect(`/inbox/${ticketKey(ticket.number)}?done=${done}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const fresh = await loadTicket(request, request.params.key);
+      const stale = error.code === 'precondition_failed';
+      const errors: Record<string, string> = {};
+      for (const e of error.extras.errors ?? []) {
+        const field = e.pointer.split('/').pop()!;
+        errors[FIELD_OF[field] ?? field] = e.detail;
+      }
+      const text = stale ? STALE : error.message;
+      return renderTicket(
+        request,
+        reply,
+        fresh,
+        {
+          values: { ...currentValues(fresh), ...typed },
+          errors,
+          messages: [{ type: stale ? 'warning' : 'error', text }],
+        },
+        error.status,
+      );
+    }
+  }
+
+  app.post('/inbox/:key/change', WRITE, (request, reply) => {
+    const changed = edited(request.body);
+    return act(request, reply, changed, async (ctx, ticket) => {
+      const changes = readChanges(
+        request,
+        request.body,
+        Object.keys(changed) as (typeof PROPERTIES)[number][],
+      );
+      await changeTicket(ctx, ticketActor(request), ticket.id, version(request.body), changes);
+      return 'changed';
+    });
+  });
+
+  app.post('/inbox/:key/claim', WRITE, (request, reply) =>
+    act(request, reply, {}, async (ctx, ticket) => {
+      const actor = ticketActor(request);
+      await changeTicket(ctx, actor, ticket.id, version(request.body), { assigneeId: actor.userId });
+      return 'claimed';
+    }),
+  );
+
+  app.post('/inbox/:key/reply', WRITE, (request, reply) => {
+    const typed = {
+      body: messageBody(request.body),
+      visibility: formField(request.body, 'visibility') === 'internal' ? 'internal' : 'public',
+      then_status: formField(request.body, 'then_status'),
+    };
+    return act(request, reply, typed, async (ctx, ticket) => {
+      const actor = ticketActor(request);
+      // The status change goes first: it is the part that can be stale, and then nothing is sent.
+      if (typed.then_status)
+        await changeTicket(ctx, actor, ticket.id, version(request.body), { status: typed.then_status });
+      await addMessage(ctx, actor, ticket.id, {
+        body: typed.body,
+        visibility: typed.visibility as 'public' | 'internal',
+        channel: 'web',
+      });
+      return typed.visibility === 'internal' ? 'note' : 'reply';
+    });
+  });
+
+  app.post('/inbox/:key/time', WRITE, (request, reply) => {
+    const typed = {
+      minutes: formField(request.body, 'minutes'),
+      note: formField(request.body, 'note'),
+      billable: formField(request.body, 'billable') ? 'on' : '',
+      date: formField(request.body, 'date'),
+    };
+    return act(request, reply, typed, async (ctx, ticket) => {
+      const minutes = /^\d{1,4}$/.test(typed.minutes) ? Number(typed.minutes) : Number.NaN;
+      await logTime(ctx, ticketActor(request), ticket.id, {
+        minutes,
+        note: typed.note,
+        billable: typed.billable === 'on',
+        ...(typed.date ? { workDate: typed.date } : {}),
+      });
+      return 'time';
+    });
+  });
+};

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../../../shared/errors.js';
+import { FormBody, type FormState, formField } from '../../../auth/forms.js';
+import { needs } from '../../../rbac/access.js';
+import { inTicketTransaction, ticketDeps } from '../../context.js';
+import { announceTicketChange } from '../../live.js';
+import { findTicket } from '../../repo.js';
+import { ticketActor } from '../../request-actor.js';
+import { ticketKey } from '../../schemas.js';
+import { changeTicket } from '../../service.js';
+import { renderInbox } from './list-page.js';
+import { readChanges } from './changes.js';
+import { UUID } from './filters.js';
+
+const MAX_SELECTION = 100;
+
+/** The selected rows: `<ticket id>:<version the list showed>` each. */
+function selection(body: unknown): { id: string; version: number }[] {
+  const raw = (body as Record<string, unknown> | undefined)?.ticket;
+  const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+  return values.flatMap((value) => {
+    const [id, version] = value.split(':');
+    return id && UUID.test(id) && /^\d{1,9}$/.test(version ?? '') ? [{ id, version: Number(version) }] : [];
+  });
+}
+
+/** Bulk actions on a selection: each ticket changes on its own, at the version the agent saw. */
+export const inboxBulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = ticketDeps(app.platform);
+  const db = app.platform.database.db;
+  const keyOf = async (id: string) => {
+    const ticket = await findTicket(db, id);
+    return ticket ? ticketKey(ticket.number) : id;
+  };
+
+  app.post(
+    '/inbox/bulk',
+    { ...needs('tickets:update:any'), schema: { body: FormBody } },
+    async (request, reply) => {
+      const back = Object.fromEntries(new URLSearchParams(formField(request.body, 'return')));
+      const refuse = (text: string, status = 400) =>
+        renderInbox(request, reply, back, { state: { messages: [{ type: 'error', text }] }, status });
+      const chosen = selection(request.body).slice(0, MAX_SELECTION);
+      if (chosen.length === 0) return refuse('Select one or more tickets first.');
+      let changes: Awaited<ReturnType<typeof readChanges>>;
+      try {
+        changes = readChanges(request, request.body, ['assignee', 'status', 'priority']);
+      } catch (error) {
+        if (error instanceof AppError) return refuse(error.message);
+        throw error;
+      }
+      if (Object.keys(changes).length === 0) return refuse('Choose what to change for the selection.');
+      const outcome = await applyEach(request, chosen, changes);
+      const messages: NonNullable<FormState['messages']> = [];
+      if (outcome.done.length)
+        messages.push({ type: 'success', text: `Changed ${outcome.done.join(', ')}.` });
+      if (outcome.stale.length)
+        messages.push({
+          type: 'warning',
+          text: `Not changed, because someone else changed them after the list loaded: ${(await Promise.all(outcome.stale.map(keyOf))).join(', ')}. Check them and try again.`,
+        });
+      for (const { id, reason } of outcome.refused)
+        messages.push({ type: 'error', text: `${await keyOf(id)} was not changed: ${reason}` });
+      const status = outcome.done.length ? 200 : outcome.stale.length ? 409 : 400;
+      return renderInbox(request, reply, back, { state: { messages }, status });
+    },
+  );
+
+  async function applyEach(
+    request: FastifyRequest,
+    chosen: { id: string; version: number }[],
+    changes: ReturnType<typeof readChanges>,
+  ) {
+    const actor = ticketActor(request);
+    const done: string[] = [];
+    const stale: string[] = [];
+    const refused: { id: string; reason: string }[] = [];
+    for (const { id, version } of chosen) {
+      try {
+        const ticket = await inTicketTransaction(deps, request, (ctx) =>
+          changeTicket(ctx, actor, id, version, changes),
+        );
+        await announceTicketChange(app.platform.pubsub, id);
+        done.push(ticketKey(ticket.number));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        if (error.code === 'precondition_failed') stale.push(id);
+        else refused.push({ id, reason: error.message });
+      }
+    }
+    return { done, stale, refused };
+  }
+};

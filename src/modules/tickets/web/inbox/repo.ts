@@ -1,0 +1,62 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../../../platform/db/schema.js';
+import { effectivePermissions, type RoleGraph } from '../../../rbac/graph.js';
+import { RECENTLY_RESOLVED_DAYS, VIEW_KINDS, VIEWS, type View } from '../../list.js';
+import '../../table.js';
+import '../../../users/table.js';
+
+export type ViewCounts = Record<View, number>;
+
+/** How many tickets each inbox view holds (listTickets' view rules), in one pass. */
+export async function viewCounts(db: Kysely<DB>, userId: string | null): Promise<ViewCounts> {
+  const kind = (view: View) => sql`s.kind = any(${VIEW_KINDS[view]}::text[])`;
+  const { rows } = await sql<Record<View, string>>`
+    select
+      count(*) filter (where ${kind('unassigned')} and t.assignee_id is null) as unassigned,
+      count(*) filter (where ${kind('mine')} and t.assignee_id = ${userId}) as mine,
+      count(*) filter (where ${kind('open')}) as open,
+      count(*) filter (where ${kind('waiting')}) as waiting,
+      count(*) filter (where ${kind('resolved')}
+        and t.resolved_at > now() - make_interval(days => ${RECENTLY_RESOLVED_DAYS})) as resolved
+    from tickets t join ticket_statuses s on s.name = t.status
+    where s.kind <> 'closed'`.execute(db);
+  const row = rows[0]!;
+  return Object.fromEntries(VIEWS.map((view) => [view, Number(row[view])])) as ViewCounts;
+}
+
+/** Roles whose holders handle every ticket (the people tickets may be assigned to). */
+const teamRoles = (graph: RoleGraph) =>
+  Object.keys(graph.roles).filter((role) => effectivePermissions(graph, [role]).has('tickets:update:any'));
+
+/** The active members of the team, by name, for the assignee choices. */
+export function activeAgents(db: Kysely<DB>, graph: RoleGraph) {
+  const roles = teamRoles(graph);
+  if (roles.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email'])
+    .where('status', '=', 'active')
+    .where('roles', '&&', sql<string[]>`${roles}::text[]`)
+    .orderBy('display_name')
+    .orderBy('email')
+    .execute();
+}
+
+/** Display names for a page's worth of user ids (readable by anyone who shares a thread with them). */
+export async function displayNames(db: Kysely<DB>, ids: readonly (string | null)[]) {
+  const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  const names = new Map<string, string>();
+  if (unique.length === 0) return names;
+  const { rows } = await sql<{ id: string; name: string | null }>`
+    select u.id, user_display_name(u.id) as name from unnest(${unique}::uuid[]) as u(id)`.execute(db);
+  for (const row of rows) names.set(row.id, row.name ?? 'Unknown');
+  return names;
+}
+
+/** Who asked: shown beside the thread so the agent knows whom they answer. */
+export const requesterInfo = (db: Kysely<DB>, id: string) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email', 'company', 'phone', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();

@@ -1,0 +1,136 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type FormState, renderPage } from '../../../auth/forms.js';
+import { listEvents, listMessages, type TicketRow } from '../../repo.js';
+import { ticketActor } from '../../request-actor.js';
+import { ticketKey } from '../../schemas.js';
+import { listTimeEntries } from '../../time-entries.js';
+import { threadAttachments } from '../form-uploads.js';
+import { ticketNav } from '../nav.js';
+import { ticketByKey } from '../ticket-key.js';
+import { loadChoices, lookupsFor } from './lookups.js';
+import { when, presentThreadMessage } from '../present.js';
+import { dayText, eventUserIds, minutesText, presentEvent } from './present.js';
+import { requesterInfo } from './repo.js';
+
+export const TICKET_TEMPLATE = 'pages/inbox/ticket.njk';
+export const ACTIVITY_TEMPLATE = 'pages/inbox/_activity.njk';
+
+export const loadTicket = (request: FastifyRequest, key: string) =>
+  ticketByKey(request.server.platform.database.db, ticketActor(request), key);
+
+/** The thread and the timeline: the part of the page that follows the ticket's live stream. */
+async function activity(request: FastifyRequest, ticket: TicketRow, seenVersion: number) {
+  const { db } = request.server.platform.database;
+  const choices = await loadChoices(request.server);
+  const [messages, events] = await Promise.all([
+    listMessages(db, ticket.id, true),
+    listEvents(db, ticket.id, true),
+  ]);
+  const [look, filesOf] = await Promise.all([
+    lookupsFor(request.server, choices, eventUserIds(events)),
+    threadAttachments(
+      request,
+      messages.map((m) => m.id),
+    ),
+  ]);
+  return {
+    choices,
+    key: ticketKey(ticket.number),
+    activityUrl: `/inbox/${ticketKey(ticket.number)}/activity?v=${seenVersion}`,
+    changedSince: ticket.version > seenVersion,
+    thread: messages.map((m) => ({ ...presentThreadMessage(m), attachments: filesOf(m.id) })),
+    timeline: events.map((e) => presentEvent(e, look)),
+  };
+}
+
+export async function renderActivity(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string,
+  seen: number,
+) {
+  const ticket = await loadTicket(request, key);
+  return reply.view(ACTIVITY_TEMPLATE, await activity(request, ticket, seen));
+}
+
+/** The form values showing a ticket as it is now. */
+export const currentValues = (t: TicketRow) => ({
+  assignee: t.assignee_id ?? 'none',
+  status: t.status,
+  priority: t.priority,
+  category: t.category_id ?? 'none',
+  tags: t.tags.join(', '),
+});
+
+/**
+ * The agent's ticket page. `state.values` keeps what was typed (a reply draft, a time entry)
+ * across refusals; the side panel shows the ticket as it is now unless `state.values` says otherwise.
+ */
+export async function renderTicket(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ticket: TicketRow,
+  state: FormState = {},
+  status = 200,
+) {
+  const { db } = request.server.platform.database;
+  const actor = ticketActor(request);
+  const [shown, entries, requester] = await Promise.all([
+    activity(request, ticket, ticket.version),
+    listTimeEntries(db, ticket.id),
+    requesterInfo(db, ticket.requester_id),
+  ]);
+  const look = await lookupsFor(request.server, shown.choices, [
+    ticket.assignee_id,
+    ...entries.map((e) => e.agent_id),
+  ]);
+  const total = entries.reduce((sum, e) => sum + e.minutes, 0);
+  const billable = entries.filter((e) => e.billable).reduce((sum, e) => sum + e.minutes, 0);
+  return renderPage(
+    request,
+    reply,
+    TICKET_TEMPLATE,
+    {
+      ...shown,
+      nav: ticketNav(actor),
+      active: 'inbox',
+      ticket: {
+        id: ticket.id,
+        subject: ticket.subject,
+        version: ticket.version,
+        channel: ticket.channel,
+        statusLabel: look.statusLabels.get(ticket.status) ?? ticket.status,
+        priority: ticket.priority,
+        assignee: ticket.assignee_id ? (look.names.get(ticket.assignee_id) ?? 'Unknown') : null,
+        mine: ticket.assignee_id !== null && ticket.assignee_id === actor.userId,
+        created: when(ticket.created_at),
+        updated: when(ticket.updated_at),
+      },
+      liveUrl: `/api/v1/tickets/${ticket.id}/stream`,
+      requester: requester
+        ? {
+            name: requester.display_name,
+            email: requester.email,
+            company: requester.company,
+            phone: requester.phone,
+          }
+        : null,
+      time: {
+        entries: entries.map((e) => ({
+          agent: e.agent_id ? (look.names.get(e.agent_id) ?? 'Unknown') : 'An integration',
+          minutes: minutesText(e.minutes),
+          note: e.note,
+          billable: e.billable,
+          date: dayText(e.work_date),
+        })),
+        total: minutesText(total),
+        billable: minutesText(billable),
+      },
+      today: new Date().toISOString().slice(0, 10),
+      current: currentValues(ticket),
+      ...state,
+      values: { ...currentValues(ticket), visibility: 'public', billable: 'on', ...state.values },
+    },
+    status,
+  );
+}

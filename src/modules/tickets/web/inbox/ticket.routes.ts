@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { needs } from '../../../rbac/access.js';
+import { loadTicket, renderActivity, renderTicket } from './ticket-page.js';
+
+const READ = needs('tickets:read:any');
+const Params = Type.Object({ key: Type.String({ maxLength: 30 }) });
+
+/** What a successful action says once the browser is back on the ticket (post/redirect/get). */
+export const DONE = {
+  changed: 'Changes saved.',
+  claimed: 'The ticket is assigned to you.',
+  reply: 'Reply sent.',
+  note: 'Internal note added.',
+  time: 'Time logged.',
+} as const;
+
+/** The agent's view of one ticket, and its live region (thread and timeline). */
+export const inboxTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/inbox/:key',
+    {
+      ...READ,
+      schema: {
+        params: Params,
+        querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }),
+      },
+    },
+    async (request, reply) => {
+      const ticket = await loadTicket(request, request.params.key);
+      const done = DONE[request.query.done as keyof typeof DONE];
+      return renderTicket(request, reply, ticket, {
+        messages: done ? [{ type: 'success', text: done }] : [],
+      });
+    },
+  );
+
+  app.get(
+    '/inbox/:key/activity',
+    {
+      ...READ,
+      schema: {
+        params: Params,
+        querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 12 })) }),
+      },
+    },
+    (request, reply) =>
+      renderActivity(
+        request,
+        reply,
+        request.params.key,
+        Number.parseInt(request.query.v ?? '', 10) || Number.MAX_SAFE_INTEGER,
+      ),
+  );
+};
