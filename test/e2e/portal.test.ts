@@ -179,6 +179,32 @@ describe('the customer portal in Chromium', () => {
     await page.close();
   });
 
+  it('an open page stops receiving the moment its session ends, and goes to sign-in', async () => {
+    const customer = await createUser(suite.served, ['customer']);
+    const agentUser = await createUser(suite.served, ['agent']);
+    const client = await signInAs(suite.served.app, customer.email);
+    const opened = (await client.post('/api/v1/tickets', { subject: 'Session ends', body: 'Hello.' })).json();
+    const page = await suite.browser.newPage();
+    page.setDefaultTimeout(15_000);
+    await signInOnPage(page, suite.served.baseUrl, customer.email);
+    await page.goto(`${suite.served.baseUrl}/tickets/${opened.key}`);
+    await waitFor(
+      async () => (await page.locator('[data-live-status]').textContent()) === 'Live',
+      5000,
+      'the stream to open',
+    );
+    // An administrator signs the customer out everywhere; then the team answers.
+    await suite.served.platform.sessions.deleteByUser(customer.id);
+    const agent = await signInAs(suite.served.app, agentUser.email);
+    expect(
+      (await agent.post(`/api/v1/tickets/${opened.id}/messages`, { body: 'Not for revoked sessions.' }))
+        .statusCode,
+    ).toBe(201);
+    await page.waitForURL(`${suite.served.baseUrl}/login`);
+    await expect(page.content()).resolves.not.toContain('Not for revoked sessions.');
+    await page.close();
+  });
+
   it('a browser on node A sees a new ticket and a reply made through node B without a reload', async () => {
     const customer = await createUser(suite.served, ['customer']);
     const agentUser = await createUser(suite.served, ['agent']);

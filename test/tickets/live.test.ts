@@ -27,6 +27,8 @@ async function openStream(url: string, cookie: string, lastEventId?: string) {
   const decoder = new TextDecoder();
   const seen: SseEvent[] = [];
   let buffer = '';
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  let ended = false;
   async function next(kind: string, timeoutMs = 5000): Promise<SseEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -37,12 +39,18 @@ async function openStream(url: string, cookie: string, lastEventId?: string) {
       }
       if (Date.now() > deadline)
         throw new Error(`no ${kind} event; saw ${seen.map((e) => e.event).join(', ')}`);
-      const chunk = await Promise.race([
-        reader.read(),
-        new Promise<{ done: true; value: undefined }>((r) =>
-          setTimeout(() => r({ done: true, value: undefined }), 200),
-        ),
-      ]);
+      // One read in flight at a time: a read that loses the race keeps its chunk for the next turn.
+      pending ??= reader.read().then((chunk) => {
+        pending = undefined;
+        if (chunk.done) ended = true;
+        return chunk;
+      });
+      const chunk = ended
+        ? { value: undefined }
+        : await Promise.race([
+            pending,
+            new Promise<{ value: undefined }>((r) => setTimeout(() => r({ value: undefined }), 200)),
+          ]);
       if (chunk.value) buffer += decoder.decode(chunk.value, { stream: true });
       let end = buffer.indexOf('\n\n');
       while (end >= 0) {
@@ -60,7 +68,7 @@ async function openStream(url: string, cookie: string, lastEventId?: string) {
       }
     }
   }
-  return { next, seen, close: () => abort.abort() };
+  return { next, seen, ended: () => ended, close: () => abort.abort() };
 }
 
 let a: TestApp;
@@ -126,6 +134,24 @@ describe('live updates over SSE', () => {
     const ticket = (await other.post('/api/v1/tickets', { subject: 'New one', body: 'Hi' })).json();
     expect((await inbox.next('created')).data.ticketId).toBe(ticket.id);
     inbox.close();
+  });
+
+  it('ends the stream of a session that was revoked, before it sends anything more', async () => {
+    const user = await createUser(a, ['customer']);
+    const client = await signInAs(a.app, user.email);
+    const ticket = (await client.post('/api/v1/tickets', { subject: 'Revoked', body: 'Hi' })).json();
+    const stream = await openStream(`${baseUrl}/api/v1/tickets/${ticket.id}/stream`, cookieOf(client));
+    await a.platform.sessions.deleteByUser(user.id);
+    expect(
+      (await agentOnB.post(`/api/v1/tickets/${ticket.id}/messages`, { body: 'Too late' })).statusCode,
+    ).toBe(201);
+    await expect(stream.next('reply', 2000)).rejects.toThrow(/no reply event/);
+    expect(stream.ended()).toBe(true);
+    // Reconnecting with the dead cookie is refused.
+    const again = await fetch(`${baseUrl}/api/v1/tickets/${ticket.id}/stream`, {
+      headers: { cookie: cookieOf(client), accept: 'text/event-stream' },
+    });
+    expect(again.status).toBe(401);
   });
 
   it('answers 406 to a client that does not ask for an event stream', async () => {

@@ -53,6 +53,11 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
   }
   const all = seesAll(scope.actor);
   const dbActor = { ...request.dbActor };
+  // A stream outlives the request that opened it: it ends when the browser's session does (signed
+  // out, revoked by an administrator, expired), so a revoked session stops receiving at once.
+  const sessions = request.server.platform.sessions;
+  const session = request.session;
+  const signedIn = async () => !session || (await sessions.get(session.idHash)) !== undefined;
 
   reply.hijack();
   const res = reply.raw;
@@ -74,6 +79,7 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     running = running
       .then(() =>
         runAsDbActor(dbActor, async () => {
+          if (!(await signedIn())) return close();
           for (;;) {
             if (closed) return;
             let q = db
@@ -123,7 +129,11 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     const ticketId = (message as { ticketId?: string }).ticketId;
     if (!scope.ticketId || ticketId === scope.ticketId) flush();
   });
-  const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => {
+    signedIn()
+      .then((yes) => (yes ? send(': keep-alive\n\n') : close()))
+      .catch((error) => request.log.warn({ err: error }, 'ticket stream session check failed'));
+  }, HEARTBEAT_MS);
   // Whatever happened between the client's last event and the subscription.
   flush();
   const close = () => {

@@ -17,6 +17,7 @@ const KINDS = [
   'time_logged',
 ];
 const SETTLE_MS = 150;
+const RETRY_MS = 10_000;
 
 function connect(element) {
   const url = element.dataset.liveStream;
@@ -47,14 +48,44 @@ function connect(element) {
   };
   for (const kind of KINDS) source.addEventListener(kind, onEvent);
   source.addEventListener('open', () => show('live', 'Live'));
-  source.addEventListener('error', () =>
-    show('reconnecting', source.readyState === EventSource.CLOSED ? 'Offline' : 'Reconnecting…'),
-  );
+  source.addEventListener('error', () => {
+    if (source.readyState !== EventSource.CLOSED) return show('reconnecting', 'Reconnecting…');
+    // The server refused the stream (EventSource gives up on any answer but 200): the session
+    // ended or the ticket is gone. The page itself then says what is wrong; anything else is
+    // passing (a restart), so try again a little later.
+    show('offline', 'Offline');
+    fetch(window.location.href, { credentials: 'same-origin' })
+      .then((page) => {
+        if (page.redirected || [401, 403, 404].includes(page.status)) window.location.reload();
+        else setTimeout(() => reconnect(element), RETRY_MS);
+      })
+      .catch(() => setTimeout(() => reconnect(element), RETRY_MS));
+  });
   window.addEventListener('pagehide', () => source.close(), { once: true });
 }
 
+function reconnect(element) {
+  delete element.dataset.liveConnected;
+  connect(element);
+}
+
+// A live reload that came back from somewhere else (a redirect: the session ended, so the sign-in
+// page) must not be swapped into this page; reloading the whole page shows it properly instead.
+function guardRedirectedReloads() {
+  document.body.addEventListener('htmx:beforeSwap', (event) => {
+    const { xhr, requestConfig } = event.detail;
+    if (!xhr?.responseURL || !requestConfig?.path) return;
+    const asked = new URL(requestConfig.path, window.location.href).pathname;
+    if (new URL(xhr.responseURL).pathname === asked) return;
+    event.detail.shouldSwap = false;
+    window.location.reload();
+  });
+}
+
 function start() {
-  for (const element of document.querySelectorAll('[data-live-stream]')) connect(element);
+  const streams = document.querySelectorAll('[data-live-stream]');
+  if (streams.length > 0) guardRedirectedReloads();
+  for (const element of streams) connect(element);
 }
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
 else start();

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, formField } from '../../../auth/forms.js';
+import { FormBody, type FormState, formField } from '../../../auth/forms.js';
 import { needs } from '../../../rbac/access.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
 import { announceTicketChange } from '../../live.js';
@@ -11,6 +11,7 @@ import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { addMessage, changeTicket } from '../../service.js';
 import { logTime } from '../../time-entries.js';
+import { onFileField, uploadsFromForm } from '../form-uploads.js';
 import { readChanges } from './changes.js';
 import type { DONE } from './ticket.routes.js';
 import { currentValues, loadTicket, renderTicket } from './ticket-page.js';
@@ -19,6 +20,7 @@ const WRITE = {
   ...needs('tickets:update:any'),
   schema: { params: Type.Object({ key: Type.String({ maxLength: 30 }) }), body: FormBody },
 };
+const WRITE_FILES = { ...WRITE, config: { ...WRITE.config, uploads: true } };
 const PROPERTIES = ['assignee', 'status', 'priority', 'category', 'tags'] as const;
 // Service pointers name API fields; the page's fields are named for people.
 const FIELD_OF: Record<string, string> = { assigneeId: 'assignee', categoryId: 'category', workDate: 'date' };
@@ -63,6 +65,8 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply: FastifyReply,
     typed: Record<string, string>,
     run: (ctx: TicketContext, ticket: TicketRow) => Promise<keyof typeof DONE>,
+    /** More for the page when it comes back refused (the files a reply already uploaded). */
+    refusedState: FormState = {},
   ) {
     const ticket = await loadTicket(request, request.params.key);
     try {
@@ -84,6 +88,7 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reply,
         fresh,
         {
+          ...refusedState,
           values: { ...currentValues(fresh), ...typed },
           errors,
           messages: [{ type: stale ? 'warning' : 'error', text }],
@@ -114,24 +119,39 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   );
 
-  app.post('/inbox/:key/reply', WRITE, (request, reply) => {
+  app.post('/inbox/:key/reply', WRITE_FILES, async (request, reply) => {
+    // Files are stored first, in their own transaction; a refused reply shows them again (kept).
+    const uploads = await uploadsFromForm(deps, request, ticketActor(request)).catch((error) => {
+      if (!(error instanceof AppError)) throw error;
+      return { problem: onFileField(error), kept: [], claim: {} };
+    });
     const typed = {
       body: messageBody(request.body),
       visibility: formField(request.body, 'visibility') === 'internal' ? 'internal' : 'public',
       then_status: formField(request.body, 'then_status'),
     };
-    return act(request, reply, typed, async (ctx, ticket) => {
-      const actor = ticketActor(request);
-      // The status change goes first: it is the part that can be stale, and then nothing is sent.
-      if (typed.then_status)
-        await changeTicket(ctx, actor, ticket.id, version(request.body), { status: typed.then_status });
-      await addMessage(ctx, actor, ticket.id, {
-        body: typed.body,
-        visibility: typed.visibility as 'public' | 'internal',
-        channel: 'web',
-      });
-      return typed.visibility === 'internal' ? 'note' : 'reply';
-    });
+    return act(
+      request,
+      reply,
+      typed,
+      async (ctx, ticket) => {
+        const actor = ticketActor(request);
+        if (uploads.problem) throw uploads.problem;
+        // The status change goes first: it is the part that can be stale, and then nothing is sent.
+        if (typed.then_status)
+          await changeTicket(ctx, actor, ticket.id, version(request.body), { status: typed.then_status });
+        await addMessage(ctx, actor, ticket.id, {
+          body: typed.body,
+          visibility: typed.visibility as 'public' | 'internal',
+          channel: 'web',
+          ...uploads.claim,
+        }).catch((error) => {
+          throw error instanceof AppError ? onFileField(error) : error;
+        });
+        return typed.visibility === 'internal' ? 'note' : 'reply';
+      },
+      { kept: uploads.kept },
+    );
   });
 
   app.post('/inbox/:key/time', WRITE, (request, reply) => {
