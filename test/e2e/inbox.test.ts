@@ -161,6 +161,33 @@ describe('the agent inbox in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('/ jumps to search from the list; results link to the tickets, best first', async () => {
+    const { served, browser } = suite;
+    const agentUser = await createUser(served, ['agent']);
+    const customer = await signInAs(served.app, (await createUser(served, ['customer'])).email);
+    const inSubject = await openTicket(customer, 'Scanner offline');
+    const inBody = await customer.post('/api/v1/tickets', {
+      subject: 'Question',
+      body: 'Is the scanner covered?',
+    });
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    await signInOnPage(page, served.baseUrl, agentUser.email);
+    await page.goto(`${served.baseUrl}/inbox`);
+    await page.keyboard.press('/');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('field-q');
+    await page.keyboard.type('scanner');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/inbox\/search\?q=scanner/);
+    const hits = await page
+      .locator('[data-testid^="hit-"]')
+      .evaluateAll((els) => els.map((e) => e.dataset.testid));
+    expect(hits).toEqual([`hit-${inSubject.key}`, `hit-${inBody.json().key}`]);
+    await page.click(`[data-testid="hit-${inSubject.key}"] a`);
+    await page.waitForURL(`${served.baseUrl}/inbox/${inSubject.key}`);
+    await page.close();
+  });
+
   it('is not for customers', async () => {
     const customerUser = await createUser(suite.served, ['customer']);
     const customer = await signInAs(suite.served.app, customerUser.email);

@@ -170,4 +170,25 @@ describe('agent inbox pages', () => {
     expect(badStatus.statusCode).toBe(400);
     expect(badStatus.body).toContain('There is no status sleeping.');
   });
+
+  it('searches every ticket for the team, internal notes included, with hits highlighted', async () => {
+    const ticket = await open('Switch in room 4 reboots');
+    const note = await agent.post(`/api/v1/tickets/${ticket.id}/messages`, {
+      body: 'The firmware quarantine list names this switch.',
+      visibility: 'internal',
+    });
+    expect(note.statusCode).toBe(201);
+    const found = await page(agent, '/inbox/search?q=quarantine');
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain(`data-testid="hit-${ticket.key}"`);
+    expect(found.body).toContain('<mark>quarantine</mark>');
+    const bySubject = await page(agent, '/inbox/search?q=reboots');
+    expect(bySubject.body).toContain('Switch in room 4 <mark>reboots</mark>');
+    const none = await page(agent, '/inbox/search?q=xylophone');
+    expect(none.body).toContain('Nothing matches');
+    const tooLong = await page(agent, `/inbox/search?q=${'a'.repeat(250)}`);
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.body).toContain('at most 200 characters');
+    expect((await page(customer, '/inbox/search?q=quarantine')).statusCode).toBe(403);
+  });
 });

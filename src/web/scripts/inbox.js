@@ -99,6 +99,9 @@ document.addEventListener('keydown', (event) => {
   if (event.key === '?') {
     document.getElementById('shortcuts')?.showModal();
     handled = true;
+  } else if (event.key === '/' && kind === 'list') {
+    document.getElementById('field-q')?.focus();
+    handled = true;
   } else handled = kind === 'list' ? listKeys(event) : ticketKeys(event);
   if (handled) event.preventDefault();
 });

@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { renderPage } from '../../../auth/forms.js';
+import { needs } from '../../../rbac/access.js';
+import { ticketActor } from '../../request-actor.js';
+import { searchTickets } from '../../search.js';
+import { ticketNav } from '../nav.js';
+import { loadChoices, lookupsFor } from './lookups.js';
+import { presentRow } from './present.js';
+
+const Query = Type.Object({ q: Type.Optional(Type.String({ maxLength: 400 })) });
+const LIMIT = 50;
+
+/**
+ * Search for the team: every ticket and message, internal notes included, best match first, with
+ * the words found highlighted (the subject's hits outrank the messages').
+ */
+export const inboxSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.platform.database.db;
+
+  app.get(
+    '/inbox/search',
+    { ...needs('tickets:read:any'), schema: { querystring: Query } },
+    async (request, reply) => {
+      const q = (request.query.q ?? '').trim();
+      const actor = ticketActor(request);
+      const context = { q, hits: [] as unknown[], nav: ticketNav(actor), active: 'inbox' };
+      if (q.length > 200)
+        return renderPage(
+          request,
+          reply,
+          'pages/inbox/search.njk',
+          {
+            ...context,
+            errors: { q: 'Search for at most 200 characters.' },
+          },
+          400,
+        );
+      if (!q) return renderPage(request, reply, 'pages/inbox/search.njk', context);
+      const found = await searchTickets(db, actor, q, {
+        language: app.platform.config.SEARCH_LANGUAGE,
+        limit: LIMIT,
+      });
+      const look = await lookupsFor(
+        request.server,
+        await loadChoices(request.server),
+        found.flatMap((h) => [h.ticket.requester_id, h.ticket.assignee_id]),
+      );
+      const hits = found.map((h) => ({
+        ...presentRow(h.ticket, look),
+        subjectHtml: h.subjectHtml,
+        snippetHtml: h.snippetHtml,
+      }));
+      return renderPage(request, reply, 'pages/inbox/search.njk', {
+        ...context,
+        hits,
+        limited: hits.length === LIMIT,
+      });
+    },
+  );
+};
