@@ -1,11 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { hashPassword } from '../src/modules/auth/passwords/hash.js';
 import { hashClientSecret } from '../src/modules/oauth/clients/secret.js';
 import { defaultClient, type LoadOptions, type LoadResult, load } from './load.js';
-import { startListening } from './processes.js';
+import { adminUrl, databaseUrl, signIn, sql, startServer } from './support.js';
 
 /**
  * What an API call costs authenticated by an access token (signature check, then client, grant and
@@ -22,69 +21,33 @@ const options: LoadOptions = {
   connections: arg('connections', 50),
   client: defaultClient(),
 };
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'bench-password-that-is-long-7';
 const SECRET = 'sbcs_bench-secret-0123456789abcdefghijklmnopqrstuv';
 
-async function sql(url: string, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text, values);
-  } finally {
-    await client.end();
-  }
-}
-
 await sql(adminUrl, 'drop database if exists sb_bench_tokens with (force)');
 await sql(adminUrl, 'create database sb_bench_tokens');
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = '/sb_bench_tokens';
-const server = await startListening(process.execPath, ['dist/cli.js', 'serve'], {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'info',
-  LOG_FORMAT: 'json',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  ENV_FILE: '/nonexistent',
+const dbUrl = databaseUrl('sb_bench_tokens');
+const server = await startServer({
   MFA_REQUIRED_ROLES: 'none',
-  DATABASE_URL: dbUrl.toString(),
+  DATABASE_URL: dbUrl,
   DATA_DIR: await mkdtemp(path.join(tmpdir(), 'sb-bench-')),
 });
 const results: LoadResult[] = [];
 try {
   // An administrator with a session, and an integration allowed to read the user directory.
   await sql(
-    dbUrl.toString(),
+    dbUrl,
     `insert into users (email, display_name, roles, status, email_verified_at, password_hash)
      values ('bench-admin@example.com', 'Bench', '{admin}', 'active', now(), $1)`,
     [await hashPassword(PASSWORD)],
   );
   await sql(
-    dbUrl.toString(),
+    dbUrl,
     `insert into oauth_clients (client_id, name, type, grant_types, scopes, secret_hash)
      values ('bench', 'Bench', 'confidential', '{client_credentials}', '{users:read}', $1)`,
     [hashClientSecret(SECRET)],
   );
-  const csrf = await fetch(`${server.baseUrl}/api/v1/auth/csrf`);
-  const preSession = csrf.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      cookie: preSession,
-      'x-csrf-token': (await csrf.json()).csrfToken,
-    },
-    body: JSON.stringify({ email: 'bench-admin@example.com', password: PASSWORD }),
-  });
-  if (login.status !== 200) throw new Error(`sign-in failed: ${await login.text()}`);
-  const session = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const session = await signIn(server.baseUrl, 'bench-admin@example.com', PASSWORD);
   const token = await fetch(`${server.baseUrl}/oauth/token`, {
     method: 'POST',
     headers: {

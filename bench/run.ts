@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { defaultClient, type LoadOptions, type LoadResult, load } from './load.js';
 import { startListening } from './processes.js';
+import { adminUrl, databaseUrl, sql, startServer } from './support.js';
 
 /**
  * HTTP throughput of the built server (`npm run build` first) against the node:http ceiling, on the
@@ -20,19 +20,10 @@ const options: LoadOptions = {
   connections: arg('connections', 50),
   client: clientArg > 0 ? (process.argv[clientArg + 1] as LoadOptions['client']) : defaultClient(),
 };
-const externalAdminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const serverEnv = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'info',
-  LOG_FORMAT: 'json',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  ENV_FILE: '/nonexistent',
-};
 const results: LoadResult[] = [];
 
 async function measureSwitchboard(label: string, env: Record<string, string>): Promise<void> {
-  const server = await startListening(process.execPath, ['dist/cli.js', 'serve'], { ...serverEnv, ...env });
+  const server = await startServer(env);
   try {
     results.push(await load(`${label} /health`, `${server.baseUrl}/health`, options));
     results.push(
@@ -44,17 +35,12 @@ async function measureSwitchboard(label: string, env: Record<string, string>): P
 }
 
 async function externalDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: externalAdminUrl });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
+  await sql(adminUrl, 'drop database if exists sb_bench with (force)');
+  await sql(adminUrl, 'create database sb_bench');
+  return {
+    url: databaseUrl('sb_bench'),
+    drop: async () => void (await sql(adminUrl, 'drop database if exists sb_bench with (force)')),
   };
-  await admin('drop database if exists sb_bench with (force)');
-  await admin('create database sb_bench');
-  const url = new URL(externalAdminUrl);
-  url.pathname = '/sb_bench';
-  return { url: url.toString(), drop: () => admin('drop database if exists sb_bench with (force)') };
 }
 
 const hello = await startListening(process.execPath, ['--import', 'tsx', 'bench/hello-server.ts'], {});

@@ -7,6 +7,12 @@ import type { TicketRow } from './repo.js';
 const START = '\u0001';
 const STOP = '\u0002';
 const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=10, MaxFragments=2`;
+/**
+ * How many of the newest subject hits, and of the newest tickets with a message hit, are ranked.
+ * A rare word has fewer and all of them are ranked; a word in thousands of tickets costs no more
+ * than this many (see the ticket_indexes migration).
+ */
+const WINDOW = 50;
 
 export interface SearchHit {
   ticket: Omit<TicketRow, 'search'>;
@@ -24,7 +30,8 @@ const highlight = (text: string) => escapeHtml(text).replaceAll(START, '<mark>')
  * Full-text search over tickets and their messages, best first. Words are matched in the
  * instance's search language (stemmed) and, as a fallback, as typed (`simple`). A subject hit
  * (weight A) outranks a hit in a message (weight B). A customer searches their own tickets and
- * public messages only; the team searches everything, internal notes included.
+ * public messages only; the team searches everything, internal notes included. Ranked are the
+ * newest WINDOW tickets with a subject hit and the newest WINDOW with a message hit.
  */
 export async function searchTickets(
   db: Kysely<DB>,
@@ -38,20 +45,21 @@ export async function searchTickets(
   const own = all
     ? sql`true`
     : sql`t.requester_id = ${actor.userId ?? '00000000-0000-0000-0000-000000000000'}::uuid`;
+  // The candidates come from a function that uses the text indexes (the policies keep `@@` from
+  // them); what it returns is read here under the policies, like any other query.
   const { rows } = await sql<
     Omit<TicketRow, 'search'> & { rank: number; subject_headline: string; body_headline: string | null }
   >`
-    with q as (select ${query} as q),
-    message_hits as (
-      select m.ticket_id, max(ts_rank(m.search, q.q)) as rank
-      from ticket_messages m, q
-      where m.search @@ q.q and ${visible}
-      group by m.ticket_id
+    with q as materialized (select ${query} as q),
+    hits as materialized (
+      select distinct h.ticket_id
+      from q cross join ticket_search_candidates(q.q, ${Math.max(WINDOW, options.limit)}) h
     ),
     candidates as (
-      select t.id, ts_rank(t.search, q.q) + coalesce(h.rank, 0) as rank
-      from tickets t cross join q left join message_hits h on h.ticket_id = t.id
-      where (t.search @@ q.q or h.ticket_id is not null) and ${own}
+      select t.id, ts_rank(t.search, q.q) + coalesce((select max(ts_rank(m.search, q.q))
+          from ticket_messages m where m.ticket_id = t.id and m.search @@ q.q and ${visible}), 0) as rank
+      from q cross join hits h join tickets t on t.id = h.ticket_id
+      where ${own}
       order by rank desc, t.number desc
       limit ${options.limit}
     )
