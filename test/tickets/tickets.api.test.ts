@@ -278,5 +278,16 @@ describe('keyset pages over 10,000 tickets', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(new Set(seen)).toEqual(new Set(existing.map((r) => r.id)));
     expect((await agent.get('/api/v1/tickets?cursor=not-a-cursor')).statusCode).toBe(400);
+    // Well-formed but edited, or another sort's: refused as such, never a database error.
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const [sort, cursor] of [
+      ['-created', forged(['x', 'y'])],
+      ['-updated', forged(['10001', '00000000-0000-0000-0000-000000000000'])],
+      ['created', forged(['2026-12-02 10:00:00+00', '00000000-0000-0000-0000-000000000000'])],
+    ]) {
+      const res = await agent.get(`/api/v1/tickets?sort=${sort}&cursor=${cursor}`);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().errors[0].pointer).toBe('/querystring/cursor');
+    }
   }, 120_000);
 });

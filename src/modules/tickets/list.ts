@@ -41,11 +41,23 @@ export const RECENTLY_RESOLVED_DAYS = 7;
  */
 const encodeCursor = (key: string, id: string) =>
   Buffer.from(JSON.stringify([key, id])).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
+/** The sort key a cursor must carry: a ticket number, or PostgreSQL's text of a timestamp. */
+const CURSOR_KEY: Record<Sort, RegExp> = {
+  '-created': /^\d{1,18}$/,
+  created: /^\d{1,18}$/,
+  '-updated': /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/,
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A cursor of this sort, as this server wrote it; anything else (edited, another sort's) is a 400. */
+function decodeCursor(cursor: string, sort: Sort): [string, string] {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string'))
-      return value as [string, string];
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Array.isArray(value) && value.length === 2) {
+      const [key, id] = value as unknown[];
+      if (typeof key === 'string' && typeof id === 'string' && CURSOR_KEY[sort].test(key) && UUID.test(id))
+        return [key, id];
+    }
   } catch {}
   throw new AppError('validation_failed', 'The cursor is not one this server gave out.', {
     errors: [{ pointer: '/querystring/cursor', detail: 'Use the nextCursor of the previous page.' }],
@@ -96,7 +108,7 @@ export async function listTickets(
   if (filters.createdTo) q = q.where('tickets.created_at', '<', filters.createdTo);
 
   if (page.cursor) {
-    const [key, id] = decodeCursor(page.cursor);
+    const [key, id] = decodeCursor(page.cursor, sort);
     if (sort === '-updated')
       q = q.where(sql`(tickets.updated_at, tickets.id)`, '<', sql`(${key}::timestamptz, ${id}::uuid)`);
     else q = q.where('tickets.number', sort === 'created' ? '>' : '<', key);
