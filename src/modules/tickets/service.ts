@@ -49,6 +49,15 @@ async function checkCategory(trx: Transaction<DB>, categoryId: string | null | u
   if (!found) throw invalid('/body/categoryId', 'There is no such category.');
 }
 
+// The table's limits (the tickets migration), checked here so every caller, pages included, gets
+// a message next to the field instead of a database error.
+const MAX_SUBJECT = 200;
+const MAX_BODY = 50_000;
+function checkBodyLength(body: string): void {
+  if (body.length > MAX_BODY)
+    throw invalid('/body/body', `Keep a message to ${MAX_BODY.toLocaleString('en')} characters.`);
+}
+
 /** Opens a ticket with its first message; the timeline starts with `created`. */
 export async function openTicket(
   ctx: TicketContext,
@@ -58,7 +67,10 @@ export async function openTicket(
   const subject = input.subject.trim();
   const body = input.body.trim();
   if (!subject) throw invalid('/body/subject', 'Give the ticket a subject.');
+  if (subject.length > MAX_SUBJECT)
+    throw invalid('/body/subject', `Keep the subject to ${MAX_SUBJECT} characters.`);
   if (!body) throw invalid('/body/body', 'Describe what you need help with.');
+  checkBodyLength(body);
   const forSomeoneElse = input.requesterId !== undefined && input.requesterId !== actor.userId;
   if (forSomeoneElse && !handlesAll(actor))
     throw new AppError('forbidden', 'You can only open tickets for yourself.');
@@ -134,6 +146,7 @@ export async function addMessage(
   assertActsOn(actor, ticket);
   const body = input.body.trim();
   if (!body) throw invalid('/body/body', 'Write a message first.');
+  checkBodyLength(body);
   const visibility = input.visibility ?? 'public';
   if (visibility === 'internal' && !seesAll(actor))
     throw new AppError('forbidden', 'Only the team writes internal notes.');
