@@ -11,6 +11,25 @@ export const formField = (body: unknown, name: string): string => {
   return typeof value === 'string' ? value.trim().slice(0, 1024) : '';
 };
 
+/** A long text field (a message) as typed: untrimmed and uncut, for the use case to check. */
+export const formText = (body: unknown, name: string): string => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/**
+ * A refusal's field errors by form field: the last segment of each pointer, renamed where the
+ * page calls a field differently from the use case (`{ assigneeId: 'assignee' }`).
+ */
+export function fieldErrors(error: AppError, rename: Record<string, string> = {}): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const e of error.extras.errors ?? []) {
+    const field = e.pointer.split('/').pop()!;
+    errors[rename[field] ?? field] = e.detail;
+  }
+  return errors;
+}
+
 export interface FormState {
   values?: Record<string, string>;
   errors?: Record<string, string>;
@@ -52,8 +71,7 @@ export async function handleForm(
     return await run();
   } catch (error) {
     if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
-    const errors: Record<string, string> = {};
-    for (const e of error.extras.errors ?? []) errors[e.pointer.split('/').pop()!] = e.detail;
+    const errors = fieldErrors(error);
     if (error.extras.headers) reply.headers(error.extras.headers);
     const messages = Object.keys(errors).length > 0 ? [] : [{ type: 'error' as const, text: error.message }];
     return renderPage(request, reply, template, { ...state, errors, messages }, error.status);

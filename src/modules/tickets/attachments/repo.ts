@@ -64,6 +64,19 @@ export function attachmentsOfMessages(db: Db, messageIds: readonly string[]): Pr
     .execute();
 }
 
+/** Those of these uploads no message has claimed yet, in upload order. */
+export function unclaimedUploads(db: Db, ids: readonly string[]): Promise<AttachmentRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('ticket_attachments')
+    .select(COLUMNS)
+    .where('id', 'in', ids)
+    .where('message_id', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
 /** Uploads nobody attached to a message since `before`, oldest first. */
 export const staleUploads = (db: Db, before: Date, limit: number) =>
   db

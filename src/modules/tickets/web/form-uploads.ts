@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { receivedUploads } from '../../../platform/http/multipart.js';
 import { formatBytes } from '../../../shared/bytes.js';
 import { AppError } from '../../../shared/errors.js';
-import { findAttachmentInContext } from '../attachments/repo.js';
+import { unclaimedUploads } from '../attachments/repo.js';
 import { presentAttachment } from '../attachments/schemas.js';
 import {
   attachmentDeps,
@@ -15,7 +15,7 @@ import { inTicketTransaction, type TicketDeps } from '../context.js';
 import type { TicketActor } from '../policy.js';
 
 /** The file input of ticket forms; its errors show under it. */
-export const FILES_FIELD = 'files';
+const FILES_FIELD = 'files';
 /** Hidden fields naming files stored by an earlier, refused submit of the same form. */
 const KEPT_FIELD = 'attachmentIds';
 const ATTACHMENT_POINTER = /^\/body\/(files|attachmentIds)\b/;
@@ -32,8 +32,8 @@ async function keptUploads(request: FastifyRequest, actor: TicketActor): Promise
   const raw = (request.body as Record<string, unknown> | undefined)?.[KEPT_FIELD];
   const ids = [raw].flat().filter((id): id is string => typeof id === 'string' && UUID.test(id));
   const db = request.server.platform.database.db;
-  const rows = await Promise.all([...new Set(ids)].slice(0, 20).map((id) => findAttachmentInContext(db, id)));
-  return rows.filter((r) => r && r.message_id === null && uploadedBy(actor, r)).map((r) => view(r!));
+  const rows = await unclaimedUploads(db, [...new Set(ids)].slice(0, 20));
+  return rows.filter((r) => uploadedBy(actor, r)).map(view);
 }
 
 /**

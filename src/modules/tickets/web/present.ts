@@ -38,6 +38,8 @@ export function presentTicketPage(ticket: TicketRow, statuses: Map<string, Statu
     status: ticket.status,
     statusLabel: status?.label ?? ticket.status,
     statusKind: status?.kind ?? 'open',
+    /** Resolved or closed: nothing more is expected from the team. */
+    done: status?.kind === 'resolved' || status?.kind === 'closed',
     priority: ticket.priority,
     channel: ticket.channel,
     tags: ticket.tags,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, formField } from '../../../auth/forms.js';
+import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../auth/forms.js';
 import { needs } from '../../../rbac/access.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
 import { announceTicketChange } from '../../live.js';
@@ -31,12 +31,6 @@ const version = (body: unknown) => {
   const v = formField(body, 'version');
   if (!/^\d{1,9}$/.test(v)) throw new AppError('validation_failed', 'Reload the page and try again.');
   return Number(v);
-};
-
-/** A reply as typed (formField stops at 1,024 characters; messages may be long). */
-const messageBody = (body: unknown) => {
-  const value = (body as Record<string, unknown> | undefined)?.body;
-  return typeof value === 'string' ? value.slice(0, 50_000) : '';
 };
 
 /** The side panel fields this form changed from what the page showed (the `was_` hidden fields). */
@@ -77,11 +71,7 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!(error instanceof AppError)) throw error;
       const fresh = await loadTicket(request, request.params.key);
       const stale = error.code === 'precondition_failed';
-      const errors: Record<string, string> = {};
-      for (const e of error.extras.errors ?? []) {
-        const field = e.pointer.split('/').pop()!;
-        errors[FIELD_OF[field] ?? field] = e.detail;
-      }
+      const errors = fieldErrors(error, FIELD_OF);
       const text = stale ? STALE : error.message;
       return renderTicket(
         request,
@@ -126,7 +116,7 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { problem: onFileField(error), kept: [], claim: {} };
     });
     const typed = {
-      body: messageBody(request.body),
+      body: formText(request.body, 'body'),
       visibility: formField(request.body, 'visibility') === 'internal' ? 'internal' : 'public',
       then_status: formField(request.body, 'then_status'),
     };

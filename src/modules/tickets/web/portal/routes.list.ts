@@ -12,7 +12,6 @@ import { presentTicketPage, statusTable } from '../present.js';
 const STATES = ['', 'active', 'resolved', 'closed'] as const;
 const STATE_LABELS = { '': 'All', active: 'Open', resolved: 'Resolved', closed: 'Closed' };
 const PAGE = 20;
-const isDone = (kind: string) => kind === 'resolved' || kind === 'closed';
 
 /**
  * The person as a requester only: even for the team, "My tickets" lists and searches the requests
@@ -52,10 +51,10 @@ export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         tickets = hits
           .map((h) => presentTicketPage(h.ticket, statuses))
-          .filter((t) => !state || (state === 'active' ? !isDone(t.statusKind) : t.statusKind === state));
+          .filter((t) => !state || (state === 'active' ? !t.done : t.statusKind === state));
         snippets = Object.fromEntries(hits.map((h) => [h.ticket.id, h.snippetHtml]));
       } else {
-        const filters: TicketFilters = { requesterId: actor.userId! };
+        const filters: TicketFilters = {};
         if (state === 'active') filters.view = 'open';
         else if (state)
           filters.status = [...statuses].filter(([, s]) => s.kind === state).map(([name]) => name);

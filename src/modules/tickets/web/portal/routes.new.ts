@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, formField, handleForm, renderPage } from '../../../auth/forms.js';
+import {
+  FormBody,
+  type FormState,
+  formField,
+  formText,
+  handleForm,
+  renderPage,
+} from '../../../auth/forms.js';
 import { needs } from '../../../rbac/access.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { listCategories } from '../../categories.js';
@@ -57,7 +64,7 @@ export const portalNewTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const form = request.body as Record<string, unknown>;
       const values = {
         subject: formField(form, 'subject'),
-        body: typeof form.body === 'string' ? form.body : '',
+        body: formText(form, 'body'),
         categoryId: formField(form, 'categoryId'),
         priority: formField(form, 'priority') || 'normal',
       };

@@ -1,26 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, formField } from '../../../auth/forms.js';
+import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../auth/forms.js';
 import { needs } from '../../../rbac/access.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { announceTicketChange } from '../../live.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { addMessage, changeTicket } from '../../service.js';
-import { FILES_FIELD, onFileField, uploadsFromForm } from '../form-uploads.js';
+import { onFileField, uploadsFromForm } from '../form-uploads.js';
 import { ticketByKey } from '../ticket-key.js';
 import { renderThread } from './thread-page.js';
 
 const Params = Type.Object({ key: Type.String({ maxLength: 30 }) });
 const READ = needs('tickets:read:own');
 const ACT = needs('tickets:update:own');
-/** Form fields keep their full text (formField cuts at 1 KiB, fine for names, not for replies). */
-const longField = (body: unknown, name: string) => {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
-
 /** The requester's ticket page: read the public thread live, reply (which reopens), close. */
 export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = ticketDeps(app.platform);
@@ -47,7 +41,7 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = ticketActor(request);
       const ticket = await ticketByKey(db, actor, request.params.key);
-      const body = longField(request.body, 'body');
+      const body = formText(request.body, 'body');
       let kept: FormState['kept'] = [];
       try {
         const uploads = await uploadsFromForm(deps, request, actor);
@@ -63,12 +57,7 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (error) {
         if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
         // What was typed stays in the box; the reason sits next to it.
-        const errors = Object.fromEntries(
-          (error.extras.errors ?? []).map((e) => [
-            e.pointer === `/body/${FILES_FIELD}` ? FILES_FIELD : 'reply',
-            e.detail,
-          ]),
-        );
+        const errors = fieldErrors(error, { body: 'reply' });
         const messages = Object.keys(errors).length ? [] : [{ type: 'error' as const, text: error.message }];
         return renderThread(
           request,

@@ -38,7 +38,6 @@ export async function threadContext(request: FastifyRequest, ticket: TicketRow) 
     history: events
       .map((e) => ({ text: describeEvent(e.kind, e.to_value, labels), at: when(e.created_at) }))
       .filter((e) => e.text !== null),
-    done: view.statusKind === 'resolved' || view.statusKind === 'closed',
     closed: view.statusKind === 'closed',
     canAct: ticket.requester_id === actor.userId,
     nav: ticketNav(actor),
