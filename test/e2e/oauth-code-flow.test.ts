@@ -27,8 +27,10 @@ describe('an app signs a user in with authorization code + PKCE (openid-client, 
 
     // The app's own callback: a real server on another port, which records what it was sent.
     let callback: string | undefined;
+    // Only the callback is recorded: Chromium also asks this origin for /favicon.ico once the
+    // page has loaded, and that request must not overwrite the authorization response.
     const appServer = createServer((req, res) => {
-      callback = `http://${req.headers.host}${req.url}`;
+      if (req.url?.startsWith('/callback')) callback = `http://${req.headers.host}${req.url}`;
       res.writeHead(200, { 'content-type': 'text/html' }).end('<p>back in the app</p>');
     });
     await new Promise<void>((resolve) => appServer.listen(0, '127.0.0.1', resolve));
