@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { runUnprotected } from '../../platform/db/actor-context.js';
 import type { SessionRecord } from '../../platform/sessions/port.js';
 import { AppError } from '../../shared/errors.js';
 import { verifyCsrf } from './csrf.js';
@@ -32,7 +33,8 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request) => {
       if (SKIP.some((prefix) => request.url.startsWith(prefix))) return;
       const id = request.cookies[name];
-      if (id) request.session = (await resolveSession(sessions, settings, id)) ?? null;
+      // Sessions are not under row-level security: any free connection will do, unstamped.
+      if (id) request.session = (await runUnprotected(() => resolveSession(sessions, settings, id))) ?? null;
     });
     app.addHook('preHandler', verifyCsrf);
   },

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type DbActor, runAsDbActor } from '../../platform/db/actor-context.js';
+import { type DbActor, runAsDbActor, runAsOwnRowsReader } from '../../platform/db/actor-context.js';
 import { AppError } from '../../shared/errors.js';
 import { recordAuthEvent } from '../auth/events.js';
 import { requestMeta, requireUserId } from '../auth/plugin.js';
@@ -70,7 +70,10 @@ export async function requireAccess(request: FastifyRequest, access: Access): Pr
     Object.assign(dbActor, { context: 'user', userId: request.session.userId });
     return;
   }
-  const user = await findUserById(request.server.platform.database.db, requireUserId(request));
+  const userId = requireUserId(request);
+  const user = await runAsOwnRowsReader(userId, () =>
+    findUserById(request.server.platform.database.db, userId),
+  );
   if (user?.status !== 'active') throw new AppError('unauthenticated');
   const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
   request.actor = { user, permissions };

@@ -9,6 +9,12 @@ export interface DbActor {
   context: 'system' | 'user';
   userId?: string;
   permissions?: readonly string[];
+  /**
+   * Set for system work that reads only tables without row-level security (null) or only this
+   * user's own rows: a connection stamped for the system or for that user, with any permissions,
+   * returns the same rows, so the pool may hand one over without stamping it again.
+   */
+  ownRowsOf?: string | null;
 }
 
 const SYSTEM: DbActor = Object.freeze({ context: 'system' });
@@ -18,3 +24,11 @@ const storage = new AsyncLocalStorage<DbActor>();
 export const runAsDbActor = <T>(actor: DbActor, work: () => T): T => storage.run(actor, work);
 
 export const currentDbActor = (): DbActor => storage.getStore() ?? SYSTEM;
+
+/** Runs `work`, which reads no table under row-level security, on whatever connection is free. */
+export const runUnprotected = <T>(work: () => T): T =>
+  storage.run({ context: 'system', ownRowsOf: null }, work);
+
+/** Runs `work`, which reads only `userId`'s own rows, as the system or as that user. */
+export const runAsOwnRowsReader = <T>(userId: string, work: () => T): T =>
+  storage.run({ context: 'system', ownRowsOf: userId }, work);

@@ -1,7 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.js';
-import { currentDbActor } from './actor-context.js';
+import { currentDbActor, type DbActor } from './actor-context.js';
+import { PreparedStatements } from './prepared-statements.js';
 import type { DB } from './schema.js';
 
 // BIGINT (int8) and NUMERIC come back as strings by default; counts and ids we use fit in a JS number.
@@ -41,6 +42,24 @@ export const APP_ROLE = 'switchboard_app';
 const SET_CONTEXT = `select set_config('role', '${APP_ROLE}', false), set_config('app.context', $1, false),
   set_config('app.user_id', $2, false), set_config('app.permissions', $3, false)`;
 
+interface Stamp {
+  key: string;
+  context: DbActor['context'];
+  userId: string | undefined;
+}
+
+const stampKey = (actor: DbActor) =>
+  `${actor.context}|${actor.userId ?? ''}|${(actor.permissions ?? []).join(',')}`;
+
+/**
+ * Whether work marked as reading only unprotected tables, or one user's own rows, sees the same
+ * rows on a connection stamped as `last` (see DbActor.ownRowsOf). This saves the stamp round trip
+ * for the session and user lookups that start every signed-in request.
+ */
+const servesOwnRows = (last: Stamp, actor: DbActor) =>
+  actor.ownRowsOf === null ||
+  (actor.ownRowsOf !== undefined && (last.context === 'system' || last.userId === actor.ownRowsOf));
+
 /**
  * With `asApp`, every connection switches to the app role (not the owner, not a superuser, so
  * row-level security applies), and every checkout stamps the connection with the current actor
@@ -58,17 +77,19 @@ export function createDatabase(
   pool.on('error', () => {});
   // What each pooled connection was last stamped with: a checkout for the same actor (most often
   // `system`, for public pages and jobs) skips the round trip.
-  const stamped = new WeakMap<pg.PoolClient, string>();
+  const stamped = new WeakMap<pg.PoolClient, Stamp>();
+  const statements = new PreparedStatements();
   const contextual = {
     async connect() {
       const client = await pool.connect();
+      statements.prepareOn(client);
       const actor = currentDbActor();
+      const last = stamped.get(client);
+      if (last && (last.key === stampKey(actor) || servesOwnRows(last, actor))) return client;
       const values = [actor.context, actor.userId ?? '', (actor.permissions ?? []).join(',')];
-      const key = values.join('|');
-      if (stamped.get(client) === key) return client;
       try {
         await client.query(SET_CONTEXT, values);
-        stamped.set(client, key);
+        stamped.set(client, { key: stampKey(actor), context: actor.context, userId: actor.userId });
       } catch (error) {
         stamped.delete(client);
         client.release(error as Error);

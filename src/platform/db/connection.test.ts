@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { findUserById, insertUser } from '../../modules/users/repo.js';
+import { runAsDbActor, runAsOwnRowsReader, runUnprotected } from './actor-context.js';
+import { createDatabase, type Database } from './connection.js';
+
+// One connection, so every query below lands on the one the previous query stamped.
+const settings = {
+  DATABASE_POOL_MAX: 1,
+  DATABASE_STATEMENT_TIMEOUT_MS: 0,
+  DATABASE_SSL_MODE: 'disable' as const,
+};
+let testDb: TestDatabase;
+let app: Database;
+let alice: string;
+let bob: string;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  app = createDatabase(testDb.url, settings, { asApp: true });
+  const add = async (email: string) =>
+    (await insertUser(app.db, { email, display_name: email, roles: ['customer'], status: 'active' }))!.id;
+  alice = await add('alice@example.test');
+  bob = await add('bob@example.test');
+});
+afterAll(async () => {
+  await app?.close();
+  await testDb?.drop();
+});
+
+const asCustomer = <T>(userId: string, work: () => Promise<T>) =>
+  runAsDbActor({ context: 'user', userId, permissions: [] }, work);
+const stampedUser = async () =>
+  (await sql<{ id: string }>`select current_setting('app.user_id') as id`.execute(app.db)).rows[0]!.id;
+
+describe('the app pool stamps each checkout for row-level security', () => {
+  it('keeps a customer stamp for reads of their own row, and restamps for anyone else', async () => {
+    await asCustomer(alice, async () => expect(await findUserById(app.db, bob)).toBeUndefined());
+
+    // Alice's own row on Alice's connection: no new stamp (the setting is still hers), same row.
+    const own = await runAsOwnRowsReader(alice, async () => [
+      await findUserById(app.db, alice),
+      await stampedUser(),
+    ]);
+    expect(own).toEqual([expect.objectContaining({ id: alice }), alice]);
+
+    // Bob's row on Alice's connection would be hidden: the pool stamps it for the system first.
+    const other = await runAsOwnRowsReader(bob, async () => [
+      await findUserById(app.db, bob),
+      await stampedUser(),
+    ]);
+    expect(other).toEqual([expect.objectContaining({ id: bob }), '']);
+
+    // A table without row-level security is read on whatever stamp the connection has.
+    await asCustomer(bob, () => stampedUser());
+    expect(await runUnprotected(() => stampedUser())).toBe(bob);
+    // And plain system work is stamped as the system again.
+    expect(await stampedUser()).toBe('');
+  });
+
+  it('prepares a statement once it repeats, and it keeps answering for new values', async () => {
+    const emailOf = (id: string) =>
+      app.db
+        .selectFrom('users')
+        .select('email')
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+    expect(await emailOf(alice)).toEqual({ email: 'alice@example.test' });
+    expect(await emailOf(bob)).toEqual({ email: 'bob@example.test' });
+    expect(await emailOf(alice)).toEqual({ email: 'alice@example.test' });
+    const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
+      app.db,
+    );
+    expect(prepared.rows.map((r) => r.statement)).toContainEqual(expect.stringContaining('"status" = $2'));
+  });
+});
