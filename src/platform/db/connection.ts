@@ -48,9 +48,6 @@ interface Stamp {
   userId: string | undefined;
 }
 
-const stampKey = (actor: DbActor) =>
-  `${actor.context}|${actor.userId ?? ''}|${(actor.permissions ?? []).join(',')}`;
-
 /**
  * Whether work marked as reading only unprotected tables, or one user's own rows, sees the same
  * rows on a connection stamped as `last` (see DbActor.ownRowsOf). This saves the stamp round trip
@@ -78,18 +75,22 @@ export function createDatabase(
   // What each pooled connection was last stamped with: a checkout for the same actor (most often
   // `system`, for public pages and jobs) skips the round trip.
   const stamped = new WeakMap<pg.PoolClient, Stamp>();
-  const statements = new PreparedStatements();
+  if (options.asApp) {
+    // Once per new connection, off the checkout path.
+    const statements = new PreparedStatements();
+    pool.on('connect', (client) => statements.prepareOn(client));
+  }
   const contextual = {
     async connect() {
       const client = await pool.connect();
-      statements.prepareOn(client);
       const actor = currentDbActor();
-      const last = stamped.get(client);
-      if (last && (last.key === stampKey(actor) || servesOwnRows(last, actor))) return client;
       const values = [actor.context, actor.userId ?? '', (actor.permissions ?? []).join(',')];
+      const key = values.join('|');
+      const last = stamped.get(client);
+      if (last && (last.key === key || servesOwnRows(last, actor))) return client;
       try {
         await client.query(SET_CONTEXT, values);
-        stamped.set(client, { key: stampKey(actor), context: actor.context, userId: actor.userId });
+        stamped.set(client, { key, context: actor.context, userId: actor.userId });
       } catch (error) {
         stamped.delete(client);
         client.release(error as Error);

@@ -16,12 +16,9 @@ const MAX_COUNTED = 10_000;
 export class PreparedStatements {
   private readonly names = new Map<string, string>();
   private readonly seen = new Map<string, number>();
-  private readonly patched = new WeakSet<pg.PoolClient>();
 
-  /** Makes `client` name the statements this registry has named; done once per connection. */
+  /** Makes `client` name the statements this registry has named; call once per new connection. */
   prepareOn(client: pg.PoolClient): void {
-    if (this.patched.has(client)) return;
-    this.patched.add(client);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
       const [text, values] = args;
