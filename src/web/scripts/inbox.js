@@ -36,6 +36,9 @@ document.addEventListener('change', (event) => {
   } else return;
   restoreList();
 });
+// afterSwap runs in the same task that put the new rows in, before the browser paints them, so a
+// reloaded row never shows unselected; afterSettle again once htmx has settled the attributes.
+document.addEventListener('htmx:afterSwap', restoreList);
 document.addEventListener('htmx:afterSettle', restoreList);
 
 function move(step) {
