@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { hashPassword } from '../src/modules/auth/passwords/hash.js';
 import { defaultClient, type LoadOptions, type LoadResult, load } from './load.js';
 import { startListening } from './processes.js';
@@ -95,6 +96,31 @@ try {
   const agentCookie = await signIn(server.baseUrl, agent, PASSWORD);
   const customerCookie = await signIn(server.baseUrl, customer.email, PASSWORD);
 
+  /** Runs `work` while, as another writer would, a random open ticket changes every 100 ms. */
+  async function whileTicketsChange(work: () => Promise<void>) {
+    const writer = new pg.Client({ connectionString: dbUrl });
+    await writer.connect();
+    const open = (await writer.query(`select number from tickets where status = 'open' limit 1000`)).rows;
+    let changes = 0;
+    const timer = setInterval(() => {
+      const number = open[Math.floor(Math.random() * open.length)]!.number as number;
+      void writer
+        .query(
+          `update tickets set priority = case priority when 'low' then 'normal' else 'low' end,
+             version = version + 1, updated_at = now() where number = $1`,
+          [number],
+        )
+        .then(() => changes++);
+    }, 100);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+      await writer.end();
+    }
+    results.at(-1)!.target += ` (${changes} changes)`;
+  }
+
   /** Checks the route answers 200 (and says how many items), then loads it. */
   async function measure(target: string, cookie: string, paths: string[]) {
     for (const p of new Set(paths)) {
@@ -140,6 +166,34 @@ try {
       `/api/v1/tickets?view=open&cursor=${cursor}`,
     ]);
     await measure('customer list (own tickets)', customerCookie, ['/api/v1/tickets']);
+    // Every change drops the kept lists on every node: the same loads while a ticket changes
+    // every 100 ms (10 changes a second, more than a busy team makes).
+    await whileTicketsChange(() =>
+      measure('agent list ?view=open, a ticket changing every 100 ms', agentCookie, [
+        '/api/v1/tickets?view=open',
+      ]),
+    );
+    await whileTicketsChange(() =>
+      measure('customer list, a ticket changing every 100 ms', customerCookie, ['/api/v1/tickets']),
+    );
+    // A second node on the same database with nothing kept in memory: every request reads its
+    // session, its user and its list (the figures before the caches).
+    const uncached = await startServer({
+      MFA_REQUIRED_ROLES: 'none',
+      DATABASE_URL: dbUrl,
+      DATA_DIR: await mkdtemp(path.join(tmpdir(), 'sb-bench-')),
+      AUTH_CACHE_SECONDS: '0',
+      TICKET_LIST_CACHE_SECONDS: '0',
+    });
+    try {
+      for (const [target, cookie, p] of [
+        ['agent list ?view=open, nothing kept', agentCookie, '/api/v1/tickets?view=open'],
+        ['customer list, nothing kept', customerCookie, '/api/v1/tickets'],
+      ] as const)
+        results.push(await load(target, `${uncached.baseUrl}${p}`, { ...options, headers: { cookie } }));
+    } finally {
+      await uncached.stop();
+    }
   }
   if (runs('search')) {
     await measure(`agent search, common words (${COMMON.length} queries)`, agentCookie, search(COMMON));

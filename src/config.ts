@@ -159,6 +159,20 @@ export const ConfigSchema = Type.Object({
     maximum: 100,
     description: 'Concurrent sessions per user; signing in beyond it ends the oldest.',
   }),
+  AUTH_CACHE_SECONDS: Type.Integer({
+    default: 10,
+    minimum: 0,
+    maximum: 300,
+    description:
+      'How long a node keeps a session and its user in memory between reads. Every change reaches every node at once (pub/sub, PostgreSQL notifications); this only bounds a lost message. 0 reads them on every request.',
+  }),
+  TICKET_LIST_CACHE_SECONDS: Type.Integer({
+    default: 10,
+    minimum: 0,
+    maximum: 300,
+    description:
+      'How long a node keeps a ticket list it read, shared by everyone who sees the same rows. Any committed ticket change drops them all on every node at once; this only bounds a lost notice. 0 reads every list from the database.',
+  }),
   OAUTH_SIGNING_ALG: Type.Union([Type.Literal('EdDSA'), Type.Literal('ES256')], {
     default: 'EdDSA',
     description: 'Algorithm of new token signing keys: `EdDSA` (Ed25519) or `ES256` (P-256).',

@@ -13,6 +13,7 @@ import { createStorage } from './storage/index.js';
 import type { FileStorage } from './storage/port.js';
 import { registerPlatformGauges } from './metrics/platform-gauges.js';
 import type { PubSub } from './pubsub/port.js';
+import { createDatabaseEvents } from './pubsub/database-events.js';
 import { createPubSub } from './pubsub/index.js';
 import type { RateLimiter } from './ratelimit/port.js';
 import { createRateLimiter } from './ratelimit/index.js';
@@ -29,6 +30,8 @@ export interface Platform {
   cache: Cache;
   rateLimiter: RateLimiter;
   pubsub: PubSub;
+  /** Notices PostgreSQL triggers send on commit (e.g. `users.changed`), with or without Redis. */
+  databaseEvents: PubSub;
   sessions: SessionStore;
   jobs: JobQueue;
   metrics: Metrics;
@@ -78,7 +81,14 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     pool: database.pool,
     listenConfig: { connectionString, ssl },
   });
-  const sessions = createSessionStore({ redis, prefix, db: database.db });
+  const databaseEvents = createDatabaseEvents(database.pool, { connectionString, ssl });
+  const sessions = await createSessionStore({
+    redis,
+    prefix,
+    db: database.db,
+    pubsub,
+    cacheSeconds: config.AUTH_CACHE_SECONDS,
+  });
   const mail = createMail({ config, jobs: () => jobs });
   const sms = createSms({ config, jobs: () => jobs });
   const jobs: JobQueue = new JobQueue({
@@ -105,6 +115,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     cache,
     rateLimiter,
     pubsub,
+    databaseEvents,
     sessions,
     jobs,
     metrics,
@@ -116,7 +127,13 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       closed = true;
       // Jobs first (they may still write), then the ports, then the connections they share.
       await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
-      await Promise.allSettled([cache.close(), rateLimiter.close(), pubsub.close(), sessions.close()]);
+      await Promise.allSettled([
+        cache.close(),
+        rateLimiter.close(),
+        pubsub.close(),
+        databaseEvents.close(),
+        sessions.close(),
+      ]);
       redis?.disconnect();
       await database.close();
     },

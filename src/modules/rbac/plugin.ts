@@ -6,6 +6,7 @@ import { recordAuthEvent } from '../auth/events.js';
 import { requestMeta, requireUserId } from '../auth/plugin.js';
 import { resolvePrincipal, type TokenPrincipal } from '../oauth/bearer/principal.js';
 import { AccessTokenVerifier } from '../oauth/bearer/verifier.js';
+import { UserCache } from '../users/cache.js';
 import { findUserById, type UserRow } from '../users/repo.js';
 import { type Access, PUBLIC_PLUGIN_PREFIXES } from './access.js';
 import { effectivePermissions } from './graph.js';
@@ -14,6 +15,8 @@ import { RoleGraphCache } from './role-graph-cache.js';
 declare module 'fastify' {
   interface FastifyInstance {
     roleGraph: RoleGraphCache;
+    /** The acting users' rows, kept briefly between requests (see UserCache). */
+    userCache: UserCache;
     /** Every route (`METHOD /url`) and the access it declared: the authorization matrix test walks it. */
     routeAccess: ReadonlyMap<string, Access>;
     accessTokens: AccessTokenVerifier;
@@ -71,8 +74,8 @@ export async function requireAccess(request: FastifyRequest, access: Access): Pr
     return;
   }
   const userId = requireUserId(request);
-  const user = await runAsOwnRowsReader(userId, () =>
-    findUserById(request.server.platform.database.db, userId),
+  const user = await request.server.userCache.get(userId, () =>
+    runAsOwnRowsReader(userId, () => findUserById(request.server.platform.database.db, userId)),
   );
   if (user?.status !== 'active') throw new AppError('unauthenticated');
   const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
@@ -134,11 +137,18 @@ export const accessControlPlugin = fp(
     const roleGraph = new RoleGraphCache(app.platform.database.db, app.platform.cache, app.platform.pubsub);
     await roleGraph.start();
     app.decorate('roleGraph', roleGraph);
+    const { databaseEvents, config } = app.platform;
+    const userCache = new UserCache(databaseEvents, config.AUTH_CACHE_SECONDS);
+    await userCache.start();
+    app.decorate('userCache', userCache);
     app.decorateRequest('actor', null);
     app.decorateRequest('tokenPrincipal', null);
     app.decorate('accessTokens', new AccessTokenVerifier(app.platform.database.db, app.platform.config));
     app.decorateRequest('dbActor', null as unknown as DbActor);
-    app.addHook('onClose', () => roleGraph.stop());
+    app.addHook('onClose', async () => {
+      await roleGraph.stop();
+      await userCache.stop();
+    });
     // Everything after this hook runs with the request's database actor (system until the access
     // check below names a user), which the pool stamps on each connection for row-level security.
     app.addHook('onRequest', (request, _reply, done) => {

@@ -20,10 +20,18 @@ export const ticketDeps = (platform: Platform): TicketDeps => ({
 
 /**
  * `inTransaction` for ticket changes: the use case gets a TicketContext, so the mail a change
- * causes is scheduled in the change's own transaction.
+ * causes is scheduled in the change's own transaction. Once it has committed, this node's kept
+ * ticket lists go at once: the next request here sees the change without waiting for the
+ * database's notice, which tells the other nodes.
  */
-export const inTicketTransaction = <T>(
+export async function inTicketTransaction<T>(
   deps: TicketDeps,
   request: FastifyRequest,
   run: (ctx: TicketContext) => Promise<T>,
-): Promise<T> => inTransaction(deps, request, (ctx) => run({ ...ctx, notifications: deps.notifications }));
+): Promise<T> {
+  const result = await inTransaction(deps, request, (ctx) =>
+    run({ ...ctx, notifications: deps.notifications }),
+  );
+  request.server.ticketLists.changedHere();
+  return result;
+}

@@ -2,6 +2,7 @@ import { createStorage } from '../../platform/storage/index.js';
 import type { FeatureModule } from '../module.js';
 import { attachmentCleanupJob, attachmentCleanupSchedule } from './attachments/cleanup.js';
 import { attachmentApiRoutes } from './attachments/routes.api.js';
+import { TicketListCache } from './list-cache.js';
 import { digestJob } from './notifications/digest.js';
 import { notificationPreferenceRoutes } from './notifications/routes.js';
 import { ticketApiRoutes } from './routes.api.js';
@@ -14,6 +15,11 @@ import { portalWebRoutes } from './web/portal/plugin.js';
 export const ticketsModule: FeatureModule = {
   name: 'tickets',
   async routes(app) {
+    const { databaseEvents, config } = app.platform;
+    const lists = new TicketListCache(databaseEvents, config.TICKET_LIST_CACHE_SECONDS);
+    await lists.start();
+    app.decorate('ticketLists', lists);
+    app.addHook('onClose', () => lists.stop());
     await app.register(ticketApiRoutes);
     await app.register(ticketExtrasApiRoutes);
     await app.register(ticketStreamRoutes);

@@ -4,9 +4,9 @@ import Type from 'typebox';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { AppError } from '../../shared/errors.js';
 import { needs } from '../rbac/access.js';
+import { sendSerialized, serializeFor } from '../../platform/http/pre-serialized.js';
 import { inTicketTransaction, ticketDeps } from './context.js';
 import { attachmentsByMessage, withAttachments } from './attachments/service.js';
-import { listTickets } from './list.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
 import { ticketActor } from './request-actor.js';
@@ -46,6 +46,8 @@ function expectedVersion(request: FastifyRequest): number {
   return Number(match[1]);
 }
 const etag = (version: number) => `"${version}"`;
+/** The JSON of each list page the list cache keeps, for as long as it keeps it. */
+const serializedPages = new WeakMap<object, string>();
 
 export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = ticketDeps(app.platform);
@@ -67,9 +69,9 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const page = await listTickets(
+      const page = await app.ticketLists.list(
         db,
         ticketActor(request),
         {
@@ -90,7 +92,14 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(q.sort ? { sort: q.sort } : {}),
         },
       );
-      return { items: page.items.map(presentTicket), nextCursor: page.nextCursor };
+      // A kept page is one shared object until a change drops it: it is serialized once, not
+      // once per request (a string with a JSON content type is sent as it is).
+      let body = serializedPages.get(page);
+      if (body === undefined) {
+        body = serializeFor(reply, { items: page.items.map(presentTicket), nextCursor: page.nextCursor });
+        serializedPages.set(page, body);
+      }
+      return sendSerialized(reply, body);
     },
   );
 

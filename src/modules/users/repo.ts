@@ -7,6 +7,7 @@ import {
   type Updateable,
 } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
+import { UserCache } from './cache.js';
 import type { UsersTable } from './table.js';
 import './table.js';
 
@@ -56,6 +57,9 @@ export async function updateUser(
   id: string,
   changes: Updateable<UsersTable>,
 ): Promise<UserRow | undefined> {
+  // This process's copies go now (a read racing the write is not kept either); the commit's
+  // notice then drops, on every node, whatever was read before the commit.
+  UserCache.dropEverywhereHere(id);
   return db
     .updateTable('users')
     .set({ ...changes, updated_at: new Date() })

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { testRedisPrefix, testRedisUrl } from '../../../test/support/redis.js';
 import { createDatabase, type Database } from '../db/connection.js';
+import { PostgresPubSub } from '../pubsub/postgres.js';
+import { waitFor } from '../../../test/support/wait.js';
+import { CachedSessionStore } from './cached.js';
 import type { SessionRecord, SessionStore } from './port.js';
 import { PostgresSessionStore } from './postgres.js';
 import { RedisSessionStore } from './redis.js';
@@ -92,4 +95,67 @@ const redis = url ? new Redis(url) : undefined;
 afterAll(() => redis?.disconnect());
 describe.runIf(url)('with Redis', () => {
   sessionStoreContract('Redis', () => new RedisSessionStore(redis!, testRedisPrefix()));
+});
+
+describe('sessions kept in memory on two nodes (CachedSessionStore)', () => {
+  const nodes: CachedSessionStore[] = [];
+  const buses: PostgresPubSub[] = [];
+  /** One node: its own pub/sub connection and cache over the shared PostgreSQL store. */
+  async function node(prefix: string): Promise<CachedSessionStore> {
+    const bus = new PostgresPubSub(database.pool, { connectionString: testDb.url }, prefix);
+    buses.push(bus);
+    const store = new CachedSessionStore(new PostgresSessionStore(database.db), bus, 60);
+    await store.start();
+    nodes.push(store);
+    return store;
+  }
+  afterAll(async () => {
+    await Promise.all(buses.map((b) => b.close()));
+  });
+
+  sessionStoreContract('cached PostgreSQL', () => {
+    const bus = new PostgresPubSub(database.pool, { connectionString: testDb.url }, 'contract_');
+    buses.push(bus);
+    return new CachedSessionStore(new PostgresSessionStore(database.db), bus, 60);
+  });
+
+  it('a sign-out, revocation or new session data on one node reaches the other without a restart', async () => {
+    const a = await node('two_nodes_');
+    const b = await node('two_nodes_');
+    const user = `u-${Math.random()}`;
+    const [one, two, three] = [session(user), session(user), session(user)];
+    for (const s of [one, two, three]) await a.create(s!);
+    // Both nodes hold copies now; the rows below change behind a copy only through the other node.
+    for (const s of [one, two, three]) {
+      expect(await a.get(s!.idHash)).toBeDefined();
+      expect(await b.get(s!.idHash)).toBeDefined();
+    }
+
+    await b.delete(one!.idHash);
+    expect(await b.get(one!.idHash)).toBeUndefined();
+    await waitFor(async () => (await a.get(one!.idHash)) === undefined, 5000, 'node A to drop the session');
+
+    await b.touch(two!.idHash, new Date(), { csrf: 'after-mfa', mfa: 'done' });
+    await waitFor(
+      async () => (await a.get(two!.idHash))?.data.mfa === 'done',
+      5000,
+      'node A to see new data',
+    );
+
+    await a.deleteByUser(user, two!.idHash);
+    expect(await a.get(three!.idHash)).toBeUndefined();
+    await waitFor(async () => (await b.get(three!.idHash)) === undefined, 5000, 'node B to end the rest');
+    expect((await b.get(two!.idHash))?.data.mfa).toBe('done');
+  });
+
+  it('holds a copy, not a read per request, and hands out copies that do not change it', async () => {
+    const a = await node('copies_');
+    const s = session('u-copy');
+    await a.create(s);
+    const first = (await a.get(s.idHash))!;
+    // Behind the cache's back (no node does this): the copy still answers until it is dropped.
+    await database.db.deleteFrom('sessions').where('id_hash', '=', s.idHash).execute();
+    first.data.csrf = 'changed by a caller';
+    expect((await a.get(s.idHash))?.data.csrf).toBe(s.data.csrf);
+  });
 });

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../../shared/errors.js';
 import { type FormState, renderPage } from '../../../auth/forms.js';
-import { listTickets } from '../../list.js';
+import type { listTickets } from '../../list.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketNav } from '../nav.js';
 import { inboxQueryString, type InboxQuery, parseInboxQuery } from './filters.js';
@@ -47,7 +47,7 @@ async function results(request: FastifyRequest, query: InboxQuery, choices: Choi
   if (Object.keys(query.errors).length > 0) return { ...base, status: 400 };
   let page: Awaited<ReturnType<typeof listTickets>>;
   try {
-    page = await listTickets(db, actor, query.filters, {
+    page = await request.server.ticketLists.list(db, actor, query.filters, {
       limit: PAGE_SIZE,
       sort: query.sort,
       ...(query.cursor ? { cursor: query.cursor } : {}),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { needs } from '../../../rbac/access.js';
-import { listTickets, type TicketFilters } from '../../list.js';
+import type { TicketFilters } from '../../list.js';
 import type { TicketActor } from '../../policy.js';
 import { ticketActor } from '../../request-actor.js';
 import { searchTickets } from '../../search.js';
@@ -58,7 +58,7 @@ export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (state === 'active') filters.view = 'open';
         else if (state)
           filters.status = [...statuses].filter(([, s]) => s.kind === state).map(([name]) => name);
-        const page = await listTickets(db, requester, filters, {
+        const page = await app.ticketLists.list(db, requester, filters, {
           limit: PAGE,
           ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
         });
