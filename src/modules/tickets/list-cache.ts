@@ -38,17 +38,21 @@ function audience(actor: TicketActor, filters: TicketFilters): string {
  */
 export class TicketListCache {
   private readonly copies: LocalCopies<ListPage> | undefined;
+  private readonly others: LocalCopies<object> | undefined;
   private unsubscribe: Unsubscribe | undefined;
 
   constructor(
     private readonly databaseEvents: PubSub,
     ttlSeconds: number,
   ) {
-    if (ttlSeconds > 0) this.copies = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES, shared: true });
+    if (ttlSeconds > 0) {
+      this.copies = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES, shared: true });
+      this.others = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES, shared: true });
+    }
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.databaseEvents.subscribe(CHANNEL, () => this.copies?.clear());
+    this.unsubscribe = await this.databaseEvents.subscribe(CHANNEL, () => this.changedHere());
   }
 
   async list(db: Kysely<DB>, actor: TicketActor, filters: TicketFilters, page: Page): Promise<ListPage> {
@@ -60,13 +64,23 @@ export class TicketListCache {
     return (await this.copies.get(key, load))!;
   }
 
-  /** A ticket change committed by this process: its notice will follow; drop what is kept now. */
+  /**
+   * Anything else read from tickets and statuses alone (the inbox's view counts), under a key
+   * that says whose it is, kept and dropped with the lists.
+   */
+  async derived<V extends object>(key: string, load: () => Promise<V>): Promise<V> {
+    if (!this.others) return load();
+    return (await this.others.get(key, load)) as V;
+  }
+
+  /** A ticket change committed by this process (its notice will follow), or the notice itself. */
   changedHere(): void {
     this.copies?.clear();
+    this.others?.clear();
   }
 
   async stop(): Promise<void> {
     await this.unsubscribe?.();
-    this.copies?.clear();
+    this.changedHere();
   }
 }

@@ -7,7 +7,7 @@ import { ticketNav } from '../nav.js';
 import { inboxQueryString, type InboxQuery, parseInboxQuery } from './filters.js';
 import { type Choices, loadChoices, lookupsFor } from './lookups.js';
 import { presentRow } from './present.js';
-import { viewCounts } from './repo.js';
+import { mineCount, teamViewCounts } from './repo.js';
 
 export const LIST_TEMPLATE = 'pages/inbox/list.njk';
 export const RESULTS_TEMPLATE = 'pages/inbox/_results.njk';
@@ -28,7 +28,12 @@ const isBadInput = (error: unknown) => /^22/.test(String((error as { code?: unkn
 async function results(request: FastifyRequest, query: InboxQuery, choices: Choices) {
   const { db } = request.server.platform.database;
   const actor = ticketActor(request);
-  const counts = await viewCounts(db, actor.userId);
+  // Kept and dropped with the lists: every open inbox reloads its counts after each change.
+  const lists = request.server.ticketLists;
+  const counts = {
+    ...(await lists.derived('view-counts:team', () => teamViewCounts(db))),
+    ...(await lists.derived(`view-counts:mine:${actor.userId}`, () => mineCount(db, actor.userId))),
+  };
   const { view: _, ...kept } = query.values;
   const tabs = TABS.map((tab) => ({
     ...tab,

@@ -1,19 +1,21 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../../../platform/db/schema.js';
 import { effectivePermissions, type RoleGraph } from '../../../rbac/graph.js';
-import { RECENTLY_RESOLVED_DAYS, VIEW_KINDS, VIEWS, type View } from '../../list.js';
+import { RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../../list.js';
 import '../../table.js';
 import '../../../users/table.js';
 
-export type ViewCounts = Record<View, number>;
+type TeamView = Exclude<View, 'mine'>;
 
-/** How many tickets each inbox view holds (listTickets' view rules), in one pass. */
-export async function viewCounts(db: Kysely<DB>, userId: string | null): Promise<ViewCounts> {
+/**
+ * How many tickets each team-wide inbox view holds (listTickets' view rules), in one pass. The same
+ * for every agent, so the list cache keeps one copy for all of them.
+ */
+export async function teamViewCounts(db: Kysely<DB>): Promise<Record<TeamView, number>> {
   const kind = (view: View) => sql`s.kind = any(${VIEW_KINDS[view]}::text[])`;
-  const { rows } = await sql<Record<View, string>>`
+  const { rows } = await sql<Record<TeamView, string>>`
     select
       count(*) filter (where ${kind('unassigned')} and t.assignee_id is null) as unassigned,
-      count(*) filter (where ${kind('mine')} and t.assignee_id = ${userId}) as mine,
       count(*) filter (where ${kind('open')}) as open,
       count(*) filter (where ${kind('waiting')}) as waiting,
       count(*) filter (where ${kind('resolved')}
@@ -21,7 +23,24 @@ export async function viewCounts(db: Kysely<DB>, userId: string | null): Promise
     from tickets t join ticket_statuses s on s.name = t.status
     where s.kind <> 'closed'`.execute(db);
   const row = rows[0]!;
-  return Object.fromEntries(VIEWS.map((view) => [view, Number(row[view])])) as ViewCounts;
+  return {
+    unassigned: Number(row.unassigned),
+    open: Number(row.open),
+    waiting: Number(row.waiting),
+    resolved: Number(row.resolved),
+  };
+}
+
+/** How many tickets the "mine" view holds for one agent (through the assignee index). */
+export async function mineCount(db: Kysely<DB>, userId: string | null): Promise<{ mine: number }> {
+  if (!userId) return { mine: 0 };
+  const { rows } = await sql<{ mine: string }>`
+    select count(*) as mine from tickets t
+    where t.assignee_id = ${userId}
+      and t.status = any(array(select name from ticket_statuses where kind = any(${VIEW_KINDS.mine}::text[])))`.execute(
+    db,
+  );
+  return { mine: Number(rows[0]!.mine) };
 }
 
 /** Roles whose holders handle every ticket (the people tickets may be assigned to). */
