@@ -2,20 +2,22 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { seesAll, type TicketActor } from './policy.js';
 import type { TicketRow } from './repo.js';
+import { anyOfTheWords, tsQuery } from './search-query.js';
 
 /** Markers ts_headline puts around hits; the text is HTML-escaped before they become <mark>. */
 const START = '\u0001';
 const STOP = '\u0002';
 const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=10, MaxFragments=2`;
 /**
- * How many of the newest subject hits, and of the newest tickets with a message hit, are ranked.
+ * How many of the newest subject hits, and of the newest tickets whose text matches, are ranked.
  * A rare word has fewer and all of them are ranked; a word in thousands of tickets costs no more
- * than this many (see the ticket_indexes migration).
+ * than this many (see the ticket_search_candidates migration).
  */
 const WINDOW = 50;
 
 export interface SearchHit {
   ticket: Omit<TicketRow, 'search'>;
+  /** The document's rank (0 to 1), plus 1 when the subject matches: the order of the hits. */
   rank: number;
   /** Safe HTML: the subject and the best-matching message, hits wrapped in <mark>. */
   subjectHtml: string;
@@ -27,11 +29,13 @@ const escapeHtml = (text: string) =>
 const highlight = (text: string) => escapeHtml(text).replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
 
 /**
- * Full-text search over tickets and their messages, best first. Words are matched in the
- * instance's search language (stemmed) and, as a fallback, as typed (`simple`). A subject hit
- * (weight A) outranks a hit in a message (weight B). A customer searches their own tickets and
- * public messages only; the team searches everything, internal notes included. Ranked are the
- * newest WINDOW tickets with a subject hit and the newest WINDOW with a message hit.
+ * Full-text search over tickets, best first. A ticket is one document, its subject and its
+ * messages: it matches when every word is somewhere in it (not necessarily in one message). Words
+ * are matched in the instance's search language (stemmed) and, as a fallback, as typed. A ticket
+ * whose subject matches comes before one that does not; then the better-ranked document, then the
+ * newer ticket. A customer searches their own tickets and public messages only; the team searches
+ * everything, internal notes included. The snippet is the visible message with the best rank
+ * among those holding at least one of the words.
  */
 export async function searchTickets(
   db: Kysely<DB>,
@@ -39,39 +43,44 @@ export async function searchTickets(
   text: string,
   options: { language: string; limit: number },
 ): Promise<SearchHit[]> {
-  const query = sql`(websearch_to_tsquery(${options.language}::regconfig, ${text}) || websearch_to_tsquery('simple', ${text}))`;
   const all = seesAll(actor);
+  const perKind = Math.max(WINDOW, options.limit);
   const visible = all ? sql`true` : sql`m.visibility = 'public'`;
   const own = all
     ? sql`true`
     : sql`t.requester_id = ${actor.userId ?? '00000000-0000-0000-0000-000000000000'}::uuid`;
-  // The candidates come from a function that uses the text indexes (the policies keep `@@` from
-  // them); what it returns is read here under the policies, like any other query.
+  // The candidates and the rank of their documents come from a function that uses the text
+  // indexes (the policies keep `@@` from them); the tickets and messages are read here under the
+  // policies, like any other query, so the function can nominate but never reveal a ticket.
   const { rows } = await sql<
     Omit<TicketRow, 'search'> & { rank: number; subject_headline: string; body_headline: string | null }
   >`
-    with q as materialized (select ${query} as q),
-    hits as materialized (
-      select distinct h.ticket_id
-      from q cross join ticket_search_candidates(q.q, ${Math.max(WINDOW, options.limit)}) h
+    with q as materialized (
+      select ${tsQuery(options.language, text)} as q,
+        ${tsQuery(options.language, anyOfTheWords(text))} as any
     ),
-    candidates as (
-      select t.id, ts_rank(t.search, q.q) + coalesce((select max(ts_rank(m.search, q.q))
-          from ticket_messages m where m.ticket_id = t.id and m.search @@ q.q and ${visible}), 0) as rank
+    hits as materialized (
+      select h.ticket_id, h.rank from q cross join ticket_search_candidates(q.q, ${perKind}) h
+    ),
+    ranked as (
+      select t.id, t.number, t.subject, t.requester_id, t.assignee_id, t.operator_id, t.category_id,
+        t.priority, t.status, t.channel, t.tags, t.version, t.created_at, t.updated_at, t.resolved_at,
+        t.closed_at, t.language, t.search @@ q.q as subject_hit, h.rank
       from q cross join hits h join tickets t on t.id = h.ticket_id
       where ${own}
-      order by rank desc, t.number desc
+      order by subject_hit desc, h.rank desc, t.number desc
       limit ${options.limit}
     )
-    select t.id, t.number, t.subject, t.requester_id, t.assignee_id, t.operator_id, t.category_id,
-      t.priority, t.status, t.channel, t.tags, t.version, t.created_at, t.updated_at, t.resolved_at,
-      t.closed_at, c.rank::float8 as rank,
-      ts_headline(t.language, t.subject, q.q, ${HEADLINE}) as subject_headline,
+    select r.id, r.number, r.subject, r.requester_id, r.assignee_id, r.operator_id, r.category_id,
+      r.priority, r.status, r.channel, r.tags, r.version, r.created_at, r.updated_at, r.resolved_at,
+      r.closed_at, (r.rank + case when r.subject_hit then 1 else 0 end)::float8 as rank,
+      ts_headline(r.language, r.subject, q.q, ${HEADLINE}) as subject_headline,
       (select ts_headline(m.language, m.body, q.q, ${HEADLINE}) from ticket_messages m
-        where m.ticket_id = t.id and m.search @@ q.q and ${visible}
-        order by ts_rank(m.search, q.q) desc limit 1) as body_headline
-    from candidates c join tickets t on t.id = c.id cross join q
-    order by c.rank desc, t.number desc`.execute(db);
+        where m.ticket_id = r.id and m.search @@ q.any and ${visible}
+        order by ts_rank(m.search, q.q) desc, ts_rank(m.search, q.any) desc, m.created_at, m.id
+        limit 1) as body_headline
+    from ranked r cross join q
+    order by r.subject_hit desc, r.rank desc, r.number desc`.execute(db);
   return rows.map(({ rank, subject_headline, body_headline, ...ticket }) => ({
     ticket,
     rank,
