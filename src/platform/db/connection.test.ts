@@ -74,4 +74,9 @@ describe('the app pool stamps each checkout for row-level security', () => {
     );
     expect(prepared.rows.map((r) => r.statement)).toContainEqual(expect.stringContaining('"status" = $2'));
   });
+
+  it('runs without JIT compilation, which cost the searches more than it saved', async () => {
+    const { rows } = await sql<{ jit: string }>`select current_setting('jit') as jit`.execute(app.db);
+    expect(rows[0]!.jit).toBe('off');
+  });
 });
