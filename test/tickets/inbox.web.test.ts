@@ -191,4 +191,33 @@ describe('agent inbox pages', () => {
     expect(tooLong.body).toContain('at most 200 characters');
     expect((await page(customer, '/inbox/search?q=quarantine')).statusCode).toBe(403);
   });
+
+  it('removes a time entry its agent logged, after asking, and nobody else’s', async () => {
+    const ticket = await open('Time to remove');
+    const other = await open('Another ticket');
+    const logged = await post(agent, `/inbox/${ticket.key}/time`, { minutes: '30', note: 'Swapped toner' });
+    expect(logged.statusCode, logged.body).toBe(303);
+    const entries = async () =>
+      (await agent.get(`/api/v1/tickets/${ticket.id}/time-entries`)).json().items as { id: string }[];
+    const [entry] = await entries();
+    const shown = await page(agent, `/inbox/${ticket.key}`);
+    expect(shown.body).toContain(`action="/inbox/${ticket.key}/time/${entry!.id}/delete"`);
+    expect(shown.body).toContain('data-confirm="Remove 30 min logged on');
+
+    const teammate = await signInAs(t.app, (await createUser(t, ['agent'])).email);
+    expect((await page(teammate, `/inbox/${ticket.key}`)).body).not.toContain(`/time/${entry!.id}/delete`);
+    const theirs = await post(teammate, `/inbox/${ticket.key}/time/${entry!.id}/delete`, {});
+    expect(theirs.statusCode).toBe(404);
+    const elsewhere = await post(agent, `/inbox/${other.key}/time/${entry!.id}/delete`, {});
+    expect(elsewhere.statusCode).toBe(404);
+    expect(await entries()).toHaveLength(1);
+
+    const removed = await post(agent, `/inbox/${ticket.key}/time/${entry!.id}/delete`, {});
+    expect(removed.statusCode).toBe(303);
+    expect(removed.headers.location).toBe(`/inbox/${ticket.key}?done=time_removed`);
+    expect(await entries()).toEqual([]);
+    expect((await page(agent, `/inbox/${ticket.key}?done=time_removed`)).body).toContain(
+      'Time entry removed.',
+    );
+  });
 });

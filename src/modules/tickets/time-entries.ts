@@ -59,12 +59,18 @@ export async function logTime(
   return entry;
 }
 
-/** Removes an entry; only whoever logged it. */
-export async function deleteTimeEntry(ctx: AuthContext, actor: TicketActor, entryId: string): Promise<void> {
+/** Removes an entry; only whoever logged it (and, from a ticket's page, only that ticket's). */
+export async function deleteTimeEntry(
+  ctx: AuthContext,
+  actor: TicketActor,
+  entryId: string,
+  ticketId?: string,
+): Promise<void> {
   const deleted = await ctx.trx
     .deleteFrom('time_entries')
     .where('id', '=', entryId)
     .where('agent_id', '=', actor.userId)
+    .$if(ticketId !== undefined, (q) => q.where('ticket_id', '=', ticketId!))
     .returning('id')
     .executeTakeFirst();
   if (!deleted) throw new AppError('not_found', 'There is no time entry of yours with this id.');

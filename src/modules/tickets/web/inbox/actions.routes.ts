@@ -10,7 +10,7 @@ import type { TicketRow } from '../../repo.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { addMessage, changeTicket } from '../../service.js';
-import { logTime } from '../../time-entries.js';
+import { deleteTimeEntry, logTime } from '../../time-entries.js';
 import { onFileField, uploadsFromForm } from '../form-uploads.js';
 import { readChanges } from './changes.js';
 import type { DONE } from './ticket.routes.js';
@@ -21,6 +21,13 @@ const WRITE = {
   schema: { params: Type.Object({ key: Type.String({ maxLength: 30 }) }), body: FormBody },
 };
 const WRITE_FILES = { ...WRITE, config: { ...WRITE.config, uploads: true } };
+const WRITE_ENTRY = {
+  ...WRITE,
+  schema: {
+    ...WRITE.schema,
+    params: Type.Object({ key: Type.String({ maxLength: 30 }), entry: Type.String({ format: 'uuid' }) }),
+  },
+};
 const PROPERTIES = ['assignee', 'status', 'priority', 'category', 'tags'] as const;
 // Service pointers name API fields; the page's fields are named for people.
 const FIELD_OF: Record<string, string> = { assigneeId: 'assignee', categoryId: 'category', workDate: 'date' };
@@ -162,4 +169,12 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return 'time';
     });
   });
+
+  // The page asks first (data-confirm); an entry of someone else's, or of another ticket, is 404.
+  app.post('/inbox/:key/time/:entry/delete', WRITE_ENTRY, (request, reply) =>
+    act(request, reply, {}, async (ctx, ticket) => {
+      await deleteTimeEntry(ctx, ticketActor(request), request.params.entry, ticket.id);
+      return 'time_removed';
+    }),
+  );
 };

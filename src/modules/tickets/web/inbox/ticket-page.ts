@@ -117,6 +117,8 @@ export async function renderTicket(
         : null,
       time: {
         entries: entries.map((e) => ({
+          id: e.id,
+          mine: e.agent_id !== null && e.agent_id === actor.userId,
           agent: e.agent_id ? (look.names.get(e.agent_id) ?? 'Unknown') : 'An integration',
           minutes: minutesText(e.minutes),
           note: e.note,

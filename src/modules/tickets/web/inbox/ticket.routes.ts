@@ -13,6 +13,7 @@ export const DONE = {
   reply: 'Reply sent.',
   note: 'Internal note added.',
   time: 'Time logged.',
+  time_removed: 'Time entry removed.',
 } as const;
 
 /** The agent's view of one ticket, and its live region (thread and timeline). */
