@@ -115,6 +115,39 @@ describe('ticket notifications', () => {
     expect(about(await mailsTo(other.email), ticket.key)).toEqual([]);
   });
 
+  it('mails an agent a ticket someone else assigned to them, and nobody a ticket they claimed', async () => {
+    const [customer, lead, agent] = [
+      await person(t, 'customer'),
+      await person(t, 'agent'),
+      await person(t, 'agent'),
+    ];
+    const given = await openTicket(customer, 'Projector flickers');
+    await change(lead, given.id, { assigneeId: agent.id });
+    const [mail] = await mailTo(t, agent.email);
+    expect(mail!.subject).toBe(`[${given.key}] Assigned to you: Projector flickers`);
+    expect(mail!.body_text).toContain('assigned this ticket to you.');
+    expect(mail!.body_text).toContain(`${t.config.PUBLIC_URL}/inbox/${given.key}`);
+
+    const claimed = await openTicket(customer, 'Keyboard sticks');
+    await change(lead, claimed.id, { assigneeId: lead.id });
+    const unassigned = await openTicket(customer, 'Mouse drifts');
+    await change(lead, unassigned.id, { assigneeId: agent.id });
+    await change(lead, unassigned.id, { assigneeId: null });
+    const assigned = (await queued(claimed.id)).concat(await queued(unassigned.id), await queued(given.id));
+    expect(assigned.filter((n) => n.kind === 'ticket_assigned')).toEqual([
+      { recipient_id: agent.id, kind: 'ticket_assigned' },
+      { recipient_id: agent.id, kind: 'ticket_assigned' },
+    ]);
+    expect(about(await mailsTo(customer.email), given.key).map((m) => m.subject)).not.toContain(
+      expect.stringContaining('Assigned'),
+    );
+
+    const off = await agent.client.request('PUT', '/api/v1/me/notification-preferences', {
+      email: { ticket_assigned: false },
+    });
+    expect(off.json().email.ticket_assigned).toBe(false);
+  });
+
   it('mails every active agent about a reply on an unassigned ticket, and no disabled one', async () => {
     const [customer, a, b, gone] = [
       await person(t, 'customer'),
@@ -141,7 +174,13 @@ describe('ticket notifications', () => {
     const [customer, agent] = [await person(t, 'customer'), await person(t, 'agent')];
     const initial = await customer.client.get('/api/v1/me/notification-preferences');
     expect(initial.json()).toEqual({
-      email: { ticket_created: true, agent_reply: true, status_changed: true, customer_reply: true },
+      email: {
+        ticket_created: true,
+        agent_reply: true,
+        status_changed: true,
+        customer_reply: true,
+        ticket_assigned: true,
+      },
     });
     const off = await customer.client.request('PUT', '/api/v1/me/notification-preferences', {
       email: { ticket_created: false, agent_reply: false },

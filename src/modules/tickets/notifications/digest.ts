@@ -77,7 +77,8 @@ async function describe(
     if (!t) return [];
     const key = ticketKey(t.number);
     const forTeam = KINDS[kind].audience === 'team';
-    const who = (actor_id && name.get(actor_id)) || (forTeam ? 'The customer' : 'The team');
+    const nobody = kind === 'ticket_assigned' ? 'An integration' : forTeam ? 'The customer' : 'The team';
+    const who = (actor_id && name.get(actor_id)) || nobody;
     const [short, headline] = {
       ticket_created: [
         'Request received',
@@ -94,6 +95,7 @@ async function describe(
         'Customer reply',
         data.reopened ? `${who} replied, and the ticket is open again:` : `${who} replied:`,
       ],
+      ticket_assigned: ['Assigned to you', `${who} assigned this ticket to you.`],
     }[kind];
     return [
       {

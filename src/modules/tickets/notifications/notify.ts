@@ -36,7 +36,8 @@ const excerpt = (body: string) => (body.length > BODY_LIMIT ? `${body.slice(0, B
 
 interface Planned {
   kind: NotificationKind;
-  to: 'requester' | 'team';
+  /** `user`: one person named by the change (the new assignee). */
+  to: 'requester' | 'team' | { user: string };
   data: NotificationData;
 }
 
@@ -55,13 +56,19 @@ function plan(ticket: { requester_id: string }, actor: TicketActor, change: Tick
       ];
     return [{ kind: 'agent_reply', to: 'requester', data: { body: excerpt(change.body) } }];
   }
-  return change.changes
-    .filter(([kind]) => kind === 'status')
-    .map(([, from, to]) => ({
-      kind: 'status_changed' as const,
-      to: 'requester' as const,
-      data: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
-    }));
+  return change.changes.flatMap(([kind, from, to]): Planned[] => {
+    if (kind === 'status')
+      return [
+        {
+          kind: 'status_changed',
+          to: 'requester',
+          data: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+        },
+      ];
+    // Claiming a ticket tells no one (nobody hears of their own action, below).
+    if (kind === 'assignee' && to) return [{ kind: 'ticket_assigned', to: { user: to }, data: {} }];
+    return [];
+  });
 }
 
 /** Active members of the team: whoever holds a role that handles every ticket. */
@@ -81,7 +88,8 @@ async function team(trx: Transaction<DB>): Promise<string[]> {
  * Records, in the change's own transaction, who should hear of it, and schedules their digests;
  * so a rolled-back change mails no one. The requester hears of their ticket being opened (a
  * receipt, also when they opened it themselves), of public replies and of status changes; the
- * assignee, or on an unassigned ticket the whole team, hears of the requester's replies. Internal
+ * assignee, or on an unassigned ticket the whole team, hears of the requester's replies; an agent
+ * hears of a ticket assigned to them by someone else. Internal
  * notes reach no one, and nobody else is told of their own action. Preferences and disabled
  * accounts are checked when the digest goes out.
  */
@@ -99,11 +107,13 @@ export async function notifyTicket(
   const rows = [];
   for (const { kind, to, data } of plan(ticket, actor, change)) {
     const recipients =
-      to === 'requester'
-        ? [ticket.requester_id]
-        : ticket.assignee_id
-          ? [ticket.assignee_id]
-          : await team(ctx.trx);
+      typeof to === 'object'
+        ? [to.user]
+        : to === 'requester'
+          ? [ticket.requester_id]
+          : ticket.assignee_id
+            ? [ticket.assignee_id]
+            : await team(ctx.trx);
     for (const recipient of recipients) {
       if (recipient === actor.userId && kind !== 'ticket_created') continue;
       rows.push({

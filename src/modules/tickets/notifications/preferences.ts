@@ -14,6 +14,7 @@ export const KINDS: Record<NotificationKind, { audience: 'requester' | 'team'; l
     audience: 'team',
     label: 'A customer replies on a ticket assigned to me (or on an unassigned one)',
   },
+  ticket_assigned: { audience: 'team', label: 'Someone else assigns a ticket to me' },
 };
 
 export const isKind = (value: string): value is NotificationKind =>

@@ -16,6 +16,7 @@ const Email = Type.Object(
     agent_reply: Type.Boolean({ description: KINDS.agent_reply.label }),
     status_changed: Type.Boolean({ description: KINDS.status_changed.label }),
     customer_reply: Type.Boolean({ description: KINDS.customer_reply.label }),
+    ticket_assigned: Type.Boolean({ description: KINDS.ticket_assigned.label }),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,7 @@ export const NOTIFICATION_KINDS = [
   'agent_reply',
   'status_changed',
   'customer_reply',
+  'ticket_assigned',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
