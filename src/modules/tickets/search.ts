@@ -19,7 +19,10 @@ const WINDOW = 25;
 
 export interface SearchHit {
   ticket: Omit<TicketRow, 'search'>;
-  /** The document's rank (0 to 1), plus 1 when the subject matches: the order of the hits. */
+  /**
+   * The order of the hits: 1 plus the subject's rank (0 to 1) when the subject matches, else the
+   * rank of the ticket's document (0 to 1).
+   */
   rank: number;
   /** Safe HTML: the subject and the newest message holding a word, hits wrapped in <mark>. */
   subjectHtml: string;
@@ -34,8 +37,8 @@ const highlight = (text: string) => escapeHtml(text).replaceAll(START, '<mark>')
  * Full-text search over tickets, best first. A ticket is one document, its subject and its
  * messages: it matches when every word is somewhere in it (not necessarily in one message). Words
  * are matched in the instance's search language (stemmed) and, as a fallback, as typed. A ticket
- * whose subject matches comes before one that does not; then the better-ranked document, then the
- * newer ticket. A customer searches their own tickets and public messages only; the team searches
+ * whose subject matches comes before one that does not, the better subject match first; the
+ * others by the rank of their document; ties newest first. A customer searches their own tickets and public messages only; the team searches
  * everything, internal notes included. The snippet is the newest visible message holding at
  * least one of the words (found from the newest down, so it reads a message or two per hit
  * instead of ranking the whole thread: a fifth of a search's cost for a busy customer).
@@ -52,9 +55,10 @@ export async function searchTickets(
   const own = all
     ? sql`true`
     : sql`t.requester_id = ${actor.userId ?? '00000000-0000-0000-0000-000000000000'}::uuid`;
-  // The candidates and the rank of their documents come from a function that uses the text
-  // indexes (the policies keep `@@` from them); the tickets and messages are read here under the
-  // policies, like any other query, so the function can nominate but never reveal a ticket.
+  // The candidates and the rank of their documents (a subject hit is ranked by its subject) come
+  // from a function that uses the text indexes (the policies keep `@@` from them); the tickets and
+  // messages are read here under the policies, like any other query, so the function can
+  // nominate but never reveal a ticket.
   const { rows } = await sql<
     Omit<TicketRow, 'search'> & { rank: number; subject_headline: string; body_headline: string | null }
   >`
@@ -68,14 +72,15 @@ export async function searchTickets(
     ranked as (
       select t.id, t.number, t.subject, t.requester_id, t.assignee_id, t.operator_id, t.category_id,
         t.priority, t.status, t.channel, t.tags, t.version, t.created_at, t.updated_at, t.resolved_at,
-        t.closed_at, t.language, t.search @@ q.q as subject_hit, h.rank
+        t.closed_at, t.language, t.search @@ q.q as subject_hit,
+        case when t.search @@ q.q then ts_rank(t.search, q.q, 32) else h.rank end as rank
       -- Each candidate by its key (the limit keeps the planner from turning this into a join that
       -- reads all of a busy customer's tickets by requester, as the prepared statement's generic
       -- plan did: 827 buffers for 91 candidates).
       from q cross join hits h cross join lateral (
         select * from tickets t where t.id = h.ticket_id limit 1) t
       where ${own}
-      order by subject_hit desc, h.rank desc, t.number desc
+      order by subject_hit desc, rank desc, t.number desc
       limit ${options.limit}
     )
     select r.id, r.number, r.subject, r.requester_id, r.assignee_id, r.operator_id, r.category_id,
