@@ -37,31 +37,25 @@ function audience(actor: TicketActor, filters: TicketFilters): string {
  * `ttlSeconds` bounds a lost notice and the "recently resolved" window moving on. 0 keeps none.
  */
 export class TicketListCache {
-  private readonly copies: LocalCopies<ListPage> | undefined;
-  private readonly others: LocalCopies<object> | undefined;
+  /** List pages (keys are JSON arrays) and what derives from tickets alone (`derived`'s keys). */
+  private readonly copies: LocalCopies<object>;
   private unsubscribe: Unsubscribe | undefined;
 
   constructor(
     private readonly databaseEvents: PubSub,
     ttlSeconds: number,
   ) {
-    if (ttlSeconds > 0) {
-      this.copies = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES, shared: true });
-      this.others = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES, shared: true });
-    }
+    this.copies = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES, shared: true });
   }
 
   async start(): Promise<void> {
     this.unsubscribe = await this.databaseEvents.subscribe(CHANNEL, () => this.changedHere());
   }
 
-  async list(db: Kysely<DB>, actor: TicketActor, filters: TicketFilters, page: Page): Promise<ListPage> {
-    const load = () => listTickets(db, actor, filters, page);
-    if (!this.copies) return load();
+  list(db: Kysely<DB>, actor: TicketActor, filters: TicketFilters, page: Page): Promise<ListPage> {
     const sort: Sort = page.sort ?? '-created';
     const key = JSON.stringify([audience(actor, filters), filters, page.limit, page.cursor ?? null, sort]);
-    // listTickets always answers a page, so the copy is never undefined.
-    return (await this.copies.get(key, load))!;
+    return this.derived(key, () => listTickets(db, actor, filters, page));
   }
 
   /**
@@ -69,14 +63,13 @@ export class TicketListCache {
    * that says whose it is, kept and dropped with the lists.
    */
   async derived<V extends object>(key: string, load: () => Promise<V>): Promise<V> {
-    if (!this.others) return load();
-    return (await this.others.get(key, load)) as V;
+    // `load` always answers, so the copy is never undefined; a key always holds what its load makes.
+    return (await this.copies.get(key, load)) as V;
   }
 
   /** A ticket change committed by this process (its notice will follow), or the notice itself. */
   changedHere(): void {
-    this.copies?.clear();
-    this.others?.clear();
+    this.copies.clear();
   }
 
   async stop(): Promise<void> {

@@ -16,35 +16,34 @@ const inThisProcess = new Set<UserCache>();
  * request after a change made here never waits for the notice. `ttlSeconds` 0 keeps nothing.
  */
 export class UserCache {
-  private readonly copies: LocalCopies<UserRow> | undefined;
+  private readonly copies: LocalCopies<UserRow>;
   private unsubscribe: Unsubscribe | undefined;
 
   constructor(
     private readonly databaseEvents: PubSub,
     ttlSeconds: number,
   ) {
-    if (ttlSeconds > 0) this.copies = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES });
+    this.copies = new LocalCopies({ ttlSeconds, max: MAX_ENTRIES });
   }
 
   async start(): Promise<void> {
-    if (!this.copies) return;
     inThisProcess.add(this);
     this.unsubscribe = await this.databaseEvents.subscribe(CHANNEL, (id) => {
-      if (typeof id === 'string') this.copies?.drop(id);
+      if (typeof id === 'string') this.copies.drop(id);
     });
   }
 
   get(id: string, load: () => Promise<UserRow | undefined>): Promise<UserRow | undefined> {
-    return this.copies ? this.copies.get(id, load) : load();
+    return this.copies.get(id, load);
   }
 
   async stop(): Promise<void> {
     inThisProcess.delete(this);
     await this.unsubscribe?.();
-    this.copies?.clear();
+    this.copies.clear();
   }
 
   static dropEverywhereHere(id: string): void {
-    for (const cache of inThisProcess) cache.copies?.drop(id);
+    for (const cache of inThisProcess) cache.copies.drop(id);
   }
 }

@@ -101,3 +101,13 @@ describe('LocalCopies, shared', () => {
     expect(second).toEqual({ items: [{ tags: ['vpn'] }] });
   });
 });
+
+describe('LocalCopies, with a time-to-live of 0', () => {
+  it('keeps nothing: every get reads', async () => {
+    const copies = new LocalCopies<{ n: number }>({ ttlSeconds: 0, max: 10, shared: true });
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    expect(await copies.get('k', load)).toEqual({ n: 1 });
+    expect(await copies.get('k', load)).toEqual({ n: 2 });
+  });
+});

@@ -6,21 +6,24 @@ import { LRUCache } from 'lru-cache';
  * change (without this, a sign-out racing a request could leave the old session cached). Every
  * caller gets its own clone, so changing what it got never changes the copy; with `shared`,
  * callers get the one kept value, frozen (lists of many rows, where a clone per request would
- * cost more than the read it saves).
+ * cost more than the read it saves). A time-to-live of 0 keeps nothing: every get reads.
  */
 export class LocalCopies<V extends object> {
-  private readonly entries: LRUCache<string, V>;
+  /** None with a time-to-live of 0 (to lru-cache, a ttl of 0 would mean "for ever"). */
+  private readonly entries: LRUCache<string, V> | undefined;
   private readonly shared: boolean;
   private drops = 0;
   private readonly loading = new Map<string, { drops: number; promise: Promise<V | undefined> }>();
 
   constructor(options: { ttlSeconds: number; max: number; shared?: boolean }) {
-    this.entries = new LRUCache({ max: options.max, ttl: options.ttlSeconds * 1000 });
+    if (options.ttlSeconds > 0)
+      this.entries = new LRUCache({ max: options.max, ttl: options.ttlSeconds * 1000 });
     this.shared = options.shared ?? false;
   }
 
   /** The kept copy if `fresh` says it still is, else what `load` reads (kept unless undefined). */
   async get(key: string, load: () => Promise<V | undefined>, fresh: (value: V) => boolean = () => true) {
+    if (!this.entries) return load();
     let value = this.entries.get(key);
     if (value && !fresh(value)) {
       this.entries.delete(key);
@@ -46,7 +49,7 @@ export class LocalCopies<V extends object> {
     try {
       const value = await promise;
       if (value && this.shared) deepFreeze(value);
-      if (value && drops === this.drops) this.entries.set(key, value);
+      if (value && drops === this.drops) this.entries?.set(key, value);
       return value;
     } finally {
       if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
@@ -55,18 +58,18 @@ export class LocalCopies<V extends object> {
 
   drop(key: string): void {
     this.drops++;
-    this.entries.delete(key);
+    this.entries?.delete(key);
   }
 
   dropWhere(matches: (key: string, value: V) => boolean): void {
     this.drops++;
-    const gone = [...this.entries.entries()].filter(([key, value]) => matches(key, value));
-    for (const [key] of gone) this.entries.delete(key);
+    const gone = [...(this.entries?.entries() ?? [])].filter(([key, value]) => matches(key, value));
+    for (const [key] of gone) this.entries?.delete(key);
   }
 
   clear(): void {
     this.drops++;
-    this.entries.clear();
+    this.entries?.clear();
   }
 }
 

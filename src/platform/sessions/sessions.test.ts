@@ -98,7 +98,6 @@ describe.runIf(url)('with Redis', () => {
 });
 
 describe('sessions kept in memory on two nodes (CachedSessionStore)', () => {
-  const nodes: CachedSessionStore[] = [];
   const buses: PostgresPubSub[] = [];
   /** One node: its own pub/sub connection and cache over the shared PostgreSQL store. */
   async function node(prefix: string): Promise<CachedSessionStore> {
@@ -106,7 +105,6 @@ describe('sessions kept in memory on two nodes (CachedSessionStore)', () => {
     buses.push(bus);
     const store = new CachedSessionStore(new PostgresSessionStore(database.db), bus, 60);
     await store.start();
-    nodes.push(store);
     return store;
   }
   afterAll(async () => {
