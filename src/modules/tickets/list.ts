@@ -35,6 +35,14 @@ export const VIEW_KINDS: Record<View, StatusKind[]> = {
 export const RECENTLY_RESOLVED_DAYS = 7;
 
 /**
+ * A ticket's status is one of the view's kinds. As an array (computed once), not a join: the
+ * planner then walks an index and stops after a page instead of sorting every open ticket
+ * (bench/tickets.ts).
+ */
+export const inView = (view: View) =>
+  sql<boolean>`tickets.status = any(array(select name from ticket_statuses where kind in (${sql.join(VIEW_KINDS[view])})))`;
+
+/**
  * The cursor is the sort key and id of the last row seen. Pages continue strictly after it, so
  * tickets opened while someone pages through (which sort first under `-created`) never shift
  * later pages: no row is shown twice or skipped.
@@ -81,13 +89,7 @@ export async function listTickets(
     q = q.where('tickets.requester_id', '=', actor.userId ?? '00000000-0000-0000-0000-000000000000');
   else if (filters.requesterId) q = q.where('tickets.requester_id', '=', filters.requesterId);
 
-  const kinds = filters.view ? VIEW_KINDS[filters.view] : undefined;
-  // As an array (computed once), not a join: the planner then walks the number index and stops
-  // after a page instead of sorting every open ticket (bench/tickets.ts).
-  if (kinds)
-    q = q.where(
-      sql<boolean>`tickets.status = any(array(select name from ticket_statuses where kind in (${sql.join(kinds)})))`,
-    );
+  if (filters.view) q = q.where(inView(filters.view));
   if (filters.view === 'unassigned') q = q.where('tickets.assignee_id', 'is', null);
   if (filters.view === 'mine') q = q.where('tickets.assignee_id', '=', actor.userId);
   if (filters.view === 'resolved')

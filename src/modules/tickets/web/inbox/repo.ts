@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../../../platform/db/schema.js';
 import { effectivePermissions, type RoleGraph } from '../../../rbac/graph.js';
-import { RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../../list.js';
+import { inView, RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../../list.js';
 import '../../table.js';
 import '../../../users/table.js';
 
@@ -35,11 +35,7 @@ export async function teamViewCounts(db: Kysely<DB>): Promise<Record<TeamView, n
 export async function mineCount(db: Kysely<DB>, userId: string | null): Promise<{ mine: number }> {
   if (!userId) return { mine: 0 };
   const { rows } = await sql<{ mine: string }>`
-    select count(*) as mine from tickets t
-    where t.assignee_id = ${userId}
-      and t.status = any(array(select name from ticket_statuses where kind = any(${VIEW_KINDS.mine}::text[])))`.execute(
-    db,
-  );
+    select count(*) as mine from tickets where assignee_id = ${userId} and ${inView('mine')}`.execute(db);
   return { mine: Number(rows[0]!.mine) };
 }
 
