@@ -109,6 +109,59 @@ describe('search over ticket documents', () => {
     expect(hits[0]!.rank).toBeGreaterThan(hits[1]!.rank);
   });
 
+  it('finds subject hits beyond the newest tickets it walks, for a word in many subjects or in one', async () => {
+    // With limit=50 a search ranks the newest 50 subject hits and the newest 50 document hits. It
+    // walks the newest 200 tickets for subject hits, walks on when 1 in 25 of them match, and
+    // turns to the text index otherwise. Every newer ticket's reply holds all three words, so the
+    // document hits are the 50 newest tickets and the older subject hits come from the walk alone.
+    const [rare, often, seldom] = [unique('oldsubject'), unique('tenth'), unique('fiftieth')];
+    const old = await open(`About ${rare}`, 'Old details.');
+    const newer = await owner.db
+      .insertInto('tickets')
+      .values(
+        Array.from({ length: 450 }, (_, i) => ({
+          subject: `Batch ${i % 10 === 0 ? often : 'ticket'} ${i % 50 === 0 ? seldom : 'item'}`,
+          requester_id: customer.id,
+          priority: 'normal' as const,
+          status: 'open',
+          tags: [],
+          channel: 'web' as const,
+          language: 'english',
+        })),
+      )
+      .returning(['id', 'subject'])
+      .execute();
+    const body = `Also ${rare}, ${often} and ${seldom}.`;
+    await owner.db
+      .insertInto('ticket_messages')
+      .values(
+        newer.map((r) => ({
+          ticket_id: r.id,
+          body,
+          body_html: body,
+          visibility: 'public',
+          channel: 'web' as const,
+          language: 'english',
+        })),
+      )
+      .execute();
+    const holding = (word: string) =>
+      newer
+        .filter((r) => r.subject.includes(word))
+        .map((r) => r.id)
+        .sort();
+    // The tickets ranked as subject hits (rank above 1).
+    const subjectHits = async (client: SessionClient, word: string) =>
+      ids((await search(client, word)).filter((h) => h.rank > 1)).sort();
+    for (const client of [agent.client, customer.client]) {
+      expect(await subjectHits(client, rare)).toEqual([old]);
+      expect(await subjectHits(client, often)).toEqual(holding(often));
+      expect(await subjectHits(client, seldom)).toEqual(holding(seldom));
+    }
+    expect(holding(often)).toHaveLength(45);
+    expect(holding(seldom)).toHaveLength(9);
+  });
+
   it('follows messages that are changed or deleted behind the app’s back', async () => {
     const [kept, gone, hidden] = [unique('kept'), unique('gone'), unique('hidden')];
     const id = await open('Badge', `Badge ${kept}.`);
@@ -194,6 +247,8 @@ describe('search over ticket documents', () => {
       sql`insert into ticket_search_documents values (${id}, 'team', 1, ${customer.id}, ''::tsvector)`,
       sql`select ticket_search_refresh(array[${id}]::uuid[])`,
       sql`select ticket_search_public_documents(to_tsquery('simple', ${word}), 50, ${other}::uuid)`,
+      sql`select ticket_search_own_subjects(to_tsquery('simple', ${word}), 50, ${other}::uuid)`,
+      sql`select ticket_search_team_subjects(to_tsquery('simple', ${word}), 50)`,
     ])
       await expect(
         asApp(owner, agent.id, ['tickets:read:any', 'tickets:update:any'], (trx) => statement.execute(trx)),

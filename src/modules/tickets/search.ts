@@ -86,7 +86,9 @@ export async function searchTickets(
     select r.id, r.number, r.subject, r.requester_id, r.assignee_id, r.operator_id, r.category_id,
       r.priority, r.status, r.channel, r.tags, r.version, r.created_at, r.updated_at, r.resolved_at,
       r.closed_at, (r.rank + case when r.subject_hit then 1 else 0 end)::float8 as rank,
-      ts_headline(r.language, r.subject, q.q, ${HEADLINE}) as subject_headline,
+      -- Only a matching subject has words to mark (ts_headline parses and stems every word).
+      case when r.subject_hit then ts_headline(r.language, r.subject, q.q, ${HEADLINE}) else r.subject end
+        as subject_headline,
       (select ts_headline(m.language, m.body, q.q, ${HEADLINE}) from ticket_messages m
         where m.ticket_id = r.id and m.search @@ q.any and ${visible}
         order by m.created_at desc, m.id desc
