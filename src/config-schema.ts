@@ -44,12 +44,14 @@ export const ConfigSchema = Type.Object({
       ...secret,
     }),
   ),
-  DATABASE_POOL_MAX: Type.Integer({
-    default: 10,
-    minimum: 1,
-    maximum: 500,
-    description: 'Connections per process.',
-  }),
+  DATABASE_POOL_MAX: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 500,
+      description:
+        'Connections per process. Unset: twice the CPU count, at least 4 and at most 10 (more queries at once than the cores can run only make each slower).',
+    }),
+  ),
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({
     default: 30000,
     minimum: 0,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { findUserById, insertUser } from '../../modules/users/repo.js';
 import { runAsDbActor, runAsOwnRowsReader, runUnprotected } from './actor-context.js';
-import { createDatabase, type Database } from './connection.js';
+import { createDatabase, type Database, defaultPoolSize, poolConfig } from './connection.js';
 
 // One connection, so every query below lands on the one the previous query stamped.
 const settings = {
@@ -78,5 +78,14 @@ describe('the app pool stamps each checkout for row-level security', () => {
   it('runs without JIT compilation, which cost the searches more than it saved', async () => {
     const { rows } = await sql<{ jit: string }>`select current_setting('jit') as jit`.execute(app.db);
     expect(rows[0]!.jit).toBe('off');
+  });
+});
+
+describe('pool size', () => {
+  it('is twice the CPU count, between 4 and 10, unless DATABASE_POOL_MAX says otherwise', () => {
+    expect([1, 2, 3, 4, 5, 64].map((cpus) => defaultPoolSize(cpus))).toEqual([4, 4, 6, 8, 10, 10]);
+    const { DATABASE_POOL_MAX: _, ...unset } = settings;
+    expect(poolConfig('postgres://localhost/x', unset).max).toBe(defaultPoolSize());
+    expect(poolConfig('postgres://localhost/x', { ...settings, DATABASE_POOL_MAX: 25 }).max).toBe(25);
   });
 });
