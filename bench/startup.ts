@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startListening } from './processes.js';
+import { SERVE } from './support.js';
 
 /**
  * Time from `switchboard serve` (built) to a 200 from /health/ready on the embedded PostgreSQL:
@@ -10,7 +11,7 @@ import { startListening } from './processes.js';
  */
 async function timeToReady(dataDir: string): Promise<number> {
   const started = performance.now();
-  const server = await startListening(process.execPath, ['dist/cli.js', 'serve'], {
+  const server = await startListening(process.execPath, SERVE, {
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -22,9 +22,15 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-/** The built server (`npm run build` first) as in production: info-level JSON logs, a free port. */
+/** `switchboard serve` as `npm start` and the `switchboard` command run it (src/cli.ts). */
+export const SERVE = ['--max-semi-space-size=32', 'dist/cli.js', 'serve'];
+
+/**
+ * The built server (`npm run build` first) as in production (`npm start`, the `switchboard` command):
+ * the same V8 flag, info-level JSON logs, a free port.
+ */
 export const startServer = (env: Record<string, string>): Promise<Started> =>
-  startListening(process.execPath, ['dist/cli.js', 'serve'], {
+  startListening(process.execPath, SERVE, {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',

@@ -1,8 +1,13 @@
+import { openSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { REDACTED_PATHS } from '../../src/platform/logging/logger.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger, REDACTED_PATHS } from '../../src/platform/logging/logger.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 
 /** The real app with its logger writing into an array, to read what reaches the log sink. */
@@ -48,5 +53,25 @@ describe('request logging', () => {
       'x',
     );
     expect(JSON.stringify(lines)).not.toContain('s3cret');
+  });
+});
+
+describe('the JSON log', () => {
+  it('writes lines in batches, a warning at once after the lines before it, and the rest within 250 ms', async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'sb-log-')), 'out.log');
+    const config = loadConfig({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', NODE_ENV: 'production' });
+    const logger = createLogger(config, openSync(file, 'w'));
+    const written = () =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).msg);
+    logger.info('first');
+    expect(written()).toEqual([]);
+    logger.warn('second');
+    expect(written()).toEqual(['first', 'second']);
+    logger.info('third');
+    expect(written()).toEqual(['first', 'second']);
+    await expect.poll(written, { timeout: 2000, interval: 50 }).toEqual(['first', 'second', 'third']);
   });
 });
