@@ -38,10 +38,11 @@ const highlight = (text: string) => escapeHtml(text).replaceAll(START, '<mark>')
  * messages: it matches when every word is somewhere in it (not necessarily in one message). Words
  * are matched in the instance's search language (stemmed) and, as a fallback, as typed. A ticket
  * whose subject matches comes before one that does not, the better subject match first; the
- * others by the rank of their document; ties newest first. A customer searches their own tickets and public messages only; the team searches
- * everything, internal notes included. The snippet is the newest visible message holding at
- * least one of the words (found from the newest down, so it reads a message or two per hit
- * instead of ranking the whole thread: a fifth of a search's cost for a busy customer).
+ * others by the rank of their document; ties newest first. A customer searches their own tickets
+ * and public messages only; the team searches everything, internal notes included. The snippet
+ * is the newest visible message holding at least one of the words (found from the newest down,
+ * so it reads a message or two per hit instead of ranking the whole thread: a fifth of a
+ * search's cost for a busy customer).
  */
 export async function searchTickets(
   db: Kysely<DB>,

@@ -21,8 +21,8 @@ export const REDACTED_PATHS = [
   '*.TWILIO_AUTH_TOKEN',
 ];
 
-/** Lines at this level (warn) and above are written at once, with whatever is waiting before them. */
-const WRITE_AT_ONCE = 40;
+/** Lines at this level and above are written at once, with whatever is waiting before them. */
+const WRITE_AT_ONCE = pino.levels.values.warn!;
 
 /**
  * stdout in batches: one write per 4 kB of lines, or every 250 ms. A write to a pipe or socket

@@ -52,7 +52,7 @@ async function results(request: FastifyRequest, query: InboxQuery, choices: Choi
   if (Object.keys(query.errors).length > 0) return { ...base, status: 400 };
   let page: Awaited<ReturnType<typeof listTickets>>;
   try {
-    page = await request.server.ticketLists.list(db, actor, query.filters, {
+    page = await lists.list(db, actor, query.filters, {
       limit: PAGE_SIZE,
       sort: query.sort,
       ...(query.cursor ? { cursor: query.cursor } : {}),
