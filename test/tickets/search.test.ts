@@ -99,13 +99,16 @@ describe('search over ticket documents', () => {
     const inBody = await open('Something else', `Mentions ${after} in passing.`);
     await owner.db
       .updateTable('tickets')
-      .set({ subject: `About ${after}` })
+      .set({ subject: `Wi-Fi: the ${after} fails on floor 3 (again), since Monday's update` })
       .where('id', '=', id)
       .execute();
     expect(await search(customer.client, before)).toEqual([]);
     const hits = await search(customer.client, after);
     expect(ids(hits)).toEqual([id, inBody]);
-    expect(hits[0]?.subjectHtml).toContain(`<mark>${after}</mark>`);
+    // The whole subject, escaped, with the hit marked: not a fragment of it.
+    expect(hits[0]?.subjectHtml).toBe(
+      `Wi-Fi: the <mark>${after}</mark> fails on floor 3 (again), since Monday's update`,
+    );
     expect(hits[0]!.rank).toBeGreaterThan(hits[1]!.rank);
   });
 

@@ -8,6 +8,8 @@ import { anyOfTheWords, tsQuery } from './search-query.js';
 const START = '\u0001';
 const STOP = '\u0002';
 const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=10, MaxFragments=2`;
+/** A subject is shown whole: a fragment of it drops words and punctuation from its ends. */
+const WHOLE = `StartSel=${START}, StopSel=${STOP}, HighlightAll=true`;
 /**
  * How many of the newest subject hits, and of the newest tickets whose text matches, are ranked
  * (at least a page of them). A rare word has fewer and all of them are ranked; a word in
@@ -88,7 +90,7 @@ export async function searchTickets(
       r.priority, r.status, r.channel, r.tags, r.version, r.created_at, r.updated_at, r.resolved_at,
       r.closed_at, (r.rank + case when r.subject_hit then 1 else 0 end)::float8 as rank,
       -- Only a matching subject has words to mark (ts_headline parses and stems every word).
-      case when r.subject_hit then ts_headline(r.language, r.subject, q.q, ${HEADLINE}) else r.subject end
+      case when r.subject_hit then ts_headline(r.language, r.subject, q.q, ${WHOLE}) else r.subject end
         as subject_headline,
       (select ts_headline(m.language, m.body, q.q, ${HEADLINE}) from ticket_messages m
         where m.ticket_id = r.id and m.search @@ q.any and ${visible}
