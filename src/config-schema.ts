@@ -93,7 +93,7 @@ export const ConfigSchema = Type.Object({
     default: 4,
     minimum: 1,
     maximum: 100,
-    description: 'Jobs run at once per queue.',
+    description: 'Jobs run at once per queue: each queue takes up to this many per poll (every second).',
   }),
   JOB_MAINTENANCE_INTERVAL_SECONDS: Type.Integer({
     default: 60,

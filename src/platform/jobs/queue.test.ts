@@ -120,6 +120,56 @@ describe('JobQueue', () => {
     expect(status.failed).toBeGreaterThanOrEqual(1);
   });
 
+  async function jobRow(id: string) {
+    const { rows } = await sql<{ state: string; retry_count: number }>`
+      select state, retry_count from pgboss.job where id = ${id}`.execute(database.db);
+    return rows[0]!;
+  }
+
+  it('takes up to `concurrency` jobs of a queue in one poll; one failing does not fail the other', async () => {
+    queue = queueFor(true);
+    await queue.start();
+    const later = { startAfterSeconds: 1 };
+    const [first, second, doomed, beside] = await database.db
+      .transaction()
+      .execute(async (trx) => [
+        await queue.enqueue({ trx }, probeJob, { key: 'batch-first', holdMs: 300 }),
+        await queue.enqueue({ trx }, probeJob, { key: 'batch-second', holdMs: 300 }),
+        await queue.enqueue({ trx }, probeJob, { key: 'batch-doomed', holdMs: 0, fail: true }, later),
+        await queue.enqueue({ trx }, probeJob, { key: 'batch-beside', holdMs: 0 }, later),
+      ]);
+    await waitFor(async () => (await jobState(beside)) === 'completed');
+    await waitFor(async () => (await jobState(doomed)) === 'failed', 20_000);
+    // One poll took the first two: one statement, one `now()` (compared to the microsecond).
+    const { rows } = await sql<{ states: string; starts: number }>`
+      select string_agg(distinct state::text, ',') as states, count(distinct started_on)::int as starts
+      from pgboss.job where id in (${first}, ${second})`.execute(database.db);
+    expect(rows[0]).toEqual({ states: 'completed', starts: 1 });
+    // Only the failing job was retried, not the one it ran beside.
+    expect((await jobRow(beside)).retry_count).toBe(0);
+    expect((await jobRow(doomed)).retry_count).toBe(probeJob.retries);
+    for (const key of ['batch-first', 'batch-second', 'batch-beside']) expect(await probeRows(key)).toBe(1);
+    expect(await probeRows('batch-doomed')).toBe(0);
+  });
+
+  it('fails a job that overruns its time alone, and its retry does not repeat the effect', async () => {
+    queue = queueFor(true);
+    await queue.start();
+    const [slow, quick] = await database.db.transaction().execute(async (trx) => [
+      // probeJob's time is 3 s; on its first try this one holds its transaction for 5 s.
+      await queue.enqueue({ trx }, probeJob, { key: 'overrun-slow', holdMs: 5_000 }),
+      await queue.enqueue({ trx }, probeJob, { key: 'overrun-quick', holdMs: 0 }),
+    ]);
+    await waitFor(async () => (await jobState(quick)) === 'completed');
+    await waitFor(async () => (await jobRow(slow)).retry_count >= 1, 10_000);
+    await waitFor(async () => (await jobState(slow)) === 'completed', 20_000);
+    expect((await jobRow(quick)).retry_count).toBe(0);
+    expect((await jobRow(slow)).retry_count).toBe(1);
+    // The first try committed after its hold; the retry found it in the ledger and skipped.
+    expect(await probeRows('overrun-slow')).toBe(1);
+    expect(await probeRows('overrun-quick')).toBe(1);
+  }, 30_000);
+
   it('rejects a payload that does not match the job schema', async () => {
     queue = queueFor(false);
     await queue.start();
