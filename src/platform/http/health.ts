@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import { within } from '../../shared/deadline.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -7,15 +8,6 @@ export interface ReadinessCheck {
 }
 
 const CHECK_TIMEOUT_MS = 2000;
-
-function withTimeout(promise: Promise<void>): Promise<void> {
-  return Promise.race([
-    promise,
-    new Promise<void>((_, reject) =>
-      setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref(),
-    ),
-  ]);
-}
 
 const HealthBody = Type.Object({ status: Type.Literal('ok') });
 const ReadyBody = Type.Object({
@@ -49,7 +41,7 @@ export async function healthRoutes(
       const results = await Promise.all(
         options.checks.map(async ({ name, check }) => {
           try {
-            await withTimeout(check());
+            await within(check(), CHECK_TIMEOUT_MS, 'timed out');
             return [name, 'ok'] as const;
           } catch (error) {
             return [name, `failed: ${(error as Error).message}`] as const;

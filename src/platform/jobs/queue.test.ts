@@ -47,11 +47,14 @@ async function probeRows(key: string): Promise<number> {
   return rows[0]!.n;
 }
 
+async function jobRow(id: string): Promise<{ state: string; retry_count: number } | undefined> {
+  const { rows } = await sql<{ state: string; retry_count: number }>`
+    select state, retry_count from pgboss.job where id = ${id}`.execute(database.db);
+  return rows[0];
+}
+
 async function jobState(id: string): Promise<string | undefined> {
-  const { rows } = await sql<{ state: string }>`select state from pgboss.job where id = ${id}`.execute(
-    database.db,
-  );
-  return rows[0]?.state;
+  return (await jobRow(id))?.state;
 }
 
 beforeAll(async () => {
@@ -110,21 +113,12 @@ describe('JobQueue', () => {
       .transaction()
       .execute((trx) => queue.enqueue({ trx }, probeJob, { key: 'doomed', holdMs: 0, fail: true }));
     await waitFor(async () => (await jobState(id)) === 'failed', 20_000);
-    const { rows } = await sql<{
-      retry_count: number;
-    }>`select retry_count from pgboss.job where id = ${id}`.execute(database.db);
-    expect(rows[0]!.retry_count).toBe(probeJob.retries);
+    expect((await jobRow(id))?.retry_count).toBe(probeJob.retries);
     expect(await probeRows('doomed')).toBe(0);
     await waitFor(async () => (await queue.status()).find((s) => s.queue === 'probe_effect')!.dead >= 1);
     const status = (await queue.status()).find((s) => s.queue === 'probe_effect')!;
     expect(status.failed).toBeGreaterThanOrEqual(1);
   });
-
-  async function jobRow(id: string) {
-    const { rows } = await sql<{ state: string; retry_count: number }>`
-      select state, retry_count from pgboss.job where id = ${id}`.execute(database.db);
-    return rows[0]!;
-  }
 
   it('takes up to `concurrency` jobs of a queue in one poll; one failing does not fail the other', async () => {
     queue = queueFor(true);
@@ -146,8 +140,8 @@ describe('JobQueue', () => {
       from pgboss.job where id in (${first}, ${second})`.execute(database.db);
     expect(rows[0]).toEqual({ states: 'completed', starts: 1 });
     // Only the failing job was retried, not the one it ran beside.
-    expect((await jobRow(beside)).retry_count).toBe(0);
-    expect((await jobRow(doomed)).retry_count).toBe(probeJob.retries);
+    expect((await jobRow(beside))?.retry_count).toBe(0);
+    expect((await jobRow(doomed))?.retry_count).toBe(probeJob.retries);
     for (const key of ['batch-first', 'batch-second', 'batch-beside']) expect(await probeRows(key)).toBe(1);
     expect(await probeRows('batch-doomed')).toBe(0);
   });
@@ -161,10 +155,10 @@ describe('JobQueue', () => {
       await queue.enqueue({ trx }, probeJob, { key: 'overrun-quick', holdMs: 0 }),
     ]);
     await waitFor(async () => (await jobState(quick)) === 'completed');
-    await waitFor(async () => (await jobRow(slow)).retry_count >= 1, 10_000);
+    await waitFor(async () => ((await jobRow(slow))?.retry_count ?? 0) >= 1, 10_000);
     await waitFor(async () => (await jobState(slow)) === 'completed', 20_000);
-    expect((await jobRow(quick)).retry_count).toBe(0);
-    expect((await jobRow(slow)).retry_count).toBe(1);
+    expect((await jobRow(quick))?.retry_count).toBe(0);
+    expect((await jobRow(slow))?.retry_count).toBe(1);
     // The first try committed after its hold; the retry found it in the ledger and skipped.
     expect(await probeRows('overrun-slow')).toBe(1);
     expect(await probeRows('overrun-quick')).toBe(1);

@@ -4,6 +4,7 @@ import type { PoolConfig } from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
+import { DeadlinePassed, within } from '../../shared/deadline.js';
 import { firstSchemaError } from '../../shared/schema-errors.js';
 import type { DB } from '../db/schema.js';
 import { deadLetterQueue, type JobDefinition, type ScheduleDefinition } from './define.js';
@@ -209,24 +210,18 @@ export class JobQueue {
    */
   private async runOrFail(definition: JobDefinition, job: PgBoss.JobWithMetadata<object>): Promise<void> {
     const deadline = Math.max(500, definition.timeoutSeconds * 1000 - 500);
-    let timer: NodeJS.Timeout | undefined;
-    const overrun = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    try {
+      await within(this.runOnce(definition, job), deadline, `job ran longer than ${deadline} ms`);
+    } catch (error) {
+      if (error instanceof DeadlinePassed) {
         this.options.onRun?.(definition.name, 'failed');
         this.options.logger.warn({ job: definition.name, jobId: job.id }, 'job overran its time; failing it');
-        reject(new Error(`job ran longer than ${deadline} ms`));
-      }, deadline);
-    });
-    try {
-      await Promise.race([this.runOnce(definition, job), overrun]);
-    } catch (error) {
+      }
       await this.boss
         .fail(definition.name, job.id, error as object)
         .catch((failed: unknown) =>
           this.options.logger.error({ err: failed, jobId: job.id }, 'could not fail job'),
         );
-    } finally {
-      clearTimeout(timer);
     }
   }
 
