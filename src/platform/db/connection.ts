@@ -86,6 +86,9 @@ export function createDatabase(
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => {});
+  // The same for a checked-out client idle in a transaction whose backend is ended (an overrun
+  // job's, or an administrator's pg_terminate_backend): its holder sees the error on its next query.
+  pool.on('connect', (client) => client.on('error', () => {}));
   // What each pooled connection was last stamped with: a checkout for the same actor (most often
   // `system`, for public pages and jobs) skips the round trip.
   const stamped = new WeakMap<pg.PoolClient, Stamp>();

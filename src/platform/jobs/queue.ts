@@ -1,5 +1,5 @@
 import { APP_ROLE } from '../db/connection.js';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { PoolConfig } from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -207,15 +207,24 @@ export class JobQueue {
    * handler throws or overruns it fails them all, which would retry the batch-mates of one failing
    * job. So the handler never throws, and a job's own deadline comes half a second before pg-boss'
    * deadline for the batch (both are the queue's `timeoutSeconds`).
+   *
+   * An overrun job's transaction is ended with its connection: a job that was failed must not
+   * commit later, and its retry must not queue behind the locks it still holds (a retry that waited
+   * for them ran out of time too, and was failed a second time).
    */
   private async runOrFail(definition: JobDefinition, job: PgBoss.JobWithMetadata<object>): Promise<void> {
     const deadline = Math.max(500, definition.timeoutSeconds * 1000 - 500);
+    const backend: RunBackend = {};
+    const run = this.runOnce(definition, job, backend);
     try {
-      await within(this.runOnce(definition, job), deadline, `job ran longer than ${deadline} ms`);
+      await within(run, deadline, `job ran longer than ${deadline} ms`);
     } catch (error) {
       if (error instanceof DeadlinePassed) {
+        // Its own failure (the connection it ran on is gone) is the expected end, not news.
+        run.catch(() => {});
         this.options.onRun?.(definition.name, 'failed');
         this.options.logger.warn({ job: definition.name, jobId: job.id }, 'job overran its time; failing it');
+        await this.endTransaction(backend);
       }
       await this.boss
         .fail(definition.name, job.id, error as object)
@@ -225,7 +234,25 @@ export class JobQueue {
     }
   }
 
-  private async runOnce(definition: JobDefinition, job: PgBoss.JobWithMetadata<object>): Promise<void> {
+  /**
+   * Terminates the backend of an overrun job's transaction, but only while that very transaction
+   * is still open there: once it has ended, the pool may have lent the connection to someone else.
+   */
+  private async endTransaction(backend: RunBackend): Promise<void> {
+    if (backend.pid === undefined || backend.startedAt === undefined) return;
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+      where pid = ${backend.pid} and extract(epoch from xact_start)::text = ${backend.startedAt}`
+      .execute(this.options.db)
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error }, "could not end an overrun job's transaction"),
+      );
+  }
+
+  private async runOnce(
+    definition: JobDefinition,
+    job: PgBoss.JobWithMetadata<object>,
+    backend: RunBackend,
+  ): Promise<void> {
     const logger = this.options.logger.child({ job: definition.name, jobId: job.id });
     const { retryCount } = job;
     try {
@@ -234,9 +261,15 @@ export class JobQueue {
           .insertInto('job_runs')
           .values({ job_id: job.id, queue: definition.name })
           .onConflict((c) => c.column('job_id').doNothing())
-          .returning('job_id')
+          .returning([
+            'job_id',
+            sql<number>`pg_backend_pid()`.as('pid'),
+            sql<string>`extract(epoch from now())::text`.as('started_at'),
+          ])
           .executeTakeFirst();
         if (!claimed) return false;
+        backend.pid = claimed.pid;
+        backend.startedAt = claimed.started_at;
         await definition.run({ trx, jobId: job.id, retryCount, logger }, job.data);
         return true;
       });
@@ -248,4 +281,11 @@ export class JobQueue {
       throw error;
     }
   }
+}
+
+/** Where a run's transaction lives, so an overrun can end it (see `endTransaction`). */
+interface RunBackend {
+  pid?: number;
+  /** The transaction's start in epoch seconds, as text: a Date would drop its microseconds. */
+  startedAt?: string;
 }
