@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { redactUrl } from '../logging/redact-url.js';
 import type { Metrics } from '../metrics/registry.js';
 
 declare module 'fastify' {
@@ -32,7 +33,8 @@ export const observabilityPlugin = fp(
       request.log.info(
         {
           method: request.method,
-          url: request.url,
+          // Sign-in, reset and invitation links carry their token in the URL.
+          url: redactUrl(request.url),
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime),
         },

@@ -1,5 +1,6 @@
-import { pino, type Logger } from 'pino';
+import { type LoggerOptions, pino, type Logger } from 'pino';
 import type { Config } from '../../config.js';
+import { redactSecrets, redactUrl } from './redact-url.js';
 
 /**
  * Paths never written to logs. Pino redacts them before serialising, so a token in a header or a
@@ -20,6 +21,47 @@ export const REDACTED_PATHS = [
   '*.RESEND_API_KEY',
   '*.TWILIO_AUTH_TOKEN',
 ];
+
+/** An error as pino writes it, with any secret in its message or stack (a URL with a token) cut out. */
+function errWithoutSecrets(error: unknown): unknown {
+  const out = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  if (!out || typeof out !== 'object') return out;
+  for (const key of ['message', 'stack', 'url', 'path'])
+    if (typeof out[key] === 'string') out[key] = redactSecrets(out[key] as string);
+  return out;
+}
+
+/** A request as pino writes it (Fastify's own lines, anything logging `req`): its URL without secrets. */
+function reqWithoutSecrets(req: unknown): unknown {
+  if (!req || typeof req !== 'object') return req;
+  const { method, url, hostname, ip } = req as Record<string, unknown>;
+  return { method, url: typeof url === 'string' ? redactUrl(url) : url, hostname, ip };
+}
+
+/**
+ * What every logger of the process shares: the level, redacted paths, serializers that cut
+ * secrets out of URLs and errors, and message strings scrubbed the same way.
+ */
+export function logOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: errWithoutSecrets, error: errWithoutSecrets, req: reqWithoutSecrets },
+    hooks: { logMethod: scrubbed },
+    // Any logged object's own `url` (the request line, a client's callback) goes the same way.
+    formatters: {
+      log: (object) => (typeof object.url === 'string' ? { ...object, url: redactUrl(object.url) } : object),
+    },
+  };
+}
+
+/** pino's logMethod hook: string arguments (the message and its format values) without secrets. */
+function scrubbed(this: Logger, args: unknown[], method: (...a: unknown[]) => void): void {
+  method.apply(
+    this,
+    args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)),
+  );
+}
 
 /** Lines at this level and above are written at once, with whatever is waiting before them. */
 const WRITE_AT_ONCE = pino.levels.values.warn!;
@@ -45,11 +87,7 @@ export function createLogger(
   const pretty =
     config.LOG_FORMAT === 'pretty' ||
     (config.LOG_FORMAT === 'auto' && config.NODE_ENV === 'development' && process.stdout.isTTY === true);
-  const options = {
-    level: config.LOG_LEVEL,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    base: { pid: process.pid },
-  };
+  const options = { ...logOptions(config.LOG_LEVEL), base: { pid: process.pid } };
   if (pretty)
     return pino({
       ...options,
@@ -61,7 +99,7 @@ export function createLogger(
       ...options,
       hooks: {
         logMethod(args, method, level) {
-          method.apply(this, args);
+          scrubbed.call(this, args, method);
           if (level >= WRITE_AT_ONCE) destination.flush();
         },
       },
