@@ -36,7 +36,8 @@ function withUserAdmin(run: (deps: AuthDeps, ctx: AuthContext) => Promise<string
     });
     try {
       const deps = authDeps(platform);
-      const message = await platform.database.db
+      // The operator's command acts as the system (row-level security), audited as the CLI.
+      const message = await platform.database.system
         .transaction()
         .execute((trx) => run(deps, { trx, meta: CLI_META, failures: [] }));
       console.log(message);
@@ -92,13 +93,13 @@ export function registerUsersCommands(program: Command): void {
     );
   users
     .command('end-sessions')
-    .description('Sign an account out everywhere')
+    .description('Sign an account out everywhere: browser sessions and the apps it authorised')
     .requiredOption('--email <email>', 'the account’s email address')
     .action((options: { email: string }) =>
       withUserAdmin(async (deps, ctx) => {
         const user = await userByEmailOrFail(ctx, options.email);
         const ended = await endUserSessions(deps, ctx, CLI_ACTOR, user.id);
-        return `Ended ${ended} session(s) of ${user.email}.`;
+        return `Ended ${ended} session(s) of ${user.email} and revoked its apps’ tokens.`;
       }),
     );
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifiedAccount, TEST_PASSWORD } from '../support/accounts.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { mailTo, tokenFrom } from '../support/outbox.js';
+import { issueTokens, registerTestClient, tokenRequest, withToken } from '../support/oauth.js';
 import { SessionClient } from '../support/session-client.js';
 
 // Self sign-up off: people join only by invitation. MFA is not required here so that the admin's
@@ -147,6 +148,45 @@ describe('administrators and other people’s sessions', () => {
     expect((await phone.get('/api/v1/me')).statusCode).toBe(401);
     const [event] = await events(user.id, 'session_revoked');
     expect(event?.details).toMatchObject({ count: 3 });
+  });
+
+  /** A user signed in to an OAuth app: its access and refresh tokens work until revoked. */
+  async function connectedApp(user: { email: string }) {
+    const { clientId } = await registerTestClient(t);
+    const browser = await signIn(user.email);
+    const tokens = await issueTokens(t.app, browser, t.config.PUBLIC_URL, clientId);
+    expect((await withToken(t.app, tokens.access_token)).statusCode).toBe(200);
+    const refresh = () =>
+      tokenRequest(t.app, {
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        refresh_token: tokens.refresh_token,
+      });
+    return { tokens, refresh };
+  }
+
+  it('signing a user out everywhere also revokes their apps’ access and refresh tokens', async () => {
+    const user = await account();
+    const app = await connectedApp(user);
+    const admin = await signIn(await seedAdmin());
+    expect((await admin.post(`/api/v1/admin/users/${user.id}/end-sessions`)).statusCode).toBe(200);
+    const api = await withToken(t.app, app.tokens.access_token);
+    expect(api.statusCode).toBe(401);
+    expect(api.json().detail).toMatch(/revoked/);
+    expect((await app.refresh()).json().error).toBe('invalid_grant');
+    const [event] = await events(user.id, 'session_revoked');
+    expect(event?.details).toMatchObject({ revokedGrants: 1 });
+  });
+
+  it('the admin page’s “sign out everywhere” revokes the user’s app tokens too', async () => {
+    const user = await account();
+    const app = await connectedApp(user);
+    const admin = await signIn(await seedAdmin());
+    const done = await admin.post(`/admin/users/${user.id}/end-sessions`, {});
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`/admin/users/${user.id}?done=end-sessions`);
+    expect((await withToken(t.app, app.tokens.access_token)).statusCode).toBe(401);
+    expect((await app.refresh()).json().error).toBe('invalid_grant');
   });
 
   it('disabling ends every session and blocks password and link sign-in; enabling restores it', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/platform/db/connection.js';
+import '../../src/modules/oauth/provider/adapter.js';
 import { createAdmin } from '../../src/modules/auth/service/bootstrap.js';
 import { loadConfig } from '../../src/config.js';
 import { runCli } from '../support/cli.js';
@@ -71,4 +72,49 @@ describe('switchboard users', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No user with the email address nobody@example.com.');
   }, 90_000);
+
+  it('end-sessions signs the account out of its apps too: their grants and refresh tokens are revoked', async () => {
+    const admin = await database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'only-admin@example.com')
+      .executeTakeFirstOrThrow();
+    const grantId = `grant-${Date.now()}`;
+    await database.db
+      .insertInto('oauth_store')
+      .values([
+        {
+          model: 'Grant',
+          id: grantId,
+          payload: JSON.stringify({ accountId: admin.id, clientId: 'some-app' }) as never,
+          grant_id: null,
+          user_code: null,
+          uid: null,
+          expires_at: new Date(Date.now() + 86_400_000),
+          consumed_at: null,
+        },
+        {
+          model: 'RefreshToken',
+          id: `refresh-${Date.now()}`,
+          payload: JSON.stringify({ accountId: admin.id, clientId: 'some-app', grantId }) as never,
+          grant_id: grantId,
+          user_code: null,
+          uid: null,
+          expires_at: new Date(Date.now() + 86_400_000),
+          consumed_at: null,
+        },
+      ])
+      .execute();
+    const ended = await runCli(['users', 'end-sessions', '--email', 'only-admin@example.com'], env());
+    expect(ended.stderr).toBe('');
+    expect(ended.stdout).toContain(
+      'Ended 0 session(s) of only-admin@example.com and revoked its apps’ tokens.',
+    );
+    const left = await database.db
+      .selectFrom('oauth_store')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', grantId), eb('grant_id', '=', grantId)]))
+      .execute();
+    expect(left).toEqual([]);
+  }, 60_000);
 });

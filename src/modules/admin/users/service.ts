@@ -70,7 +70,10 @@ export async function inviteUser(
   return user;
 }
 
-/** Ends every session of a user (a lost laptop, a suspicion): they must sign in again. */
+/**
+ * Ends every session of a user (a lost laptop, a suspicion): they must sign in again, in the
+ * browser and in every app, since the grants behind their apps' tokens are revoked too.
+ */
 export async function endUserSessions(
   deps: AuthDeps,
   ctx: AuthContext,
@@ -79,7 +82,12 @@ export async function endUserSessions(
 ): Promise<number> {
   const user = await targetUser(ctx, userId);
   const ended = await deps.sessions.deleteByUser(user.id);
-  await recordAuthEvent(ctx.trx, 'session_revoked', ctx.meta, user.id, { by: actor.userId, count: ended });
+  const revokedGrants = await revokeGrantsOfUser(ctx.trx, user.id);
+  await recordAuthEvent(ctx.trx, 'session_revoked', ctx.meta, user.id, {
+    by: actor.userId,
+    count: ended,
+    revokedGrants,
+  });
   return ended;
 }
 
