@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app.js';
 import { mailTo, tokenFrom } from '../../../test/support/outbox.js';
+import { createSignedIn } from '../../../test/support/actors.js';
 import { SessionClient } from '../../../test/support/session-client.js';
 import { totpCode } from '../../../test/support/totp.js';
 import { waitFor } from '../../../test/support/wait.js';
@@ -15,7 +16,9 @@ describe('dev outbox pages and API on a laptop instance', () => {
   });
   afterAll(() => t.close());
 
-  const page = (url: string) => t.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+  // A browser on this machine: loopback peer (inject's default) and PUBLIC_URL's host.
+  const host = 'localhost:3000';
+  const page = (url: string) => t.app.inject({ method: 'GET', url, headers: { accept: 'text/html', host } });
 
   it('lists a queued mail, shows both parts, and serves the HTML part sandboxed', async () => {
     const url = 'https://help.acme.test/auth/magic?token=tok&x=1';
@@ -110,6 +113,7 @@ describe('dev outbox pages and API on a laptop instance', () => {
     do {
       const response = await t.app.inject({
         method: 'GET',
+        headers: { host },
         url: `/api/v1/admin/outbox?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
       });
       expect(response.statusCode).toBe(200);
@@ -125,20 +129,132 @@ describe('dev outbox pages and API on a laptop instance', () => {
     expect(seen).toEqual(expected);
     expect(pages).toBe(4);
 
-    const sms = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/outbox?channel=sms' })).json();
+    const sms = (
+      await t.app.inject({ method: 'GET', headers: { host }, url: '/api/v1/admin/outbox?channel=sms' })
+    ).json();
     expect(sms.items.map((m: { channel: string }) => m.channel)).toEqual(['sms', 'sms', 'sms']);
     expect(sms.items[0]).toMatchObject({ recipient: 'r6@example.com', subject: null });
     expect(sms.nextCursor).toBeNull();
 
-    const one = await t.app.inject({ method: 'GET', url: `/api/v1/admin/outbox/${expected[0]}` });
+    const one = await t.app.inject({
+      method: 'GET',
+      headers: { host },
+      url: `/api/v1/admin/outbox/${expected[0]}`,
+    });
     expect(one.json()).toMatchObject({ id: expected[0], bodyText: 'b', bodyHtml: null });
-    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/admin/outbox?limit=500' });
+    const bad = await t.app.inject({
+      method: 'GET',
+      headers: { host },
+      url: '/api/v1/admin/outbox?limit=500',
+    });
     expect(bad.statusCode).toBe(400);
   });
 
   it('is in the OpenAPI document under the admin tag', async () => {
     const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(document.paths['/api/v1/admin/outbox'].get.tags).toEqual(['admin']);
+  });
+});
+
+describe('the dev outbox of a laptop instance is for that machine only', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { MFA_REQUIRED_ROLES: 'none' } });
+  });
+  afterAll(() => t.close());
+
+  const HOST = 'localhost:3000';
+  const read = (remoteAddress: string, headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/outbox',
+      remoteAddress,
+      headers: { host: HOST, ...headers },
+    });
+
+  it("is open to a loopback peer that names PUBLIC_URL's host", async () => {
+    for (const peer of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1'])
+      expect((await read(peer)).statusCode, peer).toBe(200);
+    expect((await read('127.0.0.1', { host: 'LOCALHOST:3000' })).statusCode).toBe(200);
+  });
+
+  it.each([
+    'rebind.attacker.example:3000',
+    'rebind.attacker.example',
+    'localhost',
+    'localhost:80',
+    '127.0.0.1:3000',
+    'localhost:3000.attacker.example',
+  ])('refuses Host %s (a DNS-rebinding page), as for a stranger', async (host) => {
+    const api = await read('127.0.0.1', { host });
+    expect(api.statusCode).toBe(401);
+    expect(api.body).not.toContain('items');
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/admin/outbox',
+      remoteAddress: '127.0.0.1',
+      headers: { host, accept: 'text/html' },
+    });
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/login');
+  });
+
+  it('refuses a request without a Host header', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/admin/outbox', headers: { host: '' } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it.each(['192.0.2.10', '10.0.0.5', '::ffff:10.0.0.5', '2001:db8::1', '0.0.0.0'])(
+    'refuses the network peer %s even with the right Host',
+    async (peer) => {
+      expect((await read(peer)).statusCode).toBe(401);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: '/admin/outbox/00000000-0000-4000-8000-000000000000/html',
+            remoteAddress: peer,
+            headers: { host: HOST },
+          })
+        ).statusCode,
+      ).toBe(401);
+    },
+  );
+
+  it('does not believe X-Forwarded-For from an untrusted peer', async () => {
+    expect((await read('192.0.2.10', { 'x-forwarded-for': '127.0.0.1' })).statusCode).toBe(401);
+  });
+
+  it('is open to a signed-in administrator from anywhere, and to nobody else who is signed in', async () => {
+    const { client: admin } = await createSignedIn(t, ['admin']);
+    expect(
+      (await admin.request('GET', '/api/v1/admin/outbox', undefined, { host: 'help.example.com' }))
+        .statusCode,
+    ).toBe(200);
+    const { client: customer } = await createSignedIn(t, ['customer']);
+    expect(
+      (await customer.request('GET', '/api/v1/admin/outbox', undefined, { host: 'evil.example' })).statusCode,
+    ).toBe(403);
+  });
+});
+
+describe('the dev outbox behind a trusted proxy on the same machine', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(() => t.close());
+
+  it('is refused to the client the proxy names when that client is not loopback', async () => {
+    const through = (forwardedFor: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: '/api/v1/admin/outbox',
+        remoteAddress: '127.0.0.1',
+        headers: { host: 'localhost:3000', 'x-forwarded-for': forwardedFor },
+      });
+    expect((await through('203.0.113.7')).statusCode).toBe(401);
+    expect((await through('127.0.0.1')).statusCode).toBe(200);
   });
 });
 
