@@ -2,10 +2,11 @@ import { revokeGrantsOfUser } from '../oauth/provider/grants.js';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import { recordAuthEvent } from './events.js';
-import { verifyPassword } from './passwords/hash.js';
+import { burnVerifyTime, verifyPassword } from './passwords/hash.js';
 import { normalizePassword } from './passwords/policy.js';
 import { requestMeta, requireEnrollable } from './plugin.js';
 import type { AuthContext, AuthDeps } from './service/deps.js';
+import { throttledPasswordCheck } from './throttle.js';
 import { findUserById } from '../users/repo.js';
 
 /** Opens the transaction at the edge and gives the use case its context (who, from where). */
@@ -40,7 +41,10 @@ export async function endCurrentSession(deps: AuthDeps, request: FastifyRequest)
   });
 }
 
-/** Re-authentication: a correct password restarts the window in which security settings may change. */
+/**
+ * Re-authentication: a correct password restarts the window in which security settings may change.
+ * Wrong answers count on the account's sign-in back-off (429 while it runs), like wrong sign-ins.
+ */
 export async function confirmPassword(
   deps: AuthDeps,
   request: FastifyRequest,
@@ -48,8 +52,10 @@ export async function confirmPassword(
 ): Promise<boolean> {
   const user = await findUserById(deps.db, requireEnrollable(request));
   if (!user) throw new AppError('unauthenticated');
-  if (!user.password_hash || !(await verifyPassword(user.password_hash, normalizePassword(password))))
-    return false;
+  const hash = user.password_hash;
+  const check = () =>
+    hash ? verifyPassword(hash, normalizePassword(password)) : burnVerifyTime(password).then(() => false);
+  if (!(await throttledPasswordCheck(deps, user.id, check))) return false;
   const session = request.session!;
   session.data = { ...session.data, authenticatedAt: new Date().toISOString() };
   await deps.sessions.touch(session.idHash, new Date(), session.data);

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { AppError } from '../../shared/errors.js';
 import { recordAuthEvent } from './events.js';
 import { authDeps } from './mail.js';
-import { requestMeta, requireUserId, setSessionCookie } from './plugin.js';
+import { requestMeta, requireRecentAuth, requireUserId, setSessionCookie } from './plugin.js';
 import { Me, Password } from './schemas.js';
 import { presentMe } from './present.js';
 import { requireUser } from './mfa/service.js';
@@ -54,13 +54,15 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...SIGNED_IN,
       schema: {
         tags,
-        summary: 'End one of my sessions',
+        summary: 'End one of my sessions (needs a recent sign-in or re-authentication)',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {
       const userId = requireUserId(request);
+      // Signing out someone else is a security action: a stolen session may not lock the owner out.
+      requireRecentAuth(request);
       const target = (await deps.sessions.listByUser(userId)).find((s) => s.idHash === request.params.id);
       if (!target) throw new AppError('not_found', 'No such session.');
       await deps.sessions.delete(target.idHash);
@@ -79,12 +81,13 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...SIGNED_IN,
       schema: {
         tags,
-        summary: 'End all my other sessions',
+        summary: 'End all my other sessions (needs a recent sign-in or re-authentication)',
         response: { 200: Type.Object({ ended: Type.Integer() }) },
       },
     },
     async (request) => {
       const userId = requireUserId(request);
+      requireRecentAuth(request);
       const ended = await deps.sessions.deleteByUser(userId, request.session!.idHash);
       await deps.db
         .transaction()

@@ -200,7 +200,8 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const userId = requirePendingMfa(request);
-      await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId));
+      const attempt = request.session!.idHash;
+      await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId, attempt));
       return reply.code(202).send(null);
     },
   );
@@ -218,7 +219,10 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = await requireUser(deps, requirePendingMfa(request));
-      await inTransaction(deps, request, (ctx) => verifySmsChallenge(deps, ctx, user.id, request.body.code));
+      const attempt = request.session!.idHash;
+      await inTransaction(deps, request, (ctx) =>
+        verifySmsChallenge(deps, ctx, user.id, attempt, request.body.code),
+      );
       return { user: presentMe(user), ...(await beginSession(deps, request, reply, user, 'sms', 'done')) };
     },
   );
@@ -229,14 +233,29 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...SIGNED_IN,
       schema: {
         tags,
-        summary: 'Use my verified phone for texted sign-in codes',
-        response: { 200: Type.Object({ factorId: Type.String() }) },
+        summary:
+          'Use my verified phone for texted sign-in codes; as a first factor it comes with backup codes, and it ends other sessions',
+        response: {
+          200: Type.Object({
+            factorId: Type.String(),
+            backupCodes: Type.Optional(Type.Array(Type.String())),
+            csrfToken: Type.Optional(Type.String()),
+          }),
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const user = await requireUser(deps, requireEnrollable(request));
       requireRecentAuth(request);
-      return { factorId: await inTransaction(deps, request, (ctx) => enrolSmsFactor(deps, ctx, user)) };
+      const enrolled = await inTransaction(deps, request, (ctx) => enrolSmsFactor(deps, ctx, user));
+      if (!enrolled.added) return { factorId: enrolled.factorId };
+      // Like the other factors: a privilege change (new session id), and every other session ends.
+      const signedIn = await restartAfterFactorAdded(deps, request, reply, user);
+      return {
+        factorId: enrolled.factorId,
+        ...(enrolled.backupCodes ? { backupCodes: enrolled.backupCodes } : {}),
+        csrfToken: signedIn.csrfToken,
+      };
     },
   );
 };

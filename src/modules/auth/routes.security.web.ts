@@ -15,7 +15,7 @@ import {
   verifyBackupCode,
   verifyTotp,
 } from './mfa/service.js';
-import { requireEnrollable, requirePendingMfa } from './plugin.js';
+import { requireEnrollable, requirePendingMfa, requireRecentAuth } from './plugin.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
 import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
@@ -41,7 +41,8 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/mfa/sms', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(request, reply, 'pages/auth/mfa.njk', challenge, async () => {
       const userId = requirePendingMfa(request);
-      await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId));
+      const attempt = request.session!.idHash;
+      await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId, attempt));
       return renderPage(request, reply, 'pages/auth/mfa.njk', {
         ...challenge,
         smsSent: true,
@@ -61,7 +62,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const bySms = formField(request.body, 'method') === 'sms';
         await inTransaction(deps, request, (ctx) =>
           bySms
-            ? verifySmsChallenge(deps, ctx, user.id, code)
+            ? verifySmsChallenge(deps, ctx, user.id, request.session!.idHash, code)
             : /^\d{6}$/.test(code)
               ? verifyTotp(deps, ctx, user.id, code)
               : verifyBackupCode(deps, ctx, user.id, code),
@@ -136,11 +137,13 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/account/security/sessions/:id/end',
     { ...SIGNED_IN, schema: { params: Id, body: FormBody } },
-    async (request, reply) => {
-      const userId = requireEnrollable(request);
-      const target = (await deps.sessions.listByUser(userId)).find((s) => s.idHash === request.params.id);
-      if (target) await deps.sessions.delete(target.idHash);
-      return reply.redirect('/account/security', 303);
-    },
+    async (request, reply) =>
+      securityRefusal(deps, request, reply, async () => {
+        const userId = requireEnrollable(request);
+        requireRecentAuth(request);
+        const target = (await deps.sessions.listByUser(userId)).find((s) => s.idHash === request.params.id);
+        if (target) await deps.sessions.delete(target.idHash);
+        return reply.redirect('/account/security', 303);
+      }),
   );
 };

@@ -1,5 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 
 export interface SmsCodesTable {
@@ -26,26 +26,41 @@ export type SmsPurpose = 'verify_phone' | 'mfa';
 
 /**
  * Six digits are too few to store as a plain hash (a leaked table could be brute-forced in a
- * moment), so codes are stored as an HMAC under a key derived from SECRET_KEY.
+ * moment), so codes are stored as an HMAC under a key derived from SECRET_KEY. A sign-in code is
+ * also bound to the sign-in attempt it was sent for (the pending session): it matches in that
+ * attempt only, so someone else who knows the password and starts their own attempt cannot finish
+ * it with the code texted for the owner's.
  */
-function hashCode(secretKey: string, userId: string, purpose: SmsPurpose, code: string): Buffer {
-  return createHmac('sha256', secretKey).update(`sms:${purpose}:${userId}:${code}`).digest();
+function hashCode(
+  secretKey: string,
+  userId: string,
+  purpose: SmsPurpose,
+  code: string,
+  attempt = '',
+): Buffer {
+  return createHmac('sha256', secretKey).update(`sms:${purpose}:${userId}:${attempt}:${code}`).digest();
+}
+
+export interface SmsCodeTarget {
+  userId: string;
+  purpose: SmsPurpose;
+  /** The sign-in attempt a sign-in code belongs to (the pending session's id hash). */
+  attempt?: string;
 }
 
 /** Creates a new code, replacing any earlier one for the same purpose; returns it for sending. */
 export async function issueSmsCode(
   trx: Transaction<DB>,
   secretKey: string,
-  userId: string,
-  purpose: SmsPurpose,
+  target: SmsCodeTarget,
   phone: string,
 ): Promise<string> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const row = {
-    user_id: userId,
-    purpose,
+    user_id: target.userId,
+    purpose: target.purpose,
     phone,
-    code_hash: hashCode(secretKey, userId, purpose, code),
+    code_hash: hashCode(secretKey, target.userId, target.purpose, code, target.attempt),
     attempts: 0,
     expires_at: new Date(Date.now() + SMS_CODE_TTL_MS),
     created_at: new Date(),
@@ -60,16 +75,19 @@ export async function issueSmsCode(
 
 /**
  * Checks a code; on success the code is gone (single use) and the phone it was sent to is
- * returned. Every wrong guess counts; after five the code is dead.
+ * returned. Every guess counts, and after five the code is dead. The count is written through `db`
+ * in a statement of its own that commits at once: the request's transaction rolls back when the
+ * guess is wrong, and a count inside it would be undone with it (an unlimited guessing oracle).
  */
 export async function consumeSmsCode(
+  db: Kysely<DB>,
   trx: Transaction<DB>,
   secretKey: string,
-  userId: string,
-  purpose: SmsPurpose,
+  target: SmsCodeTarget,
   code: string,
 ): Promise<string | undefined> {
-  const row = await trx
+  const { userId, purpose } = target;
+  const row = await db
     .updateTable('sms_codes')
     .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
     .where('user_id', '=', userId)
@@ -79,7 +97,14 @@ export async function consumeSmsCode(
     .returning(['code_hash', 'phone'])
     .executeTakeFirst();
   if (!row || !/^\d{6}$/.test(code)) return undefined;
-  if (!timingSafeEqual(row.code_hash, hashCode(secretKey, userId, purpose, code))) return undefined;
-  await trx.deleteFrom('sms_codes').where('user_id', '=', userId).where('purpose', '=', purpose).execute();
-  return row.phone;
+  const expected = hashCode(secretKey, userId, purpose, code, target.attempt);
+  if (!timingSafeEqual(row.code_hash, expected)) return undefined;
+  // Deleting this very code (not just the row) makes two concurrent right answers succeed once.
+  const used = await trx
+    .deleteFrom('sms_codes')
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('code_hash', '=', expected)
+    .executeTakeFirst();
+  return Number(used.numDeletedRows) === 1 ? row.phone : undefined;
 }

@@ -4,6 +4,7 @@ import { findUserById, updateUser } from '../../users/repo.js';
 import { recordAuthEvent } from '../events.js';
 import { verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
+import { throttledPasswordCheck } from '../throttle.js';
 import type { AuthContext, AuthDeps } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
 
@@ -21,7 +22,14 @@ export async function changePassword(
 ): Promise<number> {
   const user = await findUserById(ctx.trx, userId);
   if (!user) throw new AppError('unauthenticated');
-  if (!user.password_hash || !(await verifyPassword(user.password_hash, normalizePassword(current)))) {
+  const hash = user.password_hash;
+  if (
+    !(await throttledPasswordCheck(
+      deps,
+      user.id,
+      async () => !!hash && verifyPassword(hash, normalizePassword(current)),
+    ))
+  ) {
     throw new AppError('validation_failed', 'The current password is not correct.', {
       errors: [{ pointer: '/body/currentPassword', detail: 'The current password is not correct.' }],
     });

@@ -2,7 +2,7 @@ import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
 import { AppError } from '../../../shared/errors.js';
 import { findUserById, findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
 import { recordAuthEvent } from '../events.js';
-import { limit, LIMITS } from '../throttle.js';
+import { liftSignInBackoff, limit, LIMITS } from '../throttle.js';
 import { consumeToken, issueToken } from '../tokens/one-time-tokens.js';
 import { type AuthContext, type AuthDeps, link } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
@@ -71,6 +71,7 @@ export async function resetPassword(
   });
   await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
   const ended = await deps.sessions.deleteByUser(user.id);
+  await liftSignInBackoff(deps, user.id);
   await revokeGrantsOfUser(ctx.trx, user.id);
   await recordAuthEvent(ctx.trx, 'password_reset', ctx.meta, user.id, { sessionsEnded: ended });
   await deps.mail.queue(ctx.trx, user.email, 'security-notice', {

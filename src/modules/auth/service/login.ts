@@ -3,13 +3,21 @@ import { findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
 import { recordAuthEvent, recordAuthFailure } from '../events.js';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
-import { checkAccountDelay, clearAccountFailures, limit, LIMITS, recordAccountFailure } from '../throttle.js';
+import {
+  type BackoffSubject,
+  checkAccountDelay,
+  clearAccountFailures,
+  limit,
+  LIMITS,
+  recordAccountFailure,
+} from '../throttle.js';
 import { issueToken } from '../tokens/one-time-tokens.js';
 import { type AuthContext, type AuthDeps, link } from './deps.js';
 
 /**
  * Checks an email and password. Unknown address and wrong password give the same answer after
- * the same work (a dummy argon2 verify), so neither status nor timing reveals who has an account.
+ * the same work (a dummy argon2 verify, the same back-off counters and delays, keyed by the address
+ * when no account has it), so neither status, headers, body nor timing reveals who has an account.
  */
 export async function loginWithPassword(
   deps: AuthDeps,
@@ -18,23 +26,26 @@ export async function loginWithPassword(
   password: string,
 ): Promise<UserRow> {
   await limit(deps, `login:ip:${ctx.meta.ip}`, LIMITS.loginPerIp);
-  const user = await findUserByEmail(ctx.trx, email);
+  const found = await findUserByEmail(ctx.trx, email);
+  const user = found?.password_hash ? found : undefined;
+  const subject: BackoffSubject = user ? { userId: user.id } : { unknownAddress: email };
   const candidate = normalizePassword(password);
-  if (!user?.password_hash) {
-    await burnVerifyTime(candidate);
-    recordAuthFailure(ctx, 'login_failed', null, { reason: 'unknown_email' });
-    throw new AppError('invalid_credentials');
-  }
-  await checkAccountDelay(deps, user.id).catch(async (error: unknown) => {
-    recordAuthFailure(ctx, 'login_throttled', user.id);
+  await checkAccountDelay(deps, subject).catch(async (error: unknown) => {
+    recordAuthFailure(ctx, 'login_throttled', user?.id ?? null);
     throw error;
   });
-  if (!(await verifyPassword(user.password_hash, candidate))) {
-    const failures = await recordAccountFailure(deps, user.id);
-    recordAuthFailure(ctx, 'login_failed', user.id, { reason: 'wrong_password', failures });
+  const correct = user?.password_hash
+    ? await verifyPassword(user.password_hash, candidate)
+    : await burnVerifyTime(candidate).then(() => false);
+  if (!user?.password_hash || !correct) {
+    const failures = await recordAccountFailure(deps, subject);
+    recordAuthFailure(ctx, 'login_failed', user?.id ?? null, {
+      reason: user ? 'wrong_password' : 'unknown_email',
+      failures,
+    });
     throw new AppError('invalid_credentials');
   }
-  await clearAccountFailures(deps, user.id);
+  await clearAccountFailures(deps, subject);
   if (user.status === 'disabled') throw new AppError('account_disabled');
   if (user.status === 'pending_verification') {
     const token = await issueToken(ctx.trx, user.id, 'verify_email');

@@ -9,6 +9,9 @@ import type { AuthContext, AuthDeps } from './deps.js';
 // Each text costs money and can be used to harass a number: few per hour, per account and per number.
 const SMS_PER_ACCOUNT = { limit: 5, windowSeconds: 3600 } as const;
 const SMS_PER_NUMBER = { limit: 5, windowSeconds: 3600 } as const;
+// Guesses at the texted code, as for sign-in codes (mfa/sms-factor.ts): with five guesses per code
+// on top, a 6-digit code stays out of reach (NIST SP 800-63B §5.2.2).
+const GUESSES = { limit: 10, windowSeconds: 900 } as const;
 
 /** Texts a verification code to a new phone number; the number is saved only once verified. */
 export async function sendPhoneVerification(
@@ -30,7 +33,12 @@ export async function sendPhoneVerification(
   }
   await limit(deps, `sms:user:${user.id}`, SMS_PER_ACCOUNT);
   await limit(deps, `sms:phone:${phone}`, SMS_PER_NUMBER);
-  const code = await issueSmsCode(ctx.trx, deps.config.SECRET_KEY!, user.id, 'verify_phone', phone);
+  const code = await issueSmsCode(
+    ctx.trx,
+    deps.config.SECRET_KEY!,
+    { userId: user.id, purpose: 'verify_phone' },
+    phone,
+  );
   await deps.sms.queue(
     ctx.trx,
     phone,
@@ -44,7 +52,14 @@ export async function confirmPhone(
   user: UserRow,
   code: string,
 ): Promise<UserRow> {
-  const phone = await consumeSmsCode(ctx.trx, deps.config.SECRET_KEY!, user.id, 'verify_phone', code.trim());
+  await limit(deps, `phone-verify:${user.id}`, GUESSES);
+  const phone = await consumeSmsCode(
+    deps.db,
+    ctx.trx,
+    deps.config.SECRET_KEY!,
+    { userId: user.id, purpose: 'verify_phone' },
+    code.trim(),
+  );
   if (!phone) throw new AppError('invalid_code');
   const updated = await updateUser(ctx.trx, user.id, { phone, phone_verified_at: new Date() });
   await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what: 'phone verified' });
