@@ -20,9 +20,12 @@ export const oauthModule: FeatureModule = {
   name: 'oauth',
   async routes(app) {
     await app.register(jwksRoutes);
-    const server = new OauthServer(app.platform.database.db, app.platform.config, (template, data) =>
-      app.view(template, data),
-    );
+    const { db } = app.platform.database;
+    const server = new OauthServer(db, app.platform.config, (template, data) => app.view(template, data), {
+      db,
+      verifier: app.accessTokens,
+      roles: () => app.roleGraph.get(),
+    });
     const unsubscribe = await app.platform.pubsub.subscribe(KEYS_CHANGED_CHANNEL, () => {
       server.invalidate();
       app.accessTokens.invalidate();

@@ -4,6 +4,7 @@ import { effectivePermissions, type RoleGraph } from '../../rbac/graph.js';
 import { findUserById, type UserRow } from '../../users/repo.js';
 import { findClient } from '../clients/repo.js';
 import { grantIsLive } from '../provider/grants.js';
+import { accessTokenRevoked } from '../provider/revoked-access-tokens.js';
 import { permissionsOfScopes, splitScope } from '../scopes.js';
 import { type AccessTokenClaims, invalidToken } from './verifier.js';
 
@@ -24,9 +25,9 @@ declare module 'fastify' {
 }
 
 /**
- * Turns verified claims into a principal, checking what a signature cannot: the grant still
- * exists (revocation, sign-out and password change take effect at once), the user is still
- * active, the client still exists. Permissions are the token's scopes intersected with what the
+ * Turns verified claims into a principal, checking what a signature cannot: the token itself was
+ * not revoked, the grant still exists (revocation, sign-out and password change take effect at
+ * once), the user is still active, the client still exists. Permissions are the token's scopes intersected with what the
  * user's roles grant now (or, for an integration, with the scopes its registration allows now).
  */
 export async function resolvePrincipal(
@@ -36,6 +37,7 @@ export async function resolvePrincipal(
 ): Promise<TokenPrincipal> {
   const client = await findClient(db, claims.client_id);
   if (!client) throw invalidToken('The app this token was issued to no longer exists.');
+  if (await accessTokenRevoked(db, claims.jti)) throw invalidToken('The access token was revoked.');
   const scopes = splitScope(claims.scope);
   if (claims.sub === claims.client_id && claims.gid === undefined) {
     // Only the token's scopes that the registration still allows.

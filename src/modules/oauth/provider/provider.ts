@@ -11,6 +11,7 @@ import { ALL_SCOPES, API_SCOPES, isApiScope, splitScope } from '../scopes.js';
 import { PostgresAdapter } from './adapter.js';
 import { ClientAdapter } from './client-adapter.js';
 import { findLatestGrantId } from './grants.js';
+import { type JwtTokenDeps, jwtTokenEndpoints } from './jwt-token-endpoints.js';
 
 /** The audience of access tokens for Switchboard's own API (RFC 8707 resource indicator). */
 export const apiAudience = (config: Pick<Config, 'PUBLIC_URL'>) => `${config.PUBLIC_URL}/api`;
@@ -96,7 +97,12 @@ function configuration(
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      // RFC 7662 section 4: an app may introspect only the tokens issued to it (there is no
+      // separate resource server here to introspect for), so it learns nothing of other apps' users.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       revocation: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -237,6 +243,7 @@ export class OauthServer {
     private readonly db: Kysely<DB>,
     private readonly config: Config,
     private readonly renderHtml: RenderHtml,
+    private readonly jwtTokens: JwtTokenDeps,
   ) {}
 
   /** Look at the keys again on the next request (after a rotation). */
@@ -255,6 +262,7 @@ export class OauthServer {
       );
       // The mount (routes.provider.ts) sets the forwarded headers from PUBLIC_URL itself.
       provider.proxy = true;
+      provider.use(jwtTokenEndpoints(this.jwtTokens));
       // Only a hash of each client secret is stored (clients/secret.ts), so the provider compares
       // the hash of what the client presented. Replaces the model's plain comparison.
       provider.Client.prototype.compareClientSecret = function compareHashed(
