@@ -21,9 +21,8 @@ async function signedIn(email: string): Promise<SessionClient> {
 }
 
 const userIdOf = async (email: string): Promise<string> =>
-  (
-    await sql<{ id: string }>`select id from users where email = ${email}`.execute(t.platform.database.db)
-  ).rows[0]!.id;
+  (await sql<{ id: string }>`select id from users where email = ${email}`.execute(t.platform.database.db))
+    .rows[0]!.id;
 
 /** What an observer sees of an answer: status, whether it says when to retry, and the body's words. */
 function visible(res: Response) {
@@ -59,7 +58,9 @@ describe('the sign-in back-off does not tell accounts from unknown addresses', (
     for (let i = 0; i < 8; i++) {
       const client = await new SessionClient(t.app).start();
       const email = variants[i % variants.length]!;
-      statuses.push((await client.post('/api/v1/auth/login', { email, password: 'wrong-password-1' })).statusCode);
+      statuses.push(
+        (await client.post('/api/v1/auth/login', { email, password: 'wrong-password-1' })).statusCode,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
     const { rows } = await sql`select 1 from users where lower(email) = ${address.toLowerCase()}`.execute(
@@ -75,7 +76,9 @@ describe('a session is no password oracle', () => {
     const client = await signedIn(email);
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++)
-      statuses.push((await client.post('/api/v1/me/reauth', { password: `wrong-guess-number-${i}` })).statusCode);
+      statuses.push(
+        (await client.post('/api/v1/me/reauth', { password: `wrong-guess-number-${i}` })).statusCode,
+      );
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
     const right = await client.post('/api/v1/me/reauth', { password: TEST_PASSWORD });
     expect(right.statusCode).toBe(429);

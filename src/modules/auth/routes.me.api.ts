@@ -7,7 +7,7 @@ import { requestMeta, requireRecentAuth, requireUserId, setSessionCookie } from 
 import { Me, Password } from './schemas.js';
 import { presentMe } from './present.js';
 import { requireUser } from './mfa/service.js';
-import { confirmPhone, sendPhoneVerification } from './service/phone.js';
+import { confirmPhone, sendPhoneVerification, wrongPhoneCode } from './service/phone.js';
 import { inTransaction } from './request-context.js';
 import { changePassword } from './service/account.js';
 import { startSession } from './sessions/session-service.js';
@@ -167,9 +167,11 @@ export const meApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const user = await requireUser(deps, requireUserId(request));
-      return presentMe(
-        await inTransaction(deps, request, (ctx) => confirmPhone(deps, ctx, user, request.body.code)),
+      const updated = await inTransaction(deps, request, (ctx) =>
+        confirmPhone(deps, ctx, user, request.body.code),
       );
+      if (!updated) throw wrongPhoneCode();
+      return presentMe(updated);
     },
   );
 };

@@ -220,9 +220,10 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = await requireUser(deps, requirePendingMfa(request));
       const attempt = request.session!.idHash;
-      await inTransaction(deps, request, (ctx) =>
+      const right = await inTransaction(deps, request, (ctx) =>
         verifySmsChallenge(deps, ctx, user.id, attempt, request.body.code),
       );
+      if (!right) throw new AppError('invalid_code');
       return { user: presentMe(user), ...(await beginSession(deps, request, reply, user, 'sms', 'done')) };
     },
   );

@@ -12,7 +12,7 @@ import { requireUser } from './mfa/service.js';
 import { requireUserId } from './plugin.js';
 import { presentMe } from './present.js';
 import { inTransaction } from './request-context.js';
-import { confirmPhone, sendPhoneVerification } from './service/phone.js';
+import { confirmPhone, sendPhoneVerification, wrongPhoneCode } from './service/phone.js';
 import { SIGNED_IN } from '../rbac/access.js';
 import { notificationChoices } from '../tickets/notifications/choices.js';
 
@@ -115,6 +115,7 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const updated = await inTransaction(deps, request, (ctx) =>
         confirmPhone(deps, ctx, user, formField(request.body, 'code')),
       );
+      if (!updated) throw wrongPhoneCode();
       return page(request, reply, updated, {
         messages: [{ type: 'success', text: `Your phone number ${updated.phone} is verified.` }],
       });

@@ -1,6 +1,7 @@
 import { takeReturnTo } from './return-to.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { AppError } from '../../shared/errors.js';
 import { FormBody, formField, handleForm, renderPage } from './forms.js';
 import { securityPage, securityRefusal } from './security-page.js';
 import { authDeps } from './mail.js';
@@ -60,13 +61,14 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const user = await requireUser(deps, requirePendingMfa(request));
         const code = formField(request.body, 'code').replace(/\s/g, '');
         const bySms = formField(request.body, 'method') === 'sms';
-        await inTransaction(deps, request, (ctx) =>
+        const right = await inTransaction(deps, request, async (ctx) =>
           bySms
             ? verifySmsChallenge(deps, ctx, user.id, request.session!.idHash, code)
             : /^\d{6}$/.test(code)
-              ? verifyTotp(deps, ctx, user.id, code)
-              : verifyBackupCode(deps, ctx, user.id, code),
+              ? verifyTotp(deps, ctx, user.id, code).then(() => true)
+              : verifyBackupCode(deps, ctx, user.id, code).then(() => true),
         );
+        if (!right) throw new AppError('invalid_code');
         await beginSession(deps, request, reply, user, 'mfa', 'done');
         return reply.redirect(takeReturnTo(request, reply), 303);
       },

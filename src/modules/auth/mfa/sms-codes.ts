@@ -1,5 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 
 export interface SmsCodesTable {
@@ -75,19 +75,20 @@ export async function issueSmsCode(
 
 /**
  * Checks a code; on success the code is gone (single use) and the phone it was sent to is
- * returned. Every guess counts, and after five the code is dead. The count is written through `db`
- * in a statement of its own that commits at once: the request's transaction rolls back when the
- * guess is wrong, and a count inside it would be undone with it (an unlimited guessing oracle).
+ * returned. Every guess counts, and after five the code is dead. A wrong code returns undefined
+ * and never throws: the caller lets its transaction commit (so the count stays) and refuses after
+ * the commit. A count inside a transaction that the refusal rolled back would undo itself, and
+ * the code could be guessed without limit.
  */
 export async function consumeSmsCode(
-  db: Kysely<DB>,
   trx: Transaction<DB>,
   secretKey: string,
   target: SmsCodeTarget,
   code: string,
 ): Promise<string | undefined> {
   const { userId, purpose } = target;
-  const row = await db
+  // The row lock this UPDATE takes also orders concurrent guesses: each sees the count before it.
+  const row = await trx
     .updateTable('sms_codes')
     .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
     .where('user_id', '=', userId)
@@ -97,14 +98,8 @@ export async function consumeSmsCode(
     .returning(['code_hash', 'phone'])
     .executeTakeFirst();
   if (!row || !/^\d{6}$/.test(code)) return undefined;
-  const expected = hashCode(secretKey, userId, purpose, code, target.attempt);
-  if (!timingSafeEqual(row.code_hash, expected)) return undefined;
-  // Deleting this very code (not just the row) makes two concurrent right answers succeed once.
-  const used = await trx
-    .deleteFrom('sms_codes')
-    .where('user_id', '=', userId)
-    .where('purpose', '=', purpose)
-    .where('code_hash', '=', expected)
-    .executeTakeFirst();
-  return Number(used.numDeletedRows) === 1 ? row.phone : undefined;
+  if (!timingSafeEqual(row.code_hash, hashCode(secretKey, userId, purpose, code, target.attempt)))
+    return undefined;
+  await trx.deleteFrom('sms_codes').where('user_id', '=', userId).where('purpose', '=', purpose).execute();
+  return row.phone;
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.js';
 import type { UserRow } from '../../users/repo.js';
-import { recordAuthEvent, recordAuthFailure } from '../events.js';
+import { recordAuthEvent } from '../events.js';
 import type { AuthContext, AuthDeps } from '../service/deps.js';
 import { limit } from '../throttle.js';
 import { confirmedFactors, insertFactor } from './factors-repo.js';
@@ -65,18 +65,23 @@ export async function sendSmsChallenge(
   );
 }
 
+/**
+ * Checks a texted sign-in code. A wrong one answers false rather than throwing, so the
+ * transaction commits its guess count and audit entry; the route refuses afterwards.
+ */
 export async function verifySmsChallenge(
   deps: AuthDeps,
   ctx: AuthContext,
   userId: string,
   attempt: string,
   code: string,
-): Promise<void> {
+): Promise<boolean> {
   await limit(deps, `mfa:${userId}`, GUESSES);
   const target = { userId, purpose: 'mfa' as const, attempt };
-  if (!(await consumeSmsCode(deps.db, ctx.trx, deps.config.SECRET_KEY!, target, code.trim()))) {
-    recordAuthFailure(ctx, 'mfa_failed', userId, { method: 'sms' });
-    throw new AppError('invalid_code');
+  if (!(await consumeSmsCode(ctx.trx, deps.config.SECRET_KEY!, target, code.trim()))) {
+    await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, { method: 'sms' });
+    return false;
   }
   await recordAuthEvent(ctx.trx, 'mfa_succeeded', ctx.meta, userId, { method: 'sms' });
+  return true;
 }

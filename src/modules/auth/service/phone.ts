@@ -46,22 +46,24 @@ export async function sendPhoneVerification(
   );
 }
 
+/**
+ * Saves the phone number the code was texted to. A wrong code answers undefined rather than
+ * throwing, so the transaction commits the guess count; the route refuses afterwards.
+ */
 export async function confirmPhone(
   deps: AuthDeps,
   ctx: AuthContext,
   user: UserRow,
   code: string,
-): Promise<UserRow> {
+): Promise<UserRow | undefined> {
   await limit(deps, `phone-verify:${user.id}`, GUESSES);
-  const phone = await consumeSmsCode(
-    deps.db,
-    ctx.trx,
-    deps.config.SECRET_KEY!,
-    { userId: user.id, purpose: 'verify_phone' },
-    code.trim(),
-  );
-  if (!phone) throw new AppError('invalid_code');
+  const target = { userId: user.id, purpose: 'verify_phone' as const };
+  const phone = await consumeSmsCode(ctx.trx, deps.config.SECRET_KEY!, target, code.trim());
+  if (!phone) return undefined;
   const updated = await updateUser(ctx.trx, user.id, { phone, phone_verified_at: new Date() });
   await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what: 'phone verified' });
   return updated ?? user;
 }
+
+/** The refusal of a wrong phone code, once the count is committed. */
+export const wrongPhoneCode = (): AppError => new AppError('invalid_code');
