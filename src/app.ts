@@ -20,6 +20,7 @@ import { healthRoutes } from './platform/http/health.js';
 import { httpsRedirectPlugin } from './platform/http/https-redirect.js';
 import { metricsRoute } from './platform/http/metrics-route.js';
 import { multipartPlugin } from './platform/http/multipart.js';
+import { nulBytePlugin } from './platform/http/nul-bytes.js';
 import { observabilityPlugin } from './platform/http/observability.js';
 import { openapiPlugin } from './platform/http/openapi.js';
 import { readinessChecks } from './platform/http/readiness.js';
@@ -61,6 +62,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   await app.register(httpsRedirectPlugin, { publicUrl: config.PUBLIC_URL });
   await app.register(observabilityPlugin, { metrics: platform.metrics });
   await app.register(errorHandlerPlugin);
+  await app.register(nulBytePlugin);
   await app.register(routeAccessGuard);
   // Without configured origins there is nothing to allow: browsers enforce same-origin by default,
   // and not registering the plugin saves ~10 % of throughput on every request (bench/README.md).

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../shared/errors.js';
+import { brokenMultipart } from './multipart.js';
 import { type Problem, toProblem } from './problem.js';
 
 /** Browsers navigating to a page get HTML; API clients and everything under /api get problem+json. */
@@ -17,7 +18,8 @@ const SIGN_IN_STEP: Record<string, string> = {
   mfa_enrollment_required: '/account/security',
 };
 
-async function send(request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
+async function send(request: FastifyRequest, reply: FastifyReply, thrown: unknown): Promise<FastifyReply> {
+  const error = brokenMultipart(request, thrown) ?? thrown;
   const step = error instanceof AppError ? SIGN_IN_STEP[error.code] : undefined;
   if (step && request.method === 'GET' && wantsHtml(request)) return reply.redirect(step, 303);
   const problem = toProblem(error, request.id, request.url.split('?')[0] ?? '/');

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatBytes } from '../../shared/bytes.js';
 import { AppError } from '../../shared/errors.js';
+import { refuseNulBytes } from './nul-bytes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -40,6 +41,20 @@ async function readWithin(part: MultipartFile): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   for await (const chunk of part.file) chunks.push(chunk as Buffer);
   return part.file.truncated ? undefined : Buffer.concat(chunks);
+}
+
+/** What busboy says of a body that ends early or breaks the format (it sets no status code). */
+const BROKEN_BODY = /unexpected end|terminated early|malformed|boundary not found|multipart/i;
+
+/**
+ * A multipart body the parser could not read (cut short by the client, or malformed) as the 400
+ * it is; undefined for any other error.
+ */
+export function brokenMultipart(request: FastifyRequest, error: unknown): AppError | undefined {
+  if (!(error instanceof Error) || error instanceof AppError) return undefined;
+  if ((error as { statusCode?: number }).statusCode !== undefined) return undefined;
+  if (!request.isMultipart?.() || !BROKEN_BODY.test(error.message)) return undefined;
+  return new AppError('bad_request', 'The multipart body is incomplete or malformed.');
 }
 
 /**
@@ -93,6 +108,17 @@ export const multipartPlugin = fp(
         if (part.filename === '' && data.length === 0) return;
         uploads.files.push({ fieldname: part.fieldname, filename: part.filename, data });
       },
+    });
+    // The fields reach `request.body` in the multipart plugin's own preValidation hook, after the
+    // app-wide NUL check has run: check them again here. A file's name is stored as text too.
+    app.addHook('preValidation', async (request) => {
+      if (!request.isMultipart()) return;
+      refuseNulBytes(request);
+      for (const file of request.uploads?.files ?? [])
+        if (file.filename.includes('\u0000'))
+          throw new AppError('validation_failed', 'A file name must not contain a NUL character (U+0000).', {
+            errors: [{ pointer: `/body/${file.fieldname}`, detail: 'file name contains U+0000' }],
+          });
     });
   },
   { name: 'multipart', dependencies: ['access-control'] },
