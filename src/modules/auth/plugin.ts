@@ -18,6 +18,10 @@ declare module 'fastify' {
 }
 
 const SKIP = ['/static/', '/health', '/metrics'];
+/** The sign-out routes: their answer tells the browser to forget this site's data. */
+const SIGN_OUT = new Set(['/logout', '/api/v1/auth/logout']);
+/** W3C Clear-Site-Data §3.1: drop cached pages, cookies and storage left by the signed-in user. */
+const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 /**
  * Reads the session cookie on every request (except static files and probes) and checks CSRF on
@@ -37,6 +41,15 @@ export const authPlugin = fp(
       if (id) request.session = (await runUnprotected(() => resolveSession(sessions, settings, id))) ?? null;
     });
     app.addHook('preHandler', verifyCsrf);
+    app.addHook('onSend', (request, reply, payload, done) => {
+      // An answer for a signed-in visitor, a bearer, or one that sets a cookie (a sign-in) is
+      // nobody else's: no shared or browser cache may keep it (RFC 9111 §5.2.2.5, OWASP ASVS 5.0 V14.3.2).
+      if (request.session || request.headers.authorization || reply.hasHeader('set-cookie'))
+        reply.header('cache-control', 'no-store');
+      if (request.method === 'POST' && SIGN_OUT.has(request.routeOptions.url ?? ''))
+        reply.header('clear-site-data', CLEAR_SITE_DATA);
+      done(null, payload);
+    });
   },
   { name: 'auth', dependencies: [] },
 );

@@ -4,9 +4,29 @@ import { cookieName, cookieOptions } from './sessions/cookie.js';
 const RETURN_TO_COOKIE = 'sb_return_to';
 const TEN_MINUTES = 600;
 
-/** A path on this site (`/x`), never another origin (`//evil.example`, `/\evil.example`, `https://…`). */
-export const isLocalPath = (value: string): boolean =>
-  value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') && !/[\r\n]/.test(value);
+/** A control character, a space or DEL (code points 0-32 and 127), or a backslash. */
+const unsafeChar = (c: string): boolean => c.charCodeAt(0) <= 0x20 || c === '\x7f' || c === '\\';
+
+/**
+ * A same-origin path (`/x?y#z`) made from `value`, or undefined when it is anything else. Browsers
+ * drop tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` or `/\evil.example`
+ * would leave the site (OWASP Unvalidated Redirects Cheat Sheet): any control character, space or
+ * backslash is refused outright, then the value is resolved the way a browser would and kept only
+ * when it stays on `origin`. The result is the parser's own serialisation, never the raw input.
+ */
+export function localPath(value: string, origin: string): string | undefined {
+  if (!value.startsWith('/') || value.startsWith('//') || [...value].some(unsafeChar)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== new URL(origin).origin) return undefined;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // `/%2F%2Fevil` stays encoded in a URL, but a path that starts with `//` is another host.
+  return path.startsWith('//') ? undefined : path;
+}
 
 /**
  * Remembers where to send the visitor once they are fully signed in (an app's sign-in request
@@ -14,9 +34,10 @@ export const isLocalPath = (value: string): boolean =>
  * link opened in the same browser.
  */
 export function rememberReturnTo(request: FastifyRequest, reply: FastifyReply, path: string): void {
-  if (!isLocalPath(path)) return;
   const { PUBLIC_URL } = request.server.platform.config;
-  reply.setCookie(cookieName(RETURN_TO_COOKIE, PUBLIC_URL), path, {
+  const local = localPath(path, PUBLIC_URL);
+  if (local === undefined) return;
+  reply.setCookie(cookieName(RETURN_TO_COOKIE, PUBLIC_URL), local, {
     ...cookieOptions(PUBLIC_URL),
     maxAge: TEN_MINUTES,
   });
@@ -29,5 +50,5 @@ export function takeReturnTo(request: FastifyRequest, reply: FastifyReply, fallb
   const remembered = request.cookies[name];
   if (remembered === undefined) return fallback;
   reply.clearCookie(name, cookieOptions(PUBLIC_URL));
-  return isLocalPath(remembered) ? remembered : fallback;
+  return localPath(remembered, PUBLIC_URL) ?? fallback;
 }
