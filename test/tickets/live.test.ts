@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { issueTokens, jwtClaims, registerTestClient, tokenRequest } from '../support/oauth.js';
 import type { SessionClient } from '../support/session-client.js';
 
 interface SseEvent {
@@ -13,9 +14,13 @@ interface SseEvent {
 /** Reads an SSE stream; `next(kind)` waits for the next event of that kind, keeping all it saw. */
 async function openStream(url: string, cookie: string, lastEventId?: string) {
   const abort = new AbortController();
+  // A cookie, or an access token as `Bearer …`.
+  const credentials: Record<string, string> = cookie.startsWith('Bearer ')
+    ? { authorization: cookie }
+    : { cookie };
   const res = await fetch(url, {
     headers: {
-      cookie,
+      ...credentials,
       accept: 'text/event-stream',
       ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
     },
@@ -77,6 +82,7 @@ let baseUrl: string;
 let customer: SessionClient;
 let agentOnB: SessionClient;
 let agentCookieOnA: string;
+const jwtGrant = (jwt: string) => jwtClaims(jwt).gid as string;
 const cookieOf = (client: SessionClient) => [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
 beforeAll(async () => {
@@ -152,6 +158,79 @@ describe('live updates over SSE', () => {
       headers: { cookie: cookieOf(client), accept: 'text/event-stream' },
     });
     expect(again.status).toBe(401);
+  });
+
+  it('ends a demoted agent’s inbox stream before it sends another customer’s ticket', async () => {
+    const agent = await createUser(a, ['agent']);
+    const inbox = await openStream(
+      `${baseUrl}/api/v1/tickets/stream`,
+      cookieOf(await signInAs(a.app, agent.email)),
+    );
+    const other = await signInAs(b.app, (await createUser(b, ['customer'])).email);
+    await other.post('/api/v1/tickets', { subject: 'Before', body: 'Hi' });
+    await inbox.next('created');
+    // Demoted on another node: this node learns it from the database, not from its own request.
+    await b.platform.database.db
+      .updateTable('users')
+      .set({ roles: ['customer'] })
+      .where('id', '=', agent.id)
+      .execute();
+    const secret = (await other.post('/api/v1/tickets', { subject: 'After', body: 'Private' })).json();
+    await expect(inbox.next('created', 2000)).rejects.toThrow(/no created event/);
+    expect(inbox.ended()).toBe(true);
+    expect(JSON.stringify(inbox.seen)).not.toContain(secret.id);
+  });
+
+  it('ends the stream of a disabled account, though its session row is still there', async () => {
+    const user = await createUser(a, ['customer']);
+    const client = await signInAs(a.app, user.email);
+    const ticket = (await client.post('/api/v1/tickets', { subject: 'Disabled', body: 'Hi' })).json();
+    const stream = await openStream(`${baseUrl}/api/v1/tickets/${ticket.id}/stream`, cookieOf(client));
+    await a.platform.database.db
+      .updateTable('users')
+      .set({ status: 'disabled' })
+      .where('id', '=', user.id)
+      .execute();
+    await agentOnB.post(`/api/v1/tickets/${ticket.id}/messages`, { body: 'Too late' });
+    await expect(stream.next('reply', 2000)).rejects.toThrow(/no reply event/);
+    expect(stream.ended()).toBe(true);
+  });
+
+  it('ends a stream opened with an access token once the token is revoked, or its grant is', async () => {
+    const { clientId } = await registerTestClient(a);
+    const user = await createUser(a, ['customer']);
+    const browser = await signInAs(a.app, user.email);
+    const ticket = (await browser.post('/api/v1/tickets', { subject: 'Token', body: 'Hi' })).json();
+    const url = `${baseUrl}/api/v1/tickets/${ticket.id}/stream`;
+    const tokens = async () => issueTokens(a.app, browser, a.config.PUBLIC_URL, clientId);
+
+    // The token itself, at the revocation endpoint.
+    const first = await tokens();
+    const stream = await openStream(url, `Bearer ${first.access_token}`);
+    await agentOnB.post(`/api/v1/tickets/${ticket.id}/messages`, { body: 'Seen' });
+    await stream.next('reply');
+    const revoked = await tokenRequest(
+      a.app,
+      { token: first.access_token, client_id: clientId },
+      undefined,
+      '/oauth/token/revocation',
+    );
+    expect(revoked.statusCode).toBe(200);
+    await agentOnB.post(`/api/v1/tickets/${ticket.id}/messages`, { body: 'Too late' });
+    await expect(stream.next('reply', 2000)).rejects.toThrow(/no reply event/);
+    expect(stream.ended()).toBe(true);
+
+    // Every grant of the user, as signing them out everywhere does.
+    const second = await tokens();
+    const again = await openStream(url, `Bearer ${second.access_token}`);
+    await a.platform.database.db
+      .deleteFrom('oauth_store')
+      .where('model', '=', 'Grant')
+      .where('id', '=', jwtGrant(second.access_token))
+      .execute();
+    await agentOnB.post(`/api/v1/tickets/${ticket.id}/messages`, { body: 'Also too late' });
+    await expect(again.next('reply', 2000)).rejects.toThrow(/no reply event/);
+    expect(again.ended()).toBe(true);
   });
 
   it('answers 406 to a client that does not ask for an event stream', async () => {

@@ -5,6 +5,7 @@ import type { PubSub } from '../../platform/pubsub/port.js';
 import { AppError } from '../../shared/errors.js';
 import { seesAll, type TicketActor } from './policy.js';
 import { CUSTOMER_HIDDEN_EVENTS } from './repo.js';
+import { streamStillAllowed } from './stream-access.js';
 
 /**
  * Live updates: every change to a ticket is a row in ticket_events (its id is the SSE event id).
@@ -53,11 +54,9 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
   }
   const all = seesAll(scope.actor);
   const dbActor = { ...request.dbActor };
-  // A stream outlives the request that opened it: it ends when the browser's session does (signed
-  // out, revoked by an administrator, expired), so a revoked session stops receiving at once.
-  const sessions = request.server.platform.sessions;
-  const session = request.session;
-  const signedIn = async () => !session || (await sessions.get(session.idHash)) !== undefined;
+  // A stream outlives the request that opened it: it ends as soon as that request would no longer
+  // be allowed (session or token gone, account disabled, roles or scopes narrowed).
+  const stillAllowed = streamStillAllowed(request, scope.actor);
 
   reply.hijack();
   const res = reply.raw;
@@ -79,7 +78,7 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     running = running
       .then(() =>
         runAsDbActor(dbActor, async () => {
-          if (!(await signedIn())) return close();
+          if (!(await stillAllowed())) return close();
           for (;;) {
             if (closed) return;
             let q = db
@@ -130,9 +129,9 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     if (!scope.ticketId || ticketId === scope.ticketId) flush();
   });
   const heartbeat = setInterval(() => {
-    signedIn()
+    stillAllowed()
       .then((yes) => (yes ? send(': keep-alive\n\n') : close()))
-      .catch((error) => request.log.warn({ err: error }, 'ticket stream session check failed'));
+      .catch((error) => request.log.warn({ err: error }, 'ticket stream access check failed'));
   }, HEARTBEAT_MS);
   // Whatever happened between the client's last event and the subscription.
   flush();
