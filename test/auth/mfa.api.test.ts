@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from '../support/app.js';
 import { mailTo } from '../support/outbox.js';
 import { SessionClient } from '../support/session-client.js';
 import { totpCode } from '../support/totp.js';
+import { waitFor } from '../support/wait.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -33,6 +34,10 @@ async function enrolTotp(client: SessionClient, at = Date.now()) {
   return { secret, backupCodes: confirm.json().backupCodes as string[] };
 }
 
+/** How many mails told the owner that an authenticator code was offered twice. */
+const replayNotices = async (email: string) =>
+  (await mailTo(t, email)).filter((m) => m.body_text.includes('had already been used')).length;
+
 describe('TOTP', () => {
   it('enrols with codes from an independent implementation; a used code and a code two steps old are refused', async () => {
     const email = await account();
@@ -55,6 +60,44 @@ describe('TOTP', () => {
     expect(next.statusCode).toBe(200);
     expect(next.json().mfa).toBe('done');
     expect((await second.client.get('/api/v1/me')).statusCode).toBe(200);
+  });
+
+  it('a replayed code is refused, recorded in the audit log and told to the owner, on the API and the page', async () => {
+    const email = await account();
+    const now = Date.now();
+    const { secret } = await enrolTotp((await login(email)).client, now);
+    const used = totpCode(secret, now);
+
+    const intruder = await login(email);
+    const replay = await intruder.client.post('/api/v1/auth/mfa/totp', { code: used });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('invalid_code');
+    const audited = await t.platform.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('action', '=', 'auth.mfa_failed')
+      .where(
+        'target_id',
+        '=',
+        (
+          await sql<{ id: string }>`select id from users where email = ${email}`.execute(
+            t.platform.database.db,
+          )
+        ).rows[0]!.id,
+      )
+      .execute();
+    expect(audited.map((a) => a.details)).toEqual([{ method: 'totp', reason: 'replayed' }]);
+    await waitFor(async () => (await replayNotices(email)) === 1, 15_000, 'a replay notice');
+
+    // The sign-in page refuses it the same way, and tells the owner again.
+    const browser = await new SessionClient(t.app).start();
+    const signIn = await browser.post('/login', { email, password: PASSWORD });
+    expect(signIn.headers.location).toBe('/mfa');
+    browser.csrfToken = /name="_csrf" value="([^"]+)"/.exec((await browser.get('/mfa')).body)![1];
+    const page = await browser.post('/mfa', { code: used });
+    expect(page.statusCode).toBe(401);
+    await waitFor(async () => (await replayNotices(email)) === 2, 15_000, 'a second replay notice');
+    expect((await intruder.client.get('/api/v1/me')).json().code).toBe('mfa_required');
   });
 
   it('a backup code works once', async () => {

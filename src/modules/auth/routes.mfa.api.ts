@@ -48,7 +48,10 @@ export const mfaApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = await requireUser(deps, requirePendingMfa(request));
-      await inTransaction(deps, request, (ctx) => verifyTotp(deps, ctx, user.id, request.body.code));
+      const right = await inTransaction(deps, request, (ctx) =>
+        verifyTotp(deps, ctx, user.id, request.body.code),
+      );
+      if (!right) throw new AppError('invalid_code');
       return { user: presentMe(user), ...(await beginSession(deps, request, reply, user, 'totp', 'done')) };
     },
   );

@@ -65,7 +65,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           bySms
             ? verifySmsChallenge(deps, ctx, user.id, request.session!.idHash, code)
             : /^\d{6}$/.test(code)
-              ? verifyTotp(deps, ctx, user.id, code).then(() => true)
+              ? verifyTotp(deps, ctx, user.id, code)
               : verifyBackupCode(deps, ctx, user.id, code).then(() => true),
         );
         if (!right) throw new AppError('invalid_code');

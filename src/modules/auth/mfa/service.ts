@@ -79,24 +79,49 @@ export async function factorAdded(
   return codes;
 }
 
-/** Checks a TOTP code against the user's confirmed apps; a code is good once (replay refused). */
+/**
+ * Checks a TOTP code against the user's confirmed apps; a code is good once. A code already used
+ * in its window (RFC 6238 §5.2) is refused, audited and told to the owner: someone else has it.
+ * A wrong code answers false rather than throwing, so the audit entry and the notice commit with
+ * the transaction; the route refuses afterwards.
+ */
 export async function verifyTotp(
   deps: AuthDeps,
   ctx: AuthContext,
   userId: string,
   code: string,
-): Promise<void> {
+): Promise<boolean> {
   await limit(deps, `mfa:${userId}`, CODE_ATTEMPTS);
+  let replayed = false;
   for (const factor of await confirmedFactors(ctx.trx, userId)) {
     if (factor.kind !== 'totp' || !factor.secret_sealed) continue;
     const step = matchTotp(box(deps).open(factor.secret_sealed), code);
-    if (step !== undefined && (await advanceStep(ctx.trx, factor.id, step, false))) {
+    if (step === undefined) continue;
+    if (await advanceStep(ctx.trx, factor.id, step, false)) {
       await recordAuthEvent(ctx.trx, 'mfa_succeeded', ctx.meta, userId, { method: 'totp' });
-      return;
+      return true;
     }
+    replayed = true;
   }
-  recordAuthFailure(ctx, 'mfa_failed', userId, { method: 'totp' });
-  throw new AppError('invalid_code');
+  await recordAuthEvent(ctx.trx, 'mfa_failed', ctx.meta, userId, {
+    method: 'totp',
+    ...(replayed ? { reason: 'replayed' } : {}),
+  });
+  if (replayed) await tellOwnerOfReplay(deps, ctx, userId);
+  return false;
+}
+
+async function tellOwnerOfReplay(deps: AuthDeps, ctx: AuthContext, userId: string): Promise<void> {
+  const user = await findUserById(ctx.trx, userId);
+  if (!user) return;
+  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+    name: user.display_name,
+    headline: 'Someone used an authenticator code that was already used',
+    details: [
+      `A sign-in to your account offered a code from your authenticator app that had already been used (from ${ctx.meta.ip}). It was refused.`,
+      'Whoever sent it knows your password. If this was not you, change your password now and contact your administrator.',
+    ],
+  });
 }
 
 export async function verifyBackupCode(
