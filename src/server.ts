@@ -17,7 +17,7 @@ export async function serve(config: Config): Promise<void> {
     running.logger.info({ url: config.PUBLIC_URL, workerMode: config.WORKER_MODE }, 'Switchboard is ready');
     // Lines are written in batches (logger.ts); whoever waits for "listening" should not wait.
     running.logger.flush();
-    if ((await countUsersWithRole(running.platform.database.db, 'admin')) === 0) {
+    if ((await countUsersWithRole(running.platform.database.system, 'admin')) === 0) {
       running.logger.warn(
         'No administrator yet. Create one with: npx switchboard admin create --email you@example.com',
       );

@@ -94,7 +94,8 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const jobs: JobQueue = new JobQueue({
     url: options.databaseUrl,
     ssl,
-    db: database.db,
+    // Jobs act for nobody in particular: explicitly the system.
+    db: database.system,
     logger,
     definitions: [...options.jobs, mail.job, sms.job],
     schedules: options.schedules,

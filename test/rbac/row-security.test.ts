@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/platform/db/connection.js';
-import { createUser, signInAs } from '../support/actors.js';
+import { createDatabase, type Database } from '../../src/platform/db/connection.js';
+import { createSignedIn, createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { asApp, ownerDatabase } from '../support/app-role.js';
 
@@ -80,5 +80,99 @@ describe('row-level security', () => {
     const [a] = [await createUser(t, ['customer']), await createUser(t, ['customer'])];
     const client = await signInAs(t.app, a.email);
     expect((await client.get('/api/v1/test/all-users')).json()).toEqual([a.id]);
+  });
+
+  describe('fails closed: a connection that names no actor sees nothing', () => {
+    // Every table under row-level security, read from the catalogue so a new one is covered at once.
+    const protectedTables = async () =>
+      (
+        await sql<{ name: string }>`
+          select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relrowsecurity and n.nspname = 'public' order by 1`.execute(owner.db)
+      ).rows.map((r) => r.name);
+    const count = async (db: Database['db'], table: string) =>
+      Number(
+        (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n,
+      );
+
+    beforeAll(async () => {
+      // Rows in the tables a customer and the team fill: a ticket with a reply, a note and time spent.
+      const customer = await createSignedIn(t, ['customer']);
+      const agent = await createSignedIn(t, ['agent']);
+      const ticket = (
+        await customer.client.post('/api/v1/tickets', { subject: 'Jams', body: 'Tray 2' })
+      ).json();
+      await agent.client.post(`/api/v1/tickets/${ticket.id}/messages`, { body: 'Try tray 1.' });
+      await agent.client.post(`/api/v1/tickets/${ticket.id}/messages`, {
+        body: 'Part',
+        visibility: 'internal',
+      });
+      await agent.client.post(`/api/v1/tickets/${ticket.id}/time-entries`, { minutes: 5, note: 'Looked' });
+      await t.platform.database.db
+        .insertInto('mfa_factors')
+        .values({ user_id: customer.id, kind: 'totp', label: 'phone', confirmed_at: new Date() })
+        .execute();
+    });
+
+    it('on every table with row-level security, unstamped app work reads no row; a system stamp reads all', async () => {
+      const tables = await protectedTables();
+      expect(tables).toEqual(expect.arrayContaining(['users', 'mfa_factors', 'tickets', 'time_entries']));
+      const app = createDatabase(t.database.url, t.config, { asApp: true });
+      try {
+        const seen: Record<string, { all: number; unstamped: number; system: number }> = {};
+        for (const table of tables)
+          seen[table] = {
+            all: await count(owner.db, table),
+            unstamped: await count(app.db, table),
+            system: await count(app.system, table),
+          };
+        const expected = Object.fromEntries(
+          Object.entries(seen).map(([table, { all }]) => [table, { all, unstamped: 0, system: all }]),
+        );
+        expect(seen).toEqual(expected);
+        // The seed reached the tables that matter most, so the zeros above mean something.
+        for (const table of [
+          'users',
+          'mfa_factors',
+          'tickets',
+          'ticket_messages',
+          'ticket_events',
+          'time_entries',
+        ])
+          expect(seen[table]!.all, table).toBeGreaterThan(0);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('raw SQL as the app role with no context at all (no stamp, no SET) reads and writes nothing', async () => {
+      const tables = await protectedTables();
+      const rows = await owner.db.transaction().execute(async (trx) => {
+        await sql`set local role switchboard_app`.execute(trx);
+        const seen: Record<string, number> = {};
+        for (const table of tables) seen[table] = await count(trx, table);
+        return seen;
+      });
+      expect(Object.values(rows).every((n) => n === 0)).toBe(true);
+      await expect(
+        owner.db.transaction().execute(async (trx) => {
+          await sql`set local role switchboard_app`.execute(trx);
+          await sql`insert into users (email, display_name, roles, status) values ('x@example.com', 'x', '{admin}', 'active')`.execute(
+            trx,
+          );
+        }),
+      ).rejects.toThrow(/row-level security/);
+    });
+
+    it('an unknown or empty context is nobody too, not the system', async () => {
+      for (const context of ['', 'System', 'system ', 'nobody', 'admin']) {
+        const n = await owner.db.transaction().execute(async (trx) => {
+          await sql`set local role switchboard_app`.execute(trx);
+          await sql`select set_config('app.context', ${context}, true)`.execute(trx);
+          return count(trx, 'users');
+        });
+        expect(n, JSON.stringify(context)).toBe(0);
+      }
+    });
   });
 });

@@ -58,7 +58,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await buildApp(platform, { plugins: options.plugins ?? [] });
   return {
     app,
-    platform,
+    // The test's own queries (factories, checks) act as the system, as a fixture loader would;
+    // the app's own work stays stamped by its requests, jobs and commands.
+    platform: { ...platform, database: { ...platform.database, db: platform.database.system } },
     config,
     database,
     async close() {

@@ -3,10 +3,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /**
  * Who the current database work is for, as row-level security sees it. `system` (jobs, the CLI,
  * sign-in before anyone is known) passes the policies; `user` sees that user's rows plus what the
- * listed permissions open up.
+ * listed permissions open up; `nobody` (work that named no actor) sees no row of a table under
+ * row-level security, so a path that forgets to say who it acts for fails closed.
  */
 export interface DbActor {
-  context: 'system' | 'user';
+  context: 'system' | 'user' | 'nobody';
   userId?: string;
   permissions?: readonly string[];
   /**
@@ -17,13 +18,18 @@ export interface DbActor {
   ownRowsOf?: string | null;
 }
 
-const SYSTEM: DbActor = Object.freeze({ context: 'system' });
+export const SYSTEM_ACTOR: DbActor = Object.freeze({ context: 'system' });
+const NOBODY: DbActor = Object.freeze({ context: 'nobody' });
 const storage = new AsyncLocalStorage<DbActor>();
 
 /** Runs `work` (and everything it awaits) as `actor`; the object may be filled in later by the caller. */
 export const runAsDbActor = <T>(actor: DbActor, work: () => T): T => storage.run(actor, work);
 
-export const currentDbActor = (): DbActor => storage.getStore() ?? SYSTEM;
+/** Work outside any `runAs…` names nobody: it sees no row under row-level security. */
+export const currentDbActor = (): DbActor => storage.getStore() ?? NOBODY;
+
+/** Runs `work` as the system (jobs, the CLI, start-up checks): it passes every policy. */
+export const runAsSystem = <T>(work: () => T): T => storage.run(SYSTEM_ACTOR, work);
 
 /** Runs `work`, which reads no table under row-level security, on whatever connection is free. */
 export const runUnprotected = <T>(work: () => T): T =>

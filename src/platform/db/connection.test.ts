@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { findUserById, insertUser } from '../../modules/users/repo.js';
-import { runAsDbActor, runAsOwnRowsReader, runUnprotected } from './actor-context.js';
+import { runAsDbActor, runAsOwnRowsReader, runAsSystem, runUnprotected } from './actor-context.js';
 import { createDatabase, type Database, defaultPoolSize, poolConfig } from './connection.js';
 
 // One connection, so every query below lands on the one the previous query stamped.
@@ -19,7 +19,7 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   app = createDatabase(testDb.url, settings, { asApp: true });
   const add = async (email: string) =>
-    (await insertUser(app.db, { email, display_name: email, roles: ['customer'], status: 'active' }))!.id;
+    (await insertUser(app.system, { email, display_name: email, roles: ['customer'], status: 'active' }))!.id;
   alice = await add('alice@example.test');
   bob = await add('bob@example.test');
 });
@@ -54,13 +54,14 @@ describe('the app pool stamps each checkout for row-level security', () => {
     // A table without row-level security is read on whatever stamp the connection has.
     await asCustomer(bob, () => stampedUser());
     expect(await runUnprotected(() => stampedUser())).toBe(bob);
-    // And plain system work is stamped as the system again.
+    // And work that names no actor is stamped as nobody: no trace of Bob.
     expect(await stampedUser()).toBe('');
+    expect(await findUserById(app.db, bob)).toBeUndefined();
   });
 
   it('prepares a statement once it repeats, and it keeps answering for new values', async () => {
     const emailOf = (id: string) =>
-      app.db
+      app.system
         .selectFrom('users')
         .select('email')
         .where('id', '=', id)
@@ -70,7 +71,7 @@ describe('the app pool stamps each checkout for row-level security', () => {
     expect(await emailOf(bob)).toEqual({ email: 'bob@example.test' });
     expect(await emailOf(alice)).toEqual({ email: 'alice@example.test' });
     const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
-      app.db,
+      app.system,
     );
     expect(prepared.rows.map((r) => r.statement)).toContainEqual(expect.stringContaining('"status" = $2'));
   });
@@ -78,6 +79,69 @@ describe('the app pool stamps each checkout for row-level security', () => {
   it('runs without JIT compilation, which cost the searches more than it saved', async () => {
     const { rows } = await sql<{ jit: string }>`select current_setting('jit') as jit`.execute(app.db);
     expect(rows[0]!.jit).toBe('off');
+  });
+});
+
+describe('a stamp never outlives its checkout', () => {
+  const userIds = async (db = app.db) =>
+    (await sql<{ id: string }>`select id from users order by email`.execute(db)).rows.map((r) => r.id);
+  const context = async () =>
+    (await sql<{ c: string }>`select current_setting('app.context') as c`.execute(app.db)).rows[0]!.c;
+
+  it('work that names no actor sees no row, even on the connection a user or the system just used', async () => {
+    expect(await asCustomer(alice, () => userIds())).toEqual([alice]);
+    expect(await userIds()).toEqual([]);
+    expect(await context()).toBe('nobody');
+    expect(await runAsSystem(() => userIds())).toEqual([alice, bob]);
+    expect(await userIds()).toEqual([]);
+    expect(await userIds(app.system)).toEqual([alice, bob]);
+    expect(await userIds()).toEqual([]);
+    // A system-stamped transaction (the same one connection) leaves nothing behind when it ends.
+    await app.system.transaction().execute(async (trx) => expect(await userIds(trx)).toEqual([alice, bob]));
+    expect(await userIds()).toEqual([]);
+  });
+
+  it('a context set locally in a transaction ends with it, committed or rolled back', async () => {
+    const inside = await asCustomer(alice, () =>
+      app.db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.context', 'system', true)`.execute(trx);
+        return userIds(trx);
+      }),
+    );
+    expect(inside).toEqual([alice, bob]);
+    expect(await asCustomer(alice, () => userIds())).toEqual([alice]);
+    await expect(
+      asCustomer(alice, () =>
+        app.db.transaction().execute(async (trx) => {
+          await sql`select set_config('app.user_id', ${bob}, true)`.execute(trx);
+          throw new Error('rolled back');
+        }),
+      ),
+    ).rejects.toThrow('rolled back');
+    expect(await asCustomer(alice, () => userIds())).toEqual([alice]);
+    expect(await userIds()).toEqual([]);
+  });
+
+  it('concurrent actors on a shared pool each see their own rows only', async () => {
+    const shared = createDatabase(testDb.url, { ...settings, DATABASE_POOL_MAX: 2 }, { asApp: true });
+    try {
+      const slowly = (db: typeof shared.db) =>
+        db.transaction().execute(async (trx) => {
+          await sql`select pg_sleep(0.05)`.execute(trx);
+          return userIds(trx);
+        });
+      for (let round = 0; round < 3; round++) {
+        const [a, b, nobody, system] = await Promise.all([
+          asCustomer(alice, () => slowly(shared.db)),
+          asCustomer(bob, () => slowly(shared.db)),
+          slowly(shared.db),
+          slowly(shared.system),
+        ]);
+        expect({ a, b, nobody, system }).toEqual({ a: [alice], b: [bob], nobody: [], system: [alice, bob] });
+      }
+    } finally {
+      await shared.close();
+    }
   });
 });
 

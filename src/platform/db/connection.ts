@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.js';
-import { currentDbActor, type DbActor } from './actor-context.js';
+import { currentDbActor, type DbActor, runAsSystem } from './actor-context.js';
 import { PreparedStatements } from './prepared-statements.js';
 import type { DB } from './schema.js';
 
@@ -43,7 +43,13 @@ export function poolConfig(url: string, settings: DatabaseSettings): pg.PoolConf
 }
 
 export interface Database {
+  /** Stamped with the current actor (actor-context.ts); work that named none sees no protected row. */
   db: Kysely<DB>;
+  /**
+   * The same pool with every checkout stamped `system`: for jobs, the CLI and start-up checks,
+   * which act for nobody in particular. Never for request work.
+   */
+  system: Kysely<DB>;
   pool: pg.Pool;
   url: string;
   close(): Promise<void>;
@@ -118,8 +124,11 @@ export function createDatabase(
     end: () => pool.end(),
   };
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: options.asApp ? contextual : pool }) });
+  const asSystem = { connect: () => runAsSystem(() => contextual.connect()), end: async () => {} };
+  const system = options.asApp ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: asSystem }) }) : db;
   return {
     db,
+    system,
     pool,
     url,
     // Idempotent: shutdown paths may reach it twice (signal handler and error path).
