@@ -24,8 +24,8 @@ async function verifiedAccount(): Promise<{ email: string }> {
   ).toBe(202);
   const [mail] = await mailTo(t, email);
   expect(
-    (await client.post('/api/v1/auth/verify-email', { token: tokenFrom(mail!, '/auth/verify') })).statusCode,
-  ).toBe(204);
+    (await client.post('/api/v1/auth/verify-email', { token: tokenFrom(mail!, '/auth/verify') })).json(),
+  ).toEqual({ passwordSet: true, message: 'Email confirmed. You can sign in now.' });
   return { email };
 }
 
@@ -53,7 +53,10 @@ describe('sign-up and email verification', () => {
     expect(early.json().code).toBe('email_not_verified');
 
     const token = tokenFrom(mail!, '/auth/verify');
-    expect((await client.post('/api/v1/auth/verify-email', { token })).statusCode).toBe(204);
+    // The browser that signed up keeps its password (see test/auth/pending-takeover.api.test.ts).
+    expect((await client.post('/api/v1/auth/verify-email', { token })).json()).toMatchObject({
+      passwordSet: true,
+    });
     expect((await client.post('/api/v1/auth/verify-email', { token })).statusCode).toBe(400);
     const login = await client.post('/api/v1/auth/login', { email, password: PASSWORD });
     expect(login.statusCode).toBe(200);

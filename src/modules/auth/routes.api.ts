@@ -20,6 +20,8 @@ import {
   SignedIn,
   SignUpBody,
   TokenBody,
+  Verified,
+  VerifyEmailBody,
 } from './schemas.js';
 import {
   consumeMagicLink,
@@ -28,9 +30,11 @@ import {
   resetPassword,
 } from './service/email-links.js';
 import { acceptInvitation } from './service/invitation.js';
+import { PASSWORD_CLEARED_NOTICE } from './service/pending-claim.js';
 import { loginWithPassword } from './service/login.js';
 import { signUp, verifyEmail } from './service/signup.js';
 import { beginSession } from './sign-in.js';
+import { setSignupProofCookie, signupProofCookie } from './signup-cookie.js';
 import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
@@ -63,7 +67,8 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await inTransaction(deps, request, (ctx) => signUp(deps, ctx, request.body));
+      const userId = await inTransaction(deps, request, (ctx) => signUp(deps, ctx, request.body));
+      setSignupProofCookie(request, reply, userId);
       return reply.code(202).send({ status: 'accepted' as const, message: CHECK_MAIL });
     },
   );
@@ -75,14 +80,25 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Confirm an email address',
-        body: TokenBody,
-        response: { 204: Type.Null() },
+        description:
+          'The sign-up password is kept only when this browser signed up or `password` repeats it; otherwise it is dropped.',
+        body: VerifyEmailBody,
+        response: { 200: Verified },
       },
     },
-    async (request, reply) => {
-      const ok = await inTransaction(deps, request, (ctx) => verifyEmail(ctx, request.body.token));
-      if (!ok) throw new AppError('bad_request', 'This verification link is invalid, used or expired.');
-      return reply.code(204).send(null);
+    async (request) => {
+      const { token, password } = request.body;
+      const verified = await inTransaction(deps, request, (ctx) =>
+        verifyEmail(deps, ctx, token, {
+          cookie: signupProofCookie(request),
+          ...(password ? { password } : {}),
+        }),
+      );
+      if (!verified) throw new AppError('bad_request', 'This verification link is invalid, used or expired.');
+      return {
+        passwordSet: verified.passwordSet,
+        message: verified.passwordSet ? 'Email confirmed. You can sign in now.' : PASSWORD_CLEARED_NOTICE,
+      };
     },
   );
 
@@ -129,8 +145,12 @@ export const authApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = await inTransaction(deps, request, (ctx) => consumeMagicLink(ctx, request.body.token));
-      return signIn(request, reply, user, 'magic_link');
+      const { user, passwordCleared } = await inTransaction(deps, request, (ctx) =>
+        consumeMagicLink(deps, ctx, request.body.token),
+      );
+      const signedIn = await signIn(request, reply, user, 'magic_link');
+      if (!passwordCleared) return signedIn;
+      return { ...signedIn, notice: [signedIn.notice, PASSWORD_CLEARED_NOTICE].filter(Boolean).join(' ') };
     },
   );
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { UserRow } from '../users/repo.js';
+import { findUserById, type UserRow } from '../users/repo.js';
 import { FormBody, formField, handleForm, renderPage } from './forms.js';
 import { authDeps } from './mail.js';
 import { endCurrentSession, inTransaction } from './request-context.js';
@@ -13,19 +13,29 @@ import {
   resetPassword,
 } from './service/email-links.js';
 import { acceptInvitation } from './service/invitation.js';
+import { PASSWORD_CLEARED_NOTICE } from './service/pending-claim.js';
 import { loginWithPassword } from './service/login.js';
 import { signUp, verifyEmail } from './service/signup.js';
 import { takeReturnTo } from './return-to.js';
 import { beginSession } from './sign-in.js';
+import { setSignupProofCookie, signupProofCookie } from './signup-cookie.js';
+import { tokenPageHeaders } from './token-pages.js';
+import { peekToken } from './tokens/one-time-tokens.js';
+import { isSignupProof } from './tokens/signup-proof.js';
 import { PUBLIC } from '../rbac/access.js';
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
+/** Pages reached by an emailed link whose URL carries the token (and the forms they post to). */
+const TOKEN_PAGES = new Set(['/auth/verify', '/auth/magic', '/auth/reset', '/auth/invite']);
 const CHECK_MAIL =
   'If the address can receive it, a message is on its way. It can take a minute; check your spam folder too.';
 
 export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
   const page = (template: string, heading: string, lead?: string) => ({ template, state: { heading, lead } });
+  app.addHook('onRequest', async (request, reply) => {
+    if (TOKEN_PAGES.has(request.routeOptions.url ?? '')) tokenPageHeaders(reply);
+  });
 
   async function signInAndGo(request: FastifyRequest, reply: FastifyReply, user: UserRow, method: string) {
     const { mfa } = await beginSession(deps, request, reply, user, method);
@@ -88,9 +98,10 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = 'Enter a valid email address.';
       if (Object.keys(errors).length > 0)
         return renderPage(request, reply, signUpPage.template, { ...signUpPage.state, values, errors }, 400);
-      await inTransaction(deps, request, (ctx) =>
+      const userId = await inTransaction(deps, request, (ctx) =>
         signUp(deps, ctx, { ...values, password: formField(request.body, 'password') }),
       );
+      setSignupProofCookie(request, reply, userId);
       return renderPage(request, reply, 'pages/auth/notice.njk', {
         heading: 'Confirm your email',
         text: `We sent a confirmation link to ${values.email}. ${CHECK_MAIL}`,
@@ -108,28 +119,40 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         buttonLabel,
         token: request.query.token ?? '',
       });
-  app.get(
-    '/auth/verify',
-    { ...PUBLIC, schema: { querystring: TokenQuery } },
-    confirm(
-      'Confirm your email',
-      'Press the button to confirm your email address.',
-      '/auth/verify',
-      'Confirm email',
-    ),
-  );
+  const verifyPage = {
+    heading: 'Confirm your email',
+    text: 'Press the button to confirm your email address.',
+    action: '/auth/verify',
+    buttonLabel: 'Confirm email',
+  };
+  /** Ask for the sign-up password when it exists and this browser did not sign up (see signup-proof). */
+  async function asksPassword(request: FastifyRequest, token: string): Promise<boolean> {
+    const userId = await peekToken(deps.db, token, 'verify_email');
+    const user = userId ? await findUserById(deps.db, userId) : undefined;
+    if (!user?.password_hash || user.status !== 'pending_verification') return false;
+    return !isSignupProof(deps.config.SECRET_KEY!, user.id, signupProofCookie(request));
+  }
+  app.get('/auth/verify', { ...PUBLIC, schema: { querystring: TokenQuery } }, async (request, reply) => {
+    const token = request.query.token ?? '';
+    return renderPage(request, reply, 'pages/auth/confirm.njk', {
+      ...verifyPage,
+      token,
+      askPassword: await asksPassword(request, token),
+    });
+  });
   app.post('/auth/verify', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
-    const ok = await inTransaction(deps, request, (ctx) =>
-      verifyEmail(ctx, formField(request.body, 'token')),
-    );
-    return ok
-      ? renderPage(request, reply, 'pages/auth/notice.njk', {
-          heading: 'Email confirmed',
-          text: 'Thank you. You can sign in now.',
-          actionHref: '/login',
-          actionLabel: 'Sign in',
-        })
-      : renderPage(
+    const token = formField(request.body, 'token');
+    const password = formField(request.body, 'password');
+    const state = { ...verifyPage, token, askPassword: true };
+    return handleForm(request, reply, 'pages/auth/confirm.njk', state, async () => {
+      const verified = await inTransaction(deps, request, (ctx) =>
+        verifyEmail(deps, ctx, token, {
+          cookie: signupProofCookie(request),
+          ...(password ? { password } : {}),
+        }),
+      );
+      if (!verified)
+        return renderPage(
           request,
           reply,
           'pages/auth/notice.njk',
@@ -141,6 +164,25 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           400,
         );
+      return renderPage(
+        request,
+        reply,
+        'pages/auth/notice.njk',
+        verified.passwordSet
+          ? {
+              heading: 'Email confirmed',
+              text: 'Thank you. You can sign in now.',
+              actionHref: '/login',
+              actionLabel: 'Sign in',
+            }
+          : {
+              heading: 'Email confirmed',
+              text: PASSWORD_CLEARED_NOTICE,
+              actionHref: '/reset',
+              actionLabel: 'Choose a password',
+            },
+      );
+    });
   });
 
   app.get(
@@ -150,10 +192,19 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.post('/auth/magic', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(request, reply, signIn.template, signIn.state, async () => {
-      const user = await inTransaction(deps, request, (ctx) =>
-        consumeMagicLink(ctx, formField(request.body, 'token')),
+      const { user, passwordCleared } = await inTransaction(deps, request, (ctx) =>
+        consumeMagicLink(deps, ctx, formField(request.body, 'token')),
       );
-      return signInAndGo(request, reply, user, 'magic_link');
+      if (!passwordCleared) return signInAndGo(request, reply, user, 'magic_link');
+      // Signed in, and told first that the password someone chose before is gone.
+      const { mfa } = await beginSession(deps, request, reply, user, 'magic_link');
+      return renderPage(request, reply, 'pages/auth/notice.njk', {
+        heading: 'Signed in: no password is set',
+        text: PASSWORD_CLEARED_NOTICE,
+        ...(mfa === 'enroll'
+          ? { actionHref: '/account/security', actionLabel: 'Set up two-factor sign-in first' }
+          : { actionHref: '/reset', actionLabel: 'Choose a password' }),
+      });
     }),
   );
 

@@ -23,6 +23,20 @@ export const LoginBody = Type.Object({ email: Email, password: Password });
 export const EmailBody = Type.Object({ email: Email });
 export const TokenBody = Type.Object({ token: Token });
 export const ResetBody = Type.Object({ token: Token, password: Password });
+export const VerifyEmailBody = Type.Object({
+  token: Token,
+  password: Type.Optional(
+    Type.String({
+      maxLength: 1024,
+      description:
+        'The password chosen at sign-up, when confirming from another browser than the one that signed up; without it that password is dropped',
+    }),
+  ),
+});
+export const Verified = Type.Object({
+  passwordSet: Type.Boolean({ description: 'false: no password is set; choose one with a password reset' }),
+  message: Type.String(),
+});
 
 export const Me = Type.Object(
   {

@@ -7,6 +7,7 @@ import { recordAuthEvent } from '../events.js';
 import { issueToken } from '../tokens/one-time-tokens.js';
 import { link } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
+import { claimPendingAccount } from './pending-claim.js';
 
 export interface AdminCreated {
   userId: string;
@@ -18,7 +19,9 @@ export interface AdminCreated {
 /**
  * Creates an administrator (or promotes an existing account) from the CLI: there are no default
  * accounts, so this is how the first admin comes to be. Without a password, a one-time magic link
- * (valid 15 minutes) is returned for the operator to open.
+ * (valid 15 minutes) is returned for the operator to open. A pending account is promoted without
+ * anything set up before the operator vouched for it: whoever signed up with that address may not
+ * be its owner, so their password goes (`claimPendingAccount`).
  */
 export async function createAdmin(
   trx: Transaction<DB>,
@@ -37,6 +40,16 @@ export async function createAdmin(
       : undefined;
   const existing = await findUserByEmail(trx, input.email);
   const passwordFields = passwordHash ? { password_hash: passwordHash, password_changed_at: new Date() } : {};
+  const meta = { ip: 'cli', userAgent: 'switchboard admin create' };
+  // A disabled account that never proved its address is as unproven as a pending one.
+  const unproven =
+    existing?.status === 'pending_verification' ||
+    (existing?.status === 'disabled' && !existing.email_verified_at);
+  if (existing && unproven) {
+    const password = passwordHash ? { replaceWith: passwordHash } : { drop: true as const };
+    const pending = { ...existing, status: 'pending_verification' as const };
+    await claimPendingAccount(undefined, { trx, meta }, pending, password, 'cli');
+  }
   const user = existing
     ? await updateUser(trx, existing.id, {
         roles: [...new Set([...existing.roles, 'admin'])],
@@ -52,7 +65,7 @@ export async function createAdmin(
         ...passwordFields,
       });
   if (!user) throw new Error('admin could not be created');
-  await recordAuthEvent(trx, 'signup', { ip: 'cli', userAgent: 'switchboard admin create' }, user.id, {
+  await recordAuthEvent(trx, 'signup', meta, user.id, {
     role: 'admin',
     promoted: Boolean(existing),
   });

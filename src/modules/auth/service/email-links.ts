@@ -1,11 +1,12 @@
 import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserById, findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
+import { findUserById, findUserByEmail, updateUser } from '../../users/repo.js';
 import { recordAuthEvent } from '../events.js';
 import { liftSignInBackoff, limit, LIMITS } from '../throttle.js';
 import { consumeToken, issueToken } from '../tokens/one-time-tokens.js';
 import { type AuthContext, type AuthDeps, link } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
+import { type Claimed, claimPendingAccount } from './pending-claim.js';
 
 async function limitEmailLinks(deps: AuthDeps, ctx: AuthContext, kind: string, email: string): Promise<void> {
   await limit(deps, `${kind}:ip:${ctx.meta.ip}`, LIMITS.emailLinksPerIp);
@@ -25,18 +26,18 @@ export async function requestMagicLink(deps: AuthDeps, ctx: AuthContext, email: 
   await recordAuthEvent(ctx.trx, 'magic_link_sent', ctx.meta, user.id);
 }
 
-/** Signs in with a magic link. Following it proves the mailbox, so a pending account becomes active. */
-export async function consumeMagicLink(ctx: AuthContext, token: string): Promise<UserRow> {
+/**
+ * Signs in with a magic link. Following it proves the mailbox, so a pending account becomes
+ * active, without the password someone chose before that proof (`claimPendingAccount`).
+ */
+export async function consumeMagicLink(deps: AuthDeps, ctx: AuthContext, token: string): Promise<Claimed> {
   const userId = await consumeToken(ctx.trx, token, 'magic_link');
   const user = userId ? await findUserById(ctx.trx, userId) : undefined;
   if (!user || user.status === 'disabled')
     throw new AppError('invalid_credentials', 'This sign-in link is invalid, used or expired.');
-  const activated =
-    user.status === 'pending_verification'
-      ? await updateUser(ctx.trx, user.id, { status: 'active', email_verified_at: new Date() })
-      : user;
+  const claimed = await claimPendingAccount(deps.sessions, ctx, user, { drop: true }, 'magic_link');
   await recordAuthEvent(ctx.trx, 'login_succeeded', ctx.meta, user.id, { method: 'magic_link' });
-  return activated ?? user;
+  return claimed;
 }
 
 export async function requestPasswordReset(deps: AuthDeps, ctx: AuthContext, email: string): Promise<void> {
@@ -53,7 +54,9 @@ export async function requestPasswordReset(deps: AuthDeps, ctx: AuthContext, ema
 
 /**
  * Sets a new password from a reset link and ends every session of the user. It does not sign the
- * user in: the next sign-in goes through the normal path, second factor included.
+ * user in: the next sign-in goes through the normal path, second factor included. The link proves
+ * the mailbox and the password is chosen by whoever holds it, so a pending account becomes active
+ * with this password and nothing else set up before (`claimPendingAccount`).
  */
 export async function resetPassword(
   deps: AuthDeps,
@@ -69,7 +72,9 @@ export async function resetPassword(
     email: user.email,
     displayName: user.display_name,
   });
-  await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
+  if (user.status === 'pending_verification')
+    await claimPendingAccount(deps.sessions, ctx, user, { replaceWith: passwordHash }, 'password_reset');
+  else await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
   const ended = await deps.sessions.deleteByUser(user.id);
   await liftSignInBackoff(deps, user.id);
   await revokeGrantsOfUser(ctx.trx, user.id);

@@ -4,10 +4,12 @@ import { recordAuthEvent } from '../events.js';
 import { consumeToken } from '../tokens/one-time-tokens.js';
 import type { AuthContext, AuthDeps } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
+import { claimPendingAccount } from './pending-claim.js';
 
 /**
  * Accepts an invitation: the link proves the mailbox, the password is checked like any new one,
- * and the account becomes active. The caller signs the person in (second factor rules apply).
+ * and the account becomes active with it and nothing set up before (`claimPendingAccount`). The
+ * caller signs the person in (second factor rules apply).
  */
 export async function acceptInvitation(
   deps: AuthDeps,
@@ -27,12 +29,11 @@ export async function acceptInvitation(
     email: user.email,
     displayName: user.display_name,
   });
-  const activated = await updateUser(ctx.trx, user.id, {
-    password_hash: passwordHash,
-    password_changed_at: new Date(),
-    status: 'active',
-    email_verified_at: user.email_verified_at ?? new Date(),
-  });
+  const activated =
+    user.status === 'pending_verification'
+      ? (await claimPendingAccount(deps.sessions, ctx, user, { replaceWith: passwordHash }, 'invitation'))
+          .user
+      : await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
   await recordAuthEvent(ctx.trx, 'invitation_accepted', ctx.meta, user.id);
   return activated!;
 }

@@ -1,10 +1,14 @@
 import { AppError } from '../../../shared/errors.js';
-import { findUserByEmail, insertUser, updateUser } from '../../users/repo.js';
+import { findUserByEmail, findUserById, insertUser, updateUser } from '../../users/repo.js';
 import { recordAuthEvent } from '../events.js';
+import { verifyPassword } from '../passwords/hash.js';
+import { normalizePassword } from '../passwords/policy.js';
 import { limit, LIMITS } from '../throttle.js';
 import { issueToken, consumeToken } from '../tokens/one-time-tokens.js';
+import { isSignupProof } from '../tokens/signup-proof.js';
 import { type AuthContext, type AuthDeps, link } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
+import { claimPendingAccount } from './pending-claim.js';
 
 export interface SignUpInput {
   email: string;
@@ -16,9 +20,14 @@ export interface SignUpInput {
 /**
  * Creates a pending account and mails a verification link. The answer is the same whether or not
  * the address already has an account (the owner of an existing one gets a notice instead), so
- * sign-up cannot be used to discover who has an account.
+ * sign-up cannot be used to discover who has an account. Returns the new account's id (for the
+ * sign-up proof cookie, see `tokens/signup-proof.ts`), undefined when the address was taken.
  */
-export async function signUp(deps: AuthDeps, ctx: AuthContext, input: SignUpInput): Promise<void> {
+export async function signUp(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  input: SignUpInput,
+): Promise<string | undefined> {
   if (!deps.config.SIGNUP_ENABLED) throw new AppError('signup_disabled');
   await limit(deps, `signup:ip:${ctx.meta.ip}`, LIMITS.signupPerIp);
   const passwordHash = await acceptNewPassword(input.password, {
@@ -45,7 +54,7 @@ export async function signUp(deps: AuthDeps, ctx: AuthContext, input: SignUpInpu
         ],
       });
     }
-    return;
+    return undefined;
   }
   await recordAuthEvent(ctx.trx, 'signup', ctx.meta, user.id);
   const token = await issueToken(ctx.trx, user.id, 'verify_email');
@@ -53,13 +62,62 @@ export async function signUp(deps: AuthDeps, ctx: AuthContext, input: SignUpInpu
     name: user.display_name,
     url: link(deps.config, '/auth/verify', token),
   });
+  return user.id;
 }
 
-/** Activates the account behind a verification link; false for an invalid, used or expired link. */
-export async function verifyEmail(ctx: AuthContext, token: string): Promise<boolean> {
+/** How the person opening a verification link shows the sign-up password is theirs. */
+export interface SignupPasswordProof {
+  /** The sign-up proof cookie of this browser, if any. */
+  cookie?: string;
+  /** The password typed again (another browser or device). */
+  password?: string;
+}
+
+export interface Verified {
+  /** Whether the account has a password after verification. */
+  passwordSet: boolean;
+  /** A password chosen by someone who could not show it was theirs was dropped. */
+  passwordCleared: boolean;
+}
+
+/**
+ * Confirms the address behind a verification link; undefined for an invalid, used or expired link
+ * (or a disabled account). The link proves the mailbox, not who chose the password: that stays
+ * only when this browser created the account or the password is typed again; otherwise it is
+ * dropped with everything else set up before (`claimPendingAccount`). A wrong password is refused
+ * and leaves the link usable.
+ */
+export async function verifyEmail(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  token: string,
+  proof: SignupPasswordProof = {},
+): Promise<Verified | undefined> {
+  if (proof.password) await limit(deps, `verify:ip:${ctx.meta.ip}`, LIMITS.loginPerIp);
   const userId = await consumeToken(ctx.trx, token, 'verify_email');
-  if (!userId) return false;
-  await updateUser(ctx.trx, userId, { email_verified_at: new Date(), status: 'active' });
-  await recordAuthEvent(ctx.trx, 'email_verified', ctx.meta, userId);
-  return true;
+  const user = userId ? await findUserById(ctx.trx, userId) : undefined;
+  if (!user || user.status === 'disabled') return undefined;
+  if (user.status === 'active') {
+    if (!user.email_verified_at) await updateUser(ctx.trx, user.id, { email_verified_at: new Date() });
+    return { passwordSet: user.password_hash !== null, passwordCleared: false };
+  }
+  const hash = user.password_hash;
+  const sameBrowser = hash !== null && isSignupProof(deps.config.SECRET_KEY!, user.id, proof.cookie);
+  const typedAgain =
+    hash !== null && !sameBrowser && proof.password
+      ? await verifyPassword(hash, normalizePassword(proof.password))
+      : false;
+  if (proof.password && !sameBrowser && !typedAgain) {
+    const detail =
+      'This is not the password chosen when the account was created. Leave it empty if you did not create it.';
+    throw new AppError('validation_failed', detail, { errors: [{ pointer: '/body/password', detail }] });
+  }
+  const claimed = await claimPendingAccount(
+    deps.sessions,
+    ctx,
+    user,
+    sameBrowser || typedAgain ? { keep: true } : { drop: true },
+    'verification',
+  );
+  return { passwordSet: claimed.user.password_hash !== null, passwordCleared: claimed.passwordCleared };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 import './table.js';
 
@@ -48,6 +48,37 @@ export async function issueToken(
   return token;
 }
 
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Retires every unused token of a user, whatever its purpose: links mailed before the owner took the account over. */
+export async function retireTokensOfUser(trx: Transaction<DB>, userId: string): Promise<number> {
+  const result = await trx
+    .updateTable('one_time_tokens')
+    .set({ used_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The user a live token belongs to, without using it up (a page deciding what to ask for). */
+export async function peekToken(
+  db: Kysely<DB> | Transaction<DB>,
+  token: string,
+  purpose: TokenPurpose,
+): Promise<string | undefined> {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
+  const row = await db
+    .selectFrom('one_time_tokens')
+    .select('user_id')
+    .where('token_hash', '=', hashToken(token))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
 /**
  * Marks the token used and returns its user, in one statement: two concurrent uses of the same
  * link cannot both succeed. Wrong purpose, expired, used or unknown all answer undefined.
@@ -57,7 +88,7 @@ export async function consumeToken(
   token: string,
   purpose: TokenPurpose,
 ): Promise<string | undefined> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  if (!TOKEN_SHAPE.test(token)) return undefined;
   const row = await trx
     .updateTable('one_time_tokens')
     .set({ used_at: new Date() })
