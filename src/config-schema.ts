@@ -116,7 +116,7 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.String({
     default: 'false',
     description:
-      'Trust `X-Forwarded-*` from: `false`, `true` (any), a hop count, or comma-separated IPs/CIDRs of your proxies.',
+      'Trust `X-Forwarded-*` from: `false`, `true` (any; refused in production), a hop count, or comma-separated IPs/CIDRs of your proxies.',
   }),
   CORS_ORIGINS: Type.String({
     default: '',

@@ -57,7 +57,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const shown = isSecretSetting(key) ? '(hidden)' : JSON.stringify(env[key]);
     throw new ConfigError(`Invalid setting ${key}=${shown}: ${describeError(key, invalid.message)}`);
   }
-  checkTrustProxy(converted.TRUST_PROXY as string);
+  checkTrustProxy(converted.TRUST_PROXY as string, converted.NODE_ENV as string);
   checkTransports(converted);
   const port = converted.PORT as number;
   const publicUrl = (
@@ -88,7 +88,13 @@ function checkTransports(config: Record<string, unknown>): void {
   }
 }
 
-function checkTrustProxy(value: string): void {
+function checkTrustProxy(value: string, nodeEnv: string): void {
+  // Trusting every peer lets any client write its own X-Forwarded-For, and so choose the address
+  // that rate limits, audit entries and the dev outbox see (OWASP ASVS 5.0 V4.1.3): not in production.
+  if (value === 'true' && nodeEnv === 'production')
+    throw new ConfigError(
+      'Invalid setting TRUST_PROXY="true": in production, list your proxies\' addresses or CIDRs (e.g. TRUST_PROXY=10.0.0.0/8,127.0.0.1) or their hop count; "true" would let any client set its own IP address',
+    );
   if (/^(true|false|\d+)$/.test(value)) return;
   const parts = value.split(',').map((p) => p.trim());
   if (parts.every((p) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p))) return;
