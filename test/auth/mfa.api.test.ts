@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifiedAccount, TEST_PASSWORD } from '../support/accounts.js';
@@ -143,5 +144,38 @@ describe('MFA policy by role', () => {
     expect(blocked.json().code).toBe('mfa_enrollment_required');
     await enrolTotp(client);
     expect((await client.get('/api/v1/me')).statusCode).toBe(200);
+  });
+});
+
+describe('backup codes at rest', () => {
+  it('are stored salted and hashed with argon2id, not as a plain digest; codes made before salting still work once', async () => {
+    const email = await account();
+    const { backupCodes } = await enrolTotp((await login(email)).client);
+    const userId = (
+      await sql<{ id: string }>`select id from users where email = ${email}`.execute(t.platform.database.db)
+    ).rows[0]!.id;
+    const rows = (
+      await sql<{ code_hash: Buffer; salt: Buffer | null }>`select code_hash, salt from mfa_backup_codes
+        where user_id = ${userId}`.execute(t.platform.database.db)
+    ).rows;
+    expect(rows).toHaveLength(10);
+    const digests = new Set(rows.map((r) => r.code_hash.toString('hex')));
+    for (const code of backupCodes) {
+      const plain = createHash('sha256').update(code.replace('-', '')).digest('hex');
+      expect(digests.has(plain)).toBe(false);
+    }
+    expect(rows.every((r) => r.salt !== null && r.salt.length >= 16)).toBe(true);
+
+    // A code stored the old way (an unsalted SHA-256 digest, salt null) keeps working, once.
+    const legacy = 'abcde-fghjk';
+    await sql`insert into mfa_backup_codes (user_id, code_hash) values
+      (${userId}, ${createHash('sha256').update('abcdefghjk').digest()})`.execute(t.platform.database.db);
+    const first = await login(email);
+    expect((await first.client.post('/api/v1/auth/mfa/backup-code', { code: legacy })).statusCode).toBe(200);
+    const again = await login(email);
+    expect((await again.client.post('/api/v1/auth/mfa/backup-code', { code: legacy })).statusCode).toBe(401);
+    expect(
+      (await again.client.post('/api/v1/auth/mfa/backup-code', { code: backupCodes[9]! })).statusCode,
+    ).toBe(200);
   });
 });

@@ -74,7 +74,7 @@ export async function factorAdded(
   what: string,
 ): Promise<string[] | undefined> {
   const first = (await confirmedFactors(ctx.trx, user.id)).length === 1;
-  const codes = first ? await regenerateBackupCodes(ctx.trx, user.id) : undefined;
+  const codes = first ? await regenerateBackupCodes(ctx.trx, deps.config.SECRET_KEY!, user.id) : undefined;
   await factorChanged(deps, ctx, user, what);
   return codes;
 }
@@ -131,7 +131,7 @@ export async function verifyBackupCode(
   code: string,
 ): Promise<void> {
   await limit(deps, `mfa:${userId}`, CODE_ATTEMPTS);
-  if (!(await useBackupCode(ctx.trx, userId, code))) {
+  if (!(await useBackupCode(ctx.trx, deps.config.SECRET_KEY!, userId, code))) {
     recordAuthFailure(ctx, 'mfa_failed', userId, { method: 'backup_code' });
     throw new AppError('invalid_code');
   }
@@ -150,7 +150,7 @@ export async function removeFactor(
 }
 
 export async function newBackupCodes(deps: AuthDeps, ctx: AuthContext, user: UserRow): Promise<string[]> {
-  const codes = await regenerateBackupCodes(ctx.trx, user.id);
+  const codes = await regenerateBackupCodes(ctx.trx, deps.config.SECRET_KEY!, user.id);
   await factorChanged(deps, ctx, user, 'New backup codes were created; the old ones no longer work.');
   return codes;
 }

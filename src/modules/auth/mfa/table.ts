@@ -21,6 +21,8 @@ export interface MfaFactorsTable {
 export interface MfaBackupCodesTable {
   user_id: string;
   code_hash: Buffer;
+  /** The set's argon2id salt; null for codes made before salting (a plain SHA-256 digest). */
+  salt: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   used_at: Date | null;
   created_at: Generated<Date>;
 }
