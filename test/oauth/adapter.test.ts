@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteExpiredOauthRows, PostgresAdapter } from '../../src/modules/oauth/provider/adapter.js';
+import {
+  deleteExpiredOauthRows,
+  PostgresAdapter,
+  REFRESH_REUSE_GRACE_MS,
+} from '../../src/modules/oauth/provider/adapter.js';
 import { createDatabase, type Database } from '../../src/platform/db/connection.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -43,14 +47,29 @@ describe('the OAuth store on PostgreSQL', () => {
     expect(await sessions.find('i1')).toBeUndefined();
   });
 
-  it('consumes a token once: of ten simultaneous attempts exactly one succeeds, and it reads as consumed', async () => {
-    const refresh = adapter('RefreshToken');
-    await refresh.upsert('r1', { jti: 'r1', grantId: 'g1' }, 3600);
-    const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => refresh.consume('r1')));
+  it('consumes a code once: of ten simultaneous attempts exactly one succeeds, and it reads as consumed', async () => {
+    const codes = adapter('AuthorizationCode');
+    await codes.upsert('c1', { jti: 'c1', grantId: 'g1' }, 60);
+    const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => codes.consume('c1')));
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
     const refused = attempts.find((a) => a.status === 'rejected') as PromiseRejectedResult;
     expect(refused.reason).toMatchObject({ error: 'invalid_grant' });
+    expect((await codes.find('c1'))?.consumed).toEqual(expect.any(Number));
+  });
+
+  it('a refresh token may be used again within the reuse grace only; then it reads as consumed and is refused', async () => {
+    const refresh = adapter('RefreshToken');
+    await refresh.upsert('r1', { jti: 'r1', grantId: 'g1' }, 3600);
+    const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => refresh.consume('r1')));
+    expect(attempts.every((a) => a.status === 'fulfilled')).toBe(true);
+    expect((await refresh.find('r1'))?.consumed).toBeUndefined();
+    await database.db
+      .updateTable('oauth_store')
+      .set({ consumed_at: new Date(Date.now() - REFRESH_REUSE_GRACE_MS - 1000) })
+      .where('id', '=', 'r1')
+      .execute();
     expect((await refresh.find('r1'))?.consumed).toEqual(expect.any(Number));
+    await expect(refresh.consume('r1')).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('revoking a grant removes every token of that grant and nothing else', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REFRESH_REUSE_GRACE_MS } from '../../src/modules/oauth/provider/adapter.js';
 import { TEST_PASSWORD } from '../support/accounts.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -21,6 +22,14 @@ async function signedInTokens() {
 }
 const refresh = (refreshToken: string) =>
   tokenRequest(t.app, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken });
+/** Moves a used refresh token's first use back past the reuse grace (RFC 9700 section 4.14.2). */
+const pastGrace = (refreshToken: string) =>
+  t.platform.database.db
+    .updateTable('oauth_store')
+    .set({ consumed_at: new Date(Date.now() - REFRESH_REUSE_GRACE_MS - 1000) })
+    .where('model', '=', 'RefreshToken')
+    .where('id', '=', refreshToken)
+    .execute();
 
 describe('refresh tokens', () => {
   it('rotate on every use; presenting a used one revokes the whole grant', async () => {
@@ -37,7 +46,8 @@ describe('refresh tokens', () => {
     expect(third.statusCode).toBe(200);
     const newest = third.json();
 
-    // Someone replays the token that was already exchanged: the grant is revoked…
+    // Someone replays the token that was already exchanged, after the grace: the grant is revoked…
+    await pastGrace(second.refresh_token);
     const replay = await refresh(second.refresh_token);
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error).toBe('invalid_grant');
@@ -48,12 +58,57 @@ describe('refresh tokens', () => {
     expect(api.json().detail).toMatch(/revoked/);
   });
 
-  it('of two concurrent refreshes with the same token, exactly one succeeds', async () => {
+  it('two concurrent refreshes with the same token both get a fresh pair, and the user stays signed in', async () => {
     for (let round = 0; round < 5; round++) {
       const { tokens } = await signedInTokens();
       const results = await Promise.all([refresh(tokens.refresh_token), refresh(tokens.refresh_token)]);
-      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+      expect(
+        results.map((r) => r.statusCode),
+        results.map((r) => r.body).join('\n'),
+      ).toEqual([200, 200]);
+      const pairs = results.map((r) => r.json() as { access_token: string; refresh_token: string });
+      expect(pairs[0]!.refresh_token).not.toBe(pairs[1]!.refresh_token);
+      for (const pair of pairs) {
+        expect((await withToken(t.app, pair.access_token)).statusCode).toBe(200);
+        expect((await refresh(pair.refresh_token)).statusCode).toBe(200);
+      }
     }
+  });
+
+  it('a used token presented again within the grace gets a fresh pair; after it, the whole family is revoked', async () => {
+    const { tokens } = await signedInTokens();
+    const first = (await refresh(tokens.refresh_token)).json();
+    const retry = await refresh(tokens.refresh_token);
+    expect(retry.statusCode, retry.body).toBe(200);
+    const second = retry.json();
+    expect((await withToken(t.app, second.access_token)).statusCode).toBe(200);
+    await pastGrace(tokens.refresh_token);
+    const reuse = await refresh(tokens.refresh_token);
+    expect(reuse.json().error).toBe('invalid_grant');
+    for (const pair of [first, second]) {
+      expect((await refresh(pair.refresh_token)).json().error).toBe('invalid_grant');
+      expect((await withToken(t.app, pair.access_token)).statusCode).toBe(401);
+    }
+  });
+
+  it('the grace starts at the first use and is not stretched by retries within it', async () => {
+    const { tokens } = await signedInTokens();
+    expect((await refresh(tokens.refresh_token)).statusCode).toBe(200);
+    const firstUse = await t.platform.database.db
+      .selectFrom('oauth_store')
+      .select('consumed_at')
+      .where('model', '=', 'RefreshToken')
+      .where('id', '=', tokens.refresh_token)
+      .executeTakeFirstOrThrow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await refresh(tokens.refresh_token)).statusCode).toBe(200);
+    const after = await t.platform.database.db
+      .selectFrom('oauth_store')
+      .select('consumed_at')
+      .where('model', '=', 'RefreshToken')
+      .where('id', '=', tokens.refresh_token)
+      .executeTakeFirstOrThrow();
+    expect(after.consumed_at).toEqual(firstUse.consumed_at);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Kysely, Transaction } from 'kysely';
+import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely';
 import { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { DB } from '../../../platform/db/schema.js';
@@ -31,9 +31,19 @@ const GRANTABLE = new Set([
 ]);
 
 /**
+ * RFC 9700 section 4.14.2 lets a rotated refresh token be used again for a short while: an app
+ * whose two tabs, or whose retry after a lost answer, present the same token at once gets a fresh
+ * pair each time instead of having its whole grant revoked (which signs the user out). Past this,
+ * presenting it again is reuse and revokes the grant.
+ */
+export const REFRESH_REUSE_GRACE_MS = 5_000;
+
+/**
  * oidc-provider's storage contract on PostgreSQL, so every node shares grants and tokens. Expired
  * rows read as absent (a daily job deletes them). `consume` marks a row once, in one statement: of
- * two requests presenting the same refresh token at the same moment, exactly one gets through.
+ * two requests presenting the same code at the same moment, exactly one gets through. A refresh
+ * token reads as unused, and may be consumed again, for REFRESH_REUSE_GRACE_MS after its first use
+ * (which stays the moment the grace is counted from).
  */
 export class PostgresAdapter implements Adapter {
   constructor(
@@ -78,10 +88,15 @@ export class PostgresAdapter implements Adapter {
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
       .executeTakeFirst();
     if (!row) return undefined;
+    const consumed = row.consumed_at && !this.inGrace(row.consumed_at);
     return {
       ...row.payload,
-      ...(row.consumed_at ? { consumed: Math.floor(row.consumed_at.getTime() / 1000) } : {}),
+      ...(consumed ? { consumed: Math.floor(row.consumed_at!.getTime() / 1000) } : {}),
     };
+  }
+
+  private inGrace(consumedAt: Date): boolean {
+    return this.model === 'RefreshToken' && Date.now() - consumedAt.getTime() < REFRESH_REUSE_GRACE_MS;
   }
 
   find = (id: string) => this.findWhere('id', id);
@@ -89,12 +104,20 @@ export class PostgresAdapter implements Adapter {
   findByUserCode = (userCode: string) => this.findWhere('user_code', userCode);
 
   async consume(id: string): Promise<void> {
+    const now = new Date();
     const done = await this.db
       .updateTable('oauth_store')
-      .set({ consumed_at: new Date() })
+      .set({ consumed_at: sql<Date>`coalesce(consumed_at, ${now})` })
       .where('model', '=', this.model)
       .where('id', '=', id)
-      .where('consumed_at', 'is', null)
+      .where((eb) =>
+        this.model === 'RefreshToken'
+          ? eb.or([
+              eb('consumed_at', 'is', null),
+              eb('consumed_at', '>', new Date(now.getTime() - REFRESH_REUSE_GRACE_MS)),
+            ])
+          : eb('consumed_at', 'is', null),
+      )
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) throw new errors.InvalidGrant(`${this.model} was already used`);
   }
