@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordAudit } from '../../src/modules/audit/record.js';
-import { purgeAuditLog } from '../../src/modules/audit/retention.js';
+import { auditRetentionJob } from '../../src/modules/audit/retention.js';
 import { verifyAuditChain } from '../../src/modules/audit/verify.js';
 import { createDatabase, type Database } from '../../src/platform/db/connection.js';
+import { rememberProcessSecret } from '../../src/platform/secrets/process-secret.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -12,6 +13,9 @@ const settings = {
   DATABASE_STATEMENT_TIMEOUT_MS: 0,
   DATABASE_SSL_MODE: 'disable' as const,
 };
+// The key the CLI below is given: the chain written here is keyed with it.
+const SECRET_KEY = 's'.repeat(48);
+rememberProcessSecret(SECRET_KEY);
 let testDb: TestDatabase;
 let app: Database; // as the running app connects: the app role
 let owner: Database; // a person with the owner's password, editing by hand
@@ -39,7 +43,7 @@ const append = (i: number, extra: Record<string, unknown> = {}) =>
   );
 const ids = async () =>
   (await owner.db.selectFrom('audit_log').select('id').orderBy('id').execute()).map((r) => r.id);
-const verifyCli = () => runCli(['audit', 'verify'], { DATABASE_URL: testDb.url, SECRET_KEY: 's'.repeat(48) });
+const verifyCli = () => runCli(['audit', 'verify'], { DATABASE_URL: testDb.url, SECRET_KEY });
 
 describe('the audit hash chain', () => {
   it('stays one valid chain under 200 appends from 20 concurrent writers', async () => {
@@ -107,45 +111,60 @@ describe('the audit hash chain', () => {
   }, 60_000);
 });
 
+const DAY = 86_400_000;
+const silent = { info() {}, warn() {} } as unknown as Parameters<typeof auditRetentionJob.run>[0]['logger'];
+
 describe('retention', () => {
-  it('purges old entries through the owner-rights function and the chain still verifies, twice over', async () => {
+  it('the nightly job purges entries past the retention period and the chain still verifies, twice over', async () => {
     const fresh = await createTestDatabase();
     const db = createDatabase(fresh.url, settings, { asApp: true });
+    const freshOwner = createDatabase(fresh.url, settings);
+    const tick = (action: string, i?: number) =>
+      db.db.transaction().execute((trx) =>
+        recordAudit(trx, {
+          actor: { type: 'system', id: null },
+          action,
+          outcome: 'success',
+          details: { i },
+        }),
+      );
+    const retention = (days: number) =>
+      db.db
+        .transaction()
+        .execute((trx) =>
+          auditRetentionJob.run({ trx, jobId: 'j', retryCount: 0, logger: silent }, { days }),
+        );
+    const count = async () => (await db.db.selectFrom('audit_log').select('id').execute()).length;
     try {
-      for (let i = 0; i < 10; i++) {
-        await db.db.transaction().execute((trx) =>
-          recordAudit(trx, {
-            actor: { type: 'system', id: null },
-            action: 'test.tick',
-            outcome: 'success',
-            details: { i },
-          }),
-        );
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      const rows = await db.db.selectFrom('audit_log').select(['id', 'occurred_at']).orderBy('id').execute();
-      const cutoff = rows[6]!.occurred_at;
-      expect(await db.db.transaction().execute((trx) => purgeAuditLog(trx, cutoff))).toBe(6);
+      // Six entries written 500 days ago, then four 300 days ago (past and within the 400-day floor).
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() - 500 * DAY);
+      for (let i = 0; i < 6; i++) await tick('test.tick', i);
+      vi.setSystemTime(Date.now() + 200 * DAY);
+      for (let i = 6; i < 10; i++) await tick('test.tick', i);
+      vi.useRealTimers();
+
+      await retention(400);
+      expect(await count()).toBe(4);
       expect(await verifyAuditChain(db.db)).toEqual({ ok: true, rows: 4 });
-      expect(await db.db.transaction().execute((trx) => purgeAuditLog(trx, cutoff))).toBe(0);
-      await db.db
-        .transaction()
-        .execute((trx) =>
-          recordAudit(trx, { actor: { type: 'system', id: null }, action: 'test.tick', outcome: 'success' }),
-        );
+      await retention(400);
+      expect(await count()).toBe(4);
+      await tick('test.tick');
       expect(await verifyAuditChain(db.db)).toEqual({ ok: true, rows: 5 });
-      // Purging everything leaves an empty log that continues from the anchor.
-      expect(
-        await db.db.transaction().execute((trx) => purgeAuditLog(trx, new Date(Date.now() + 1000))),
-      ).toBe(5);
-      await db.db
-        .transaction()
-        .execute((trx) =>
-          recordAudit(trx, { actor: { type: 'system', id: null }, action: 'test.after', outcome: 'success' }),
-        );
-      expect(await verifyAuditChain(db.db)).toEqual({ ok: true, rows: 1 });
+
+      // A shorter AUDIT_RETENTION_DAYS than the owner's floor keeps entries to the floor...
+      await retention(30);
+      expect(await count()).toBe(5);
+      // ...until the owner lowers it; purging everything older leaves a log that continues from the anchor.
+      await sql`update audit_retention set days = 30`.execute(freshOwner.db);
+      await retention(30);
+      expect(await count()).toBe(1);
+      await tick('test.after');
+      expect(await verifyAuditChain(db.db)).toEqual({ ok: true, rows: 2 });
     } finally {
+      vi.useRealTimers();
       await db.close();
+      await freshOwner.close();
       await fresh.drop();
     }
   });

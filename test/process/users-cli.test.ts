@@ -4,6 +4,7 @@ import { createDatabase, type Database } from '../../src/platform/db/connection.
 import '../../src/modules/oauth/provider/adapter.js';
 import { createAdmin } from '../../src/modules/auth/service/bootstrap.js';
 import { loadConfig } from '../../src/config.js';
+import { resolveSecretKey } from '../../src/platform/secrets/secret-key.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -25,7 +26,8 @@ describe('switchboard users', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: 0,
       DATABASE_SSL_MODE: 'disable',
     });
-    const config = loadConfig({ ...env(), DATA_DIR: '.tmp/test-data' });
+    // As the CLI resolves it (bootConfigWithSecret): the audit chain is keyed with this SECRET_KEY.
+    const config = await resolveSecretKey(loadConfig({ ...env(), DATA_DIR: '.tmp/test-data' }));
     await database.db
       .transaction()
       .execute((trx) =>

@@ -1,9 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** The first row's predecessor. */
 export const GENESIS = Buffer.alloc(32);
 /** Serialises appends (and purges) so the chain never forks; any fixed number works. */
 export const CHAIN_LOCK = 7355608;
+
+/**
+ * How a row's hash was made. 1: SHA-256 (rows written before the chain was keyed; anyone could
+ * recompute it). 2: HMAC-SHA-256 (RFC 2104) under a key derived from SECRET_KEY.
+ */
+export type ChainVersion = 1 | 2;
+export const LEGACY: ChainVersion = 1;
+export const KEYED: ChainVersion = 2;
 
 /** The fields a row's hash covers: all but its id (assigned on insert) and the hashes themselves. */
 export interface ChainedFields {
@@ -34,7 +42,7 @@ export function stableJson(value: unknown): string {
 
 /**
  * `canonical(row)`: a JSON array of the covered fields in a fixed order, the time in ISO 8601 with
- * milliseconds (what is stored: rows are stamped in JavaScript). `hash = SHA-256(prev_hash || canonical)`.
+ * milliseconds (what is stored: rows are stamped in JavaScript).
  */
 export function canonical(row: ChainedFields): string {
   return stableJson([
@@ -52,5 +60,13 @@ export function canonical(row: ChainedFields): string {
   ]);
 }
 
-export const chainHash = (prev: Buffer, row: ChainedFields): Buffer =>
+/** Version 1: `SHA-256(prev_hash || canonical)`. Only ever verified, never written any more. */
+export const legacyHash = (prev: Buffer, row: ChainedFields): Buffer =>
   createHash('sha256').update(prev).update(canonical(row), 'utf8').digest();
+
+/** Version 2: `HMAC-SHA-256(key, prev_hash || canonical)`. */
+export const keyedHash = (key: Buffer, prev: Buffer, row: ChainedFields): Buffer =>
+  createHmac('sha256', key).update(prev).update(canonical(row), 'utf8').digest();
+
+export const chainHash = (version: ChainVersion, key: Buffer, prev: Buffer, row: ChainedFields): Buffer =>
+  version === KEYED ? keyedHash(key, prev, row) : legacyHash(prev, row);

@@ -1,15 +1,31 @@
+import type { Config } from '../../config.js';
+import { rememberProcessSecret } from '../../platform/secrets/process-secret.js';
 import type { FeatureModule } from '../module.js';
-import { auditRetentionJob, auditRetentionSchedule } from './retention.js';
+import {
+  auditCheckpointJob,
+  auditCheckpointSchedule,
+  auditRetentionJob,
+  auditRetentionSchedule,
+} from './retention.js';
 import { auditApiRoutes } from './routes.api.js';
 import { auditWebRoutes } from './routes.web.js';
+
+/** Every writer keys the chain with SECRET_KEY: the app and the worker learn it as they are assembled. */
+const knowSecret = (config: Config) => {
+  if (config.SECRET_KEY) rememberProcessSecret(config.SECRET_KEY);
+};
 
 /** The tamper-evident audit log: viewer, export, nightly retention. Writers call recordAudit(). */
 export const auditModule: FeatureModule = {
   name: 'audit',
   async routes(app) {
+    knowSecret(app.platform.config);
     await app.register(auditApiRoutes);
     await app.register(auditWebRoutes);
   },
-  jobs: [auditRetentionJob],
-  schedules: (config) => [auditRetentionSchedule(config.AUDIT_RETENTION_DAYS)],
+  jobs: (config) => {
+    knowSecret(config);
+    return [auditRetentionJob, auditCheckpointJob];
+  },
+  schedules: (config) => [auditRetentionSchedule(config.AUDIT_RETENTION_DAYS), auditCheckpointSchedule],
 };

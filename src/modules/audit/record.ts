@@ -1,6 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
-import { CHAIN_LOCK, type ChainedFields, chainHash, GENESIS } from './chain.js';
+import { CHAIN_LOCK, type ChainedFields, GENESIS, KEYED, keyedHash, LEGACY } from './chain.js';
+import { writeCheckpoint } from './checkpoint.js';
+import { auditKeys } from './key.js';
 import type { ActorType, Outcome } from './table.js';
 import './table.js';
 
@@ -33,13 +35,16 @@ export function withoutSecrets(value: unknown): unknown {
 /**
  * Appends one event in the caller's transaction, so it commits (or not) with the change it
  * describes. The advisory lock, held to the end of that transaction, makes appends take turns:
- * each row's predecessor is the last committed row (or the purge anchor).
+ * each row's predecessor is the last committed row (or the purge anchor). Rows are keyed (chain
+ * version 2); the first keyed row after unkeyed ones first signs a checkpoint of the last unkeyed
+ * row, which seals that older part of the chain: from then on it cannot be re-hashed unnoticed.
  */
 export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Promise<void> {
+  const key = auditKeys().chain;
   await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx);
   const last = await trx
     .selectFrom('audit_log')
-    .select('hash')
+    .select(['hash', 'chain_version'])
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -47,6 +52,7 @@ export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Prom
     ? undefined
     : await trx.selectFrom('audit_anchor').select('last_purged_hash').executeTakeFirst();
   const prev = last?.hash ?? anchor?.last_purged_hash ?? GENESIS;
+  if (last?.chain_version === LEGACY) await writeCheckpoint(trx, 'head');
   const row: ChainedFields = {
     occurred_at: new Date(),
     actor_type: entry.actor.type,
@@ -69,7 +75,8 @@ export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Prom
       outcome: entry.outcome,
       details: JSON.stringify(row.details),
       prev_hash: prev,
-      hash: chainHash(prev, row),
+      hash: keyedHash(key, prev, row),
+      chain_version: KEYED,
     })
     .execute();
 }

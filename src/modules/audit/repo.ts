@@ -14,7 +14,7 @@ export interface AuditFilter {
   to?: Date;
 }
 
-export type AuditRow = Omit<Selectable<AuditLogTable>, 'prev_hash' | 'hash'>;
+export type AuditRow = Omit<Selectable<AuditLogTable>, 'prev_hash' | 'hash' | 'chain_version'>;
 const COLUMNS = [
   'id',
   'occurred_at',

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ChainVersion } from './chain.js';
 
 export type ActorType = 'user' | 'system' | 'api_client' | 'cli' | 'anonymous';
 export type Outcome = 'success' | 'failure' | 'denied';
@@ -18,6 +19,7 @@ export interface AuditLogTable {
   details: ColumnType<Record<string, unknown>, string, never>;
   prev_hash: Buffer;
   hash: Buffer;
+  chain_version: ChainVersion;
 }
 
 export interface AuditAnchorTable {
@@ -27,9 +29,30 @@ export interface AuditAnchorTable {
   purged_at: Date;
 }
 
+/** 'head': the newest row when it was signed; 'purge': the last row a retention purge removed. */
+export type CheckpointKind = 'head' | 'purge';
+
+/** Signed marks of the chain, outside audit_log; the app role may only add and read them. */
+export interface AuditCheckpointTable {
+  id: ColumnType<number, never, never>;
+  kind: CheckpointKind;
+  seq: number;
+  hash: Buffer;
+  made_at: Date;
+  signature: Buffer;
+}
+
+/** The retention floor audit_purge() enforces; only the owner changes it. */
+export interface AuditRetentionTable {
+  id: Generated<boolean>;
+  days: number;
+}
+
 declare module '../../platform/db/schema.js' {
   interface DB {
     audit_log: AuditLogTable;
     audit_anchor: AuditAnchorTable;
+    audit_checkpoints: AuditCheckpointTable;
+    audit_retention: AuditRetentionTable;
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config.js';
+import { rememberProcessSecret } from './process-secret.js';
 
 const FILE_NAME = 'secret-key';
 
@@ -11,7 +12,10 @@ const FILE_NAME = 'secret-key';
  * HMAC keys), file mode 0600. `wx` makes two processes racing on first start agree on one key.
  */
 export async function resolveSecretKey(config: Config): Promise<Config & { SECRET_KEY: string }> {
-  if (config.SECRET_KEY) return config as Config & { SECRET_KEY: string };
+  if (config.SECRET_KEY) {
+    rememberProcessSecret(config.SECRET_KEY);
+    return config as Config & { SECRET_KEY: string };
+  }
   const file = path.join(config.DATA_DIR, FILE_NAME);
   await mkdir(config.DATA_DIR, { recursive: true });
   try {
@@ -22,5 +26,6 @@ export async function resolveSecretKey(config: Config): Promise<Config & { SECRE
   const key = (await readFile(file, 'utf8')).trim();
   if (key.length < 32)
     throw new Error(`${file} holds a key shorter than 32 characters; delete it or set SECRET_KEY`);
+  rememberProcessSecret(key);
   return Object.freeze({ ...config, SECRET_KEY: key });
 }
