@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/app.js';
-import { registerTestClient, tokenRequest } from '../support/oauth.js';
+import { REDIRECT_URI, registerTestClient, tokenRequest } from '../support/oauth.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -24,12 +24,35 @@ describe('the authorization server at /oauth', () => {
       expect.arrayContaining(['authorization_code', 'client_credentials', 'refresh_token']),
     );
     expect(meta.grant_types_supported).not.toContain('password');
+    // The authorization code flow only (RFC 9700 section 2.1.2: no implicit grant, no tokens in the front channel).
+    expect(meta.response_types_supported).toEqual(['code']);
+    expect(meta.grant_types_supported).not.toContain('implicit');
     expect(meta.introspection_endpoint).toBe(`${issuer}/token/introspection`);
     expect(meta.revocation_endpoint).toBe(`${issuer}/token/revocation`);
     // Written by the provider itself, yet with the app's security headers and request id.
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-request-id']).toEqual(expect.any(String));
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('refuses implicit and hybrid requests as unsupported, handing out no token', async () => {
+    const { clientId } = await registerTestClient(t);
+    for (const responseType of ['id_token', 'code id_token', 'token']) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/oauth/auth?${new URLSearchParams({
+          client_id: clientId,
+          response_type: responseType,
+          redirect_uri: REDIRECT_URI,
+          scope: 'openid',
+          nonce: 'n-1',
+          state: 's-1',
+        })}`,
+      });
+      const location = String(res.headers.location ?? '');
+      expect(location, responseType).not.toMatch(/id_token=|access_token=|code=/);
+      expect(`${location} ${res.body}`, responseType).toMatch(/unsupported_response_type|not supported/);
+    }
   });
 
   it('issues a client-credentials access token as an RFC 9068 JWT signed with the current key', async () => {

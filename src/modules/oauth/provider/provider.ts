@@ -154,8 +154,10 @@ function configuration(
         },
       },
     },
-    // RFC 9700: PKCE for every authorization code, S256 only.
+    // RFC 9700: PKCE for every authorization code, S256 only; and the code flow alone (section
+    // 2.1.2: no implicit or hybrid response types, which put tokens in the front channel).
     pkce: { methods: ['S256'], required: () => true },
+    responseTypes: ['code'],
     scopes: ALL_SCOPES,
     // Confidential clients authenticate with a secret in the Authorization header (or the body);
     // public clients (browser and native apps) with nothing but PKCE.
