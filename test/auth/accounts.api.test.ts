@@ -109,6 +109,41 @@ describe('sign-up and email verification', () => {
   });
 });
 
+describe('passwords built from the site’s name', () => {
+  it('refuses the product’s name and the instance name at sign-up, as a field error', async () => {
+    const client = await new SessionClient(t.app).start();
+    const product = await client.post('/api/v1/auth/signup', {
+      email: uniqueEmail(),
+      password: 'Sw1tchb0ard2026!',
+      displayName: 'X',
+    });
+    expect(product.statusCode).toBe(400);
+    expect(product.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(product.json().errors).toEqual([
+      {
+        pointer: '/body/password',
+        detail: 'Do not build your password from the name of this site (Switchboard).',
+      },
+    ]);
+    await sql`update instance_settings set value = '{"name": "Contoso Support"}' where key = 'instance'`.execute(
+      t.platform.database.db,
+    );
+    try {
+      const instance = await client.post('/api/v1/auth/signup', {
+        email: uniqueEmail(),
+        password: 'contoso-support-2026',
+        displayName: 'X',
+      });
+      expect(instance.statusCode).toBe(400);
+      expect(instance.json().errors[0].detail).toMatch(/name of this site \(Contoso Support\)/);
+    } finally {
+      await sql`update instance_settings set value = '{"name": "Switchboard"}' where key = 'instance'`.execute(
+        t.platform.database.db,
+      );
+    }
+  });
+});
+
 describe('password length and stored hashes', () => {
   it('accepts a 128-character password; its 127-character prefix does not sign in', async () => {
     const email = uniqueEmail();

@@ -28,6 +28,37 @@ describe('password policy', () => {
     expect(checkPassword('qwertyuiop2024!', rules)?.code).toBe('common');
   });
 
+  it('rejects passwords built from the product’s name, however spelled, with a clear reason', () => {
+    for (const password of [
+      'switchboard',
+      'Switchboard2026!',
+      'SWITCHBOARD-SWITCHBOARD',
+      'sw1tchb0ard...',
+      'Sw!tchB0@rd#2026',
+      's.w.i.t.c.h.b.o.a.r.d.1',
+      'my-5witchboard-login',
+      'ｓｗｉｔｃｈｂｏａｒｄ１２３',
+    ]) {
+      // (a site may lower the minimum to NIST's 8, and 'switchboard' is 11 characters)
+      const problem = checkPassword(password, { minLength: 8 });
+      expect(problem?.code, password).toBe('site_name');
+      expect(problem?.message).toBe('Do not build your password from the name of this site (Switchboard).');
+    }
+    expect(checkPassword('switch-keyboard-42', rules)).toBeUndefined();
+    expect(checkPassword('board-switch-2026', rules)).toBeUndefined();
+  });
+
+  it('rejects passwords built from the instance name, when one is set', () => {
+    const acme = { ...rules, siteName: 'Acme Helpdesk' };
+    expect(checkPassword('AcmeHelpdesk2026!', acme)?.message).toBe(
+      'Do not build your password from the name of this site (Acme Helpdesk).',
+    );
+    expect(checkPassword('acme-h3lpd3sk-login', acme)?.code).toBe('site_name');
+    expect(checkPassword('AcmeHelpdesk2026!', rules)).toBeUndefined();
+    // Names under four letters would refuse too much.
+    expect(checkPassword('tangerine-orbit-41', { ...rules, siteName: 'Orb' })).toBeUndefined();
+  });
+
   it('rejects passwords containing the user’s email or name', () => {
     expect(checkPassword('margaret-rocks-2026', { ...rules, email: 'margaret@example.com' })?.code).toBe(
       'personal',

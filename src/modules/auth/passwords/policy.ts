@@ -10,13 +10,24 @@ export const MAX_PASSWORD_LENGTH = 256;
 // 49,000+ passwords from leaked-password corpora, maintained with zxcvbn-ts.
 const COMMON = new Set<string>((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
 
+/**
+ * NIST SP 800-63B §3.1.1.2 asks to refuse "context-specific words, such as the name of the
+ * service": the product's name is the first word an attacker tries against a Switchboard site.
+ */
+export const PRODUCT_NAME = 'Switchboard';
+
 export interface PasswordContext {
   minLength: number;
   email?: string;
   displayName?: string;
+  /** This site's own name (the instance name), refused like the product's. */
+  siteName?: string;
 }
 
-export type PasswordProblem = { code: 'too_short' | 'too_long' | 'common' | 'personal'; message: string };
+export type PasswordProblem = {
+  code: 'too_short' | 'too_long' | 'common' | 'site_name' | 'personal';
+  message: string;
+};
 
 export function normalizePassword(password: string): string {
   return password.normalize('NFKC');
@@ -40,12 +51,52 @@ export function checkPassword(raw: string, context: PasswordContext): PasswordPr
       message: 'This password appears in lists of commonly used or leaked passwords. Choose another.',
     };
   }
+  const name = siteNameIn(password, context);
+  if (name) {
+    return { code: 'site_name', message: `Do not build your password from the name of this site (${name}).` };
+  }
   for (const part of personalParts(context)) {
     if (lower.includes(part)) {
       return { code: 'personal', message: 'Do not use your email address or name in your password.' };
     }
   }
   return undefined;
+}
+
+/**
+ * Letters only, with look-alike digits and symbols read as the letters they stand for, so
+ * "Sw1tchb0ard!", "s.w.i.t.c.h.b.o.a.r.d" and "SWITCHBOARD2026" all read "switchboard" (i and l
+ * are one letter here: "1" and "|" stand for either).
+ */
+const LOOK_ALIKES: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '!': 'i',
+  '|': 'i',
+  l: 'i',
+  '3': 'e',
+  '4': 'a',
+  '@': 'a',
+  '5': 's',
+  $: 's',
+  '7': 't',
+  '+': 't',
+  '8': 'b',
+  '9': 'g',
+  '6': 'g',
+};
+const letters = (s: string): string =>
+  [...s.toLowerCase()]
+    .map((c) => LOOK_ALIKES[c] ?? c)
+    .join('')
+    .replace(/[^a-z]/g, '');
+
+/** The product or site name the password is built from, as the person knows it; undefined if none. */
+function siteNameIn(password: string, context: PasswordContext): string | undefined {
+  const spelled = letters(password);
+  const names = [PRODUCT_NAME, context.siteName?.trim() ?? ''];
+  // Like personal details, names under four letters would refuse half the dictionary.
+  return names.find((name) => letters(name).length >= 4 && spelled.includes(letters(name)));
 }
 
 function personalParts(context: PasswordContext): string[] {

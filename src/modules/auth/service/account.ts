@@ -34,7 +34,7 @@ export async function changePassword(
       errors: [{ pointer: '/body/currentPassword', detail: 'The current password is not correct.' }],
     });
   }
-  const passwordHash = await acceptNewPassword(next, {
+  const passwordHash = await acceptNewPassword(ctx.trx, next, {
     minLength: deps.config.PASSWORD_MIN_LENGTH,
     email: user.email,
     displayName: user.display_name,

@@ -32,7 +32,7 @@ export async function createAdmin(
     throw new AppError('bad_request', `${input.email} is not an email address.`);
   const passwordHash =
     input.password !== undefined
-      ? await acceptNewPassword(input.password, {
+      ? await acceptNewPassword(trx, input.password, {
           minLength: config.PASSWORD_MIN_LENGTH,
           email: input.email,
           displayName: input.displayName,

@@ -67,7 +67,7 @@ export async function resetPassword(
   const userId = await consumeToken(ctx.trx, token, 'reset_password');
   const user = userId ? await findUserById(ctx.trx, userId) : undefined;
   if (!user) throw new AppError('bad_request', 'This reset link is invalid, used or expired.');
-  const passwordHash = await acceptNewPassword(password, {
+  const passwordHash = await acceptNewPassword(ctx.trx, password, {
     minLength: deps.config.PASSWORD_MIN_LENGTH,
     email: user.email,
     displayName: user.display_name,

@@ -24,7 +24,7 @@ export async function acceptInvitation(
       'bad_request',
       'This invitation is invalid, used or expired. Ask your administrator for a new one.',
     );
-  const passwordHash = await acceptNewPassword(password, {
+  const passwordHash = await acceptNewPassword(ctx.trx, password, {
     minLength: deps.config.PASSWORD_MIN_LENGTH,
     email: user.email,
     displayName: user.display_name,

@@ -30,7 +30,7 @@ export async function signUp(
 ): Promise<string | undefined> {
   if (!deps.config.SIGNUP_ENABLED) throw new AppError('signup_disabled');
   await limit(deps, `signup:ip:${ctx.meta.ip}`, LIMITS.signupPerIp);
-  const passwordHash = await acceptNewPassword(input.password, {
+  const passwordHash = await acceptNewPassword(ctx.trx, input.password, {
     minLength: deps.config.PASSWORD_MIN_LENGTH,
     email: input.email,
     displayName: input.displayName,
