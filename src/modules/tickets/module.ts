@@ -1,4 +1,5 @@
 import { createStorage } from '../../platform/storage/index.js';
+import { recordNotVisible } from '../audit/not-visible.js';
 import type { FeatureModule } from '../module.js';
 import { attachmentCleanupJob, attachmentCleanupSchedule } from './attachments/cleanup.js';
 import { attachmentApiRoutes } from './attachments/routes.api.js';
@@ -20,6 +21,7 @@ export const ticketsModule: FeatureModule = {
     await lists.start();
     app.decorate('ticketLists', lists);
     app.addHook('onClose', () => lists.stop());
+    app.addHook('onError', recordNotVisible);
     await app.register(ticketApiRoutes);
     await app.register(ticketExtrasApiRoutes);
     await app.register(ticketStreamRoutes);
