@@ -9,6 +9,7 @@ import {
   REDIRECT_URI,
   registerTestClient,
   tokenRequest,
+  withToken,
 } from '../support/oauth.js';
 import type { SessionClient } from '../support/session-client.js';
 
@@ -208,6 +209,52 @@ describe('OpenID Connect', () => {
     expect(info.statusCode, info.body).toBe(200);
     const me = (await browser.get('/api/v1/me')).json();
     expect(info.json()).toMatchObject({ sub: me.id, email: me.email, email_verified: true });
+  });
+
+  it('an end-session confirmation without its form token, or with a wrong one, changes nothing', async () => {
+    const person = await signInAs(t.app, (await createUser(t, ['customer'])).email);
+    const { clientId: app } = await registerTestClient(t, { name: 'Forged sign-out' });
+    const tokens = await issueTokens(t.app, person, PUBLIC_URL, app);
+    const cookie = () => [...person.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const post = (form: Record<string, string>, withCookie = cookie()) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/oauth/session/end/confirm',
+        headers: { cookie: withCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(form).toString(),
+      });
+    const stillIn = async () => {
+      expect((await person.get('/api/v1/me')).statusCode).toBe(200);
+      expect((await withToken(t.app, tokens.access_token)).statusCode).toBe(200);
+    };
+
+    // Before the question was ever asked (no pending sign-out in the provider's session).
+    const unasked = await post({ logout: 'yes' });
+    expect(unasked.statusCode).toBe(400);
+    expect(unasked.cookies.find((c) => c.name === 'sb_session')).toBeUndefined();
+    await stillIn();
+    // The question was asked; a cross-site form posts without the token, or guesses one.
+    const ask = await person.get(`/oauth/session/end?client_id=${app}`);
+    expect(ask.statusCode).toBe(200);
+    const forged: Record<string, string>[] = [
+      { logout: 'yes' },
+      { xsrf: 'guessed', logout: 'yes' },
+      { xsrf: '', logout: 'yes' },
+    ];
+    for (const form of forged) {
+      const res = await post(form);
+      expect(res.statusCode, JSON.stringify(form)).toBe(400);
+      expect(res.cookies.find((c) => c.name === 'sb_session')).toBeUndefined();
+      await stillIn();
+    }
+    // With the right token but only the Switchboard cookie (not the provider's session): nothing either.
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(ask.body)![1]!;
+    const sbOnly = [...person.cookies]
+      .filter(([k]) => k.includes('sb_session'))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+    expect((await post({ xsrf, logout: 'yes' }, sbOnly)).statusCode).toBe(400);
+    await stillIn();
   });
 
   it('end-session asks first, then signs out of Switchboard and revokes the app’s tokens', async () => {

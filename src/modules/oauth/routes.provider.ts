@@ -3,6 +3,7 @@ import { authDeps } from '../auth/mail.js';
 import { endCurrentSession } from '../auth/request-context.js';
 import { cookieName, cookieOptions } from '../auth/sessions/cookie.js';
 import { SESSION_COOKIE } from '../auth/settings.js';
+import { END_FIRST_PARTY_SESSION } from './provider/first-party-sign-out.js';
 import { FIRST_PARTY_USER, type OauthServer } from './provider/provider.js';
 
 const PREFIX = '/oauth';
@@ -49,17 +50,19 @@ export const providerRoutes: FastifyPluginAsync<{ server: OauthServer }> = async
       const session = request.session;
       if (session?.data.mfa === 'done') Object.assign(raw, { [FIRST_PARTY_USER]: session.userId });
       // The end-session confirmation (its page offers only "yes" as a post) signs out of
-      // Switchboard as well, like the site's own sign-out (which also revokes the user's grants).
+      // Switchboard as well, like the site's own sign-out (which also revokes the user's grants),
+      // once the provider has accepted it (provider/first-party-sign-out.ts).
       if (request.method === 'POST' && raw.url === '/session/end/confirm' && session) {
-        await endCurrentSession(deps, request);
-        reply.raw.setHeader(
-          'set-cookie',
-          app.serializeCookie(cookieName(SESSION_COOKIE, publicUrl.href), '', {
-            ...cookieOptions(publicUrl.href),
-            secure: publicUrl.protocol === 'https:',
-            maxAge: 0,
-          }),
-        );
+        Object.assign(raw, {
+          [END_FIRST_PARTY_SESSION]: async () => {
+            await endCurrentSession(deps, request);
+            return app.serializeCookie(cookieName(SESSION_COOKIE, publicUrl.href), '', {
+              ...cookieOptions(publicUrl.href),
+              secure: publicUrl.protocol === 'https:',
+              maxAge: 0,
+            });
+          },
+        });
       }
       provider.callback()(raw, reply.raw);
     },

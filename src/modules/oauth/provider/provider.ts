@@ -10,6 +10,7 @@ import { clientSecretMatches } from '../clients/secret.js';
 import { ALL_SCOPES, API_SCOPES, isApiScope, splitScope } from '../scopes.js';
 import { PostgresAdapter } from './adapter.js';
 import { ClientAdapter } from './client-adapter.js';
+import { firstPartySignOut } from './first-party-sign-out.js';
 import { findLatestGrantId } from './grants.js';
 import { type JwtTokenDeps, jwtTokenEndpoints } from './jwt-token-endpoints.js';
 
@@ -265,6 +266,7 @@ export class OauthServer {
       // The mount (routes.provider.ts) sets the forwarded headers from PUBLIC_URL itself.
       provider.proxy = true;
       provider.use(jwtTokenEndpoints(this.jwtTokens));
+      provider.use(firstPartySignOut());
       // Only a hash of each client secret is stored (clients/secret.ts), so the provider compares
       // the hash of what the client presented. Replaces the model's plain comparison.
       provider.Client.prototype.compareClientSecret = function compareHashed(
