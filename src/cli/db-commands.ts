@@ -1,6 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { APP_ROLE, appRoleLoginStatement } from '../platform/db/app-login.js';
 import { migrateUrl, rollbackUrl, statusUrl } from '../platform/db/migrate-url.js';
+import { resolveSecretKey } from '../platform/secrets/secret-key.js';
 import { withDatabase } from './with-database.js';
+import { bootConfig } from '../boot.js';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -27,6 +30,15 @@ export function registerDbCommands(program: Command): void {
         console.log(undone.length ? undone.map((m) => `reverted ${m}`).join('\n') : 'Nothing to roll back.');
       }),
     );
+  db.command('app-role')
+    .description(`Print the SQL a superuser runs once when the database user may not let ${APP_ROLE} log in`)
+    .action(async () => {
+      const { SECRET_KEY } = await resolveSecretKey(bootConfig());
+      // A SCRAM verifier, not the password: it cannot be used to log in.
+      console.log(
+        `create role ${APP_ROLE} nologin; -- skip if it exists\n${appRoleLoginStatement(SECRET_KEY)};`,
+      );
+    });
   db.command('status')
     .description('List migrations and whether each is applied')
     .action(() =>

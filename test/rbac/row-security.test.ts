@@ -38,6 +38,60 @@ describe('row-level security', () => {
     expect(rows[0]!.owner).not.toBe('switchboard_app');
   });
 
+  describe('the app logs in as the app role and cannot climb back to the owner', () => {
+    const onOneConnection = async <T>(work: (run: (text: string) => Promise<unknown[]>) => Promise<T>) => {
+      const client = await t.platform.database.pool.connect();
+      try {
+        return await work(async (text) => (await client.query(text)).rows);
+      } finally {
+        client.release(true);
+      }
+    };
+
+    it('logs in as switchboard_app itself: no superuser, no role attributes, a member of no role', async () => {
+      const { rows } = await sql<Record<string, unknown>>`
+        select session_user as login, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls, r.rolreplication,
+          (select count(*) from pg_auth_members m where m.member = r.oid)::int as memberships
+        from pg_roles r where r.rolname = session_user`.execute(t.platform.database.db);
+      expect(rows[0]).toEqual({
+        login: 'switchboard_app',
+        rolsuper: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        rolbypassrls: false,
+        rolreplication: false,
+        memberships: 0,
+      });
+    });
+
+    it('RESET ROLE, SET ROLE to the owner and SET SESSION AUTHORIZATION gain nothing', async () => {
+      const tableOwner = (
+        await sql<{
+          owner: string;
+        }>`select tableowner as owner from pg_tables where tablename = 'users'`.execute(owner.db)
+      ).rows[0]!.owner;
+      await onOneConnection(async (run) => {
+        await run(`select set_config('app.context', '', false)`);
+        await run('reset role');
+        expect(await run('select current_user as u')).toEqual([{ u: 'switchboard_app' }]);
+        expect(await run('select id from users')).toEqual([]);
+        await run('set role none');
+        expect(await run('select id from users')).toEqual([]);
+        await expect(run(`set role ${tableOwner}`)).rejects.toThrow(/permission denied/);
+        await expect(run('set role postgres')).rejects.toThrow(/permission denied|does not exist/);
+        await expect(run(`set session authorization ${tableOwner}`)).rejects.toThrow(/permission denied/);
+        await expect(run('set session authorization default')).resolves.toBeDefined();
+        expect(await run('select current_user as u, session_user as s')).toEqual([
+          { u: 'switchboard_app', s: 'switchboard_app' },
+        ]);
+        // Tables the app may not write stay closed, whatever it tries first.
+        await expect(run(`delete from schema_migrations`)).rejects.toThrow(/permission denied/);
+        await expect(run('alter table users disable row level security')).rejects.toThrow(/must be owner/);
+        await expect(run('drop policy owner_or_staff on users')).rejects.toThrow(/must be owner/);
+      });
+    });
+  });
+
   it('raw SQL as the app role with A’s user id returns none of B’s rows, and cannot write them', async () => {
     const [a, b] = [await createUser(t, ['customer']), await createUser(t, ['customer'])];
     await t.platform.database.db

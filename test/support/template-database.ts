@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { grantAppRoleLogin } from '../../src/platform/db/app-login.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { installJobSchema } from '../../src/platform/jobs/install.js';
 import { databaseUrl } from './database-url.js';
@@ -23,6 +24,8 @@ export async function createTemplateDatabase(
   });
   try {
     await migrateToLatest(db);
+    // As `db migrate` does; the test server trusts local connections, so the password is moot.
+    await grantAppRoleLogin(db, 'test-secret-key-that-is-long-enough-0123456789');
   } finally {
     await db.destroy();
   }

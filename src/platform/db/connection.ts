@@ -3,6 +3,9 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.js';
 import { currentDbActor, type DbActor, runAsSystem } from './actor-context.js';
+import { appRoleUrl } from './app-login.js';
+
+export { APP_ROLE } from './app-login.js';
 import { PreparedStatements } from './prepared-statements.js';
 import type { DB } from './schema.js';
 
@@ -12,7 +15,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 export type DatabaseSettings = Pick<
   Config,
   'DATABASE_POOL_MAX' | 'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_SSL_MODE'
-> & { applicationName?: string };
+> & { applicationName?: string; SECRET_KEY?: string };
 
 /**
  * Connections per process when DATABASE_POOL_MAX is unset: twice the CPU count, 4 to 10. The
@@ -55,11 +58,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The role the running app works as (created by the row-security migration). */
-export const APP_ROLE = 'switchboard_app';
-
-// One round trip per checkout: the role switch (as SET ROLE) and the actor's context.
-const SET_CONTEXT = `select set_config('role', '${APP_ROLE}', false), set_config('app.context', $1, false),
+// One round trip per checkout: the actor's context.
+const SET_CONTEXT = `select set_config('app.context', $1, false),
   set_config('app.user_id', $2, false), set_config('app.permissions', $3, false)`;
 
 interface Stamp {
@@ -78,8 +78,8 @@ const servesOwnRows = (last: Stamp, actor: DbActor) =>
   (actor.ownRowsOf !== undefined && (last.context === 'system' || last.userId === actor.ownRowsOf));
 
 /**
- * With `asApp`, every connection switches to the app role (not the owner, not a superuser, so
- * row-level security applies), and every checkout stamps the connection with the current actor
+ * With `asApp`, every connection logs in as the app role (app-login.ts: not the owner, not a
+ * superuser, nothing to RESET ROLE back to, so row-level security applies), and every checkout stamps the connection with the current actor
  * (see actor-context.ts) before Kysely uses it. Session-level settings are right here because each
  * checkout overwrites them: a connection never carries the previous user's context.
  */
@@ -88,7 +88,7 @@ export function createDatabase(
   settings: DatabaseSettings,
   options: { asApp?: boolean } = {},
 ): Database {
-  const pool = new pg.Pool(poolConfig(url, settings));
+  const pool = new pg.Pool(poolConfig(options.asApp ? appRoleUrl(url, settings.SECRET_KEY) : url, settings));
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => {});

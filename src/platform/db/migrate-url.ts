@@ -1,4 +1,6 @@
 import type { Config } from '../../config.js';
+import { resolveSecretKey } from '../secrets/secret-key.js';
+import { grantAppRoleLogin } from './app-login.js';
 import { createDatabase } from './connection.js';
 import { migrateToLatest, migrationStatus, rollback } from './migrate.js';
 
@@ -21,7 +23,15 @@ async function withDatabase<T>(
   }
 }
 
-export const migrateUrl = (url: string, config: Config) => withDatabase(url, config, migrateToLatest);
+/** Brings the schema up to date, then lets the app role log in (the app's pool connects as it). */
+export async function migrateUrl(url: string, config: Config): Promise<string[]> {
+  const { SECRET_KEY } = await resolveSecretKey(config);
+  return withDatabase(url, config, async (db) => {
+    const applied = await migrateToLatest(db);
+    await grantAppRoleLogin(db, SECRET_KEY);
+    return applied;
+  });
+}
 export const rollbackUrl = (url: string, config: Config, steps: number) =>
   withDatabase(url, config, (db) => rollback(db, steps));
 export const statusUrl = (url: string, config: Config) => withDatabase(url, config, migrationStatus);
