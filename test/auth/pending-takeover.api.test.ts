@@ -108,6 +108,27 @@ async function mailedToken(email: string, path: string, minimum = 1): Promise<st
   return tokenFrom(mail, path);
 }
 
+/** Posts a page's form as a browser would: its CSRF field, the visitor's cookies, form encoding. */
+async function postForm(
+  client: SessionClient,
+  pageBody: string,
+  path: string,
+  fields: Record<string, string>,
+) {
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(pageBody)![1]!;
+  return t.app.inject({
+    method: 'POST',
+    url: path,
+    remoteAddress: client.remoteAddress,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'same-origin',
+      cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+    },
+    payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+  });
+}
+
 async function login(email: string, password: string) {
   const client = await new SessionClient(t.app).start();
   return client.post('/api/v1/auth/login', { email, password });
@@ -172,18 +193,7 @@ describe('pre-registration takeover through a magic link', () => {
     await victim.post('/api/v1/auth/magic-link', { email });
     const token = await mailedToken(email, '/auth/magic', 2);
     const page = await victim.get(`/auth/magic?token=${token}`);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-    const signedIn = await t.app.inject({
-      method: 'POST',
-      url: '/auth/magic',
-      remoteAddress: victim.remoteAddress,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'sec-fetch-site': 'same-origin',
-        cookie: [...victim.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-      payload: new URLSearchParams({ _csrf: csrf, token }).toString(),
-    });
+    const signedIn = await postForm(victim, page.body, '/auth/magic', { token });
     expect(signedIn.statusCode).toBe(200);
     expect(signedIn.body).toMatch(/no password is set/i);
     expect(signedIn.body).toContain('href="/reset"');
@@ -264,6 +274,27 @@ describe('pre-registration takeover through email verification', () => {
     expect(elsewhere.body).toMatch(/Leave this empty/);
     const there = await stranger.get(`/auth/verify?token=${token}`);
     expect(there.body).not.toContain('name="password"');
+  });
+
+  it('on the web page a wrong password is a form message; left empty, the owner is told no password is set', async () => {
+    const email = victimAddress();
+    await strangerSignsUp(email);
+    const token = await mailedToken(email, '/auth/verify');
+    const victim = await new SessionClient(t.app).start();
+    const page = await victim.get(`/auth/verify?token=${token}`);
+    const wrong = await postForm(victim, page.body, '/auth/verify', {
+      token,
+      password: 'a-guess-at-the-password',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.headers['content-type']).toMatch(/text\/html/);
+    expect(wrong.body).toContain('This is not the password chosen when the account was created.');
+    expect(wrong.body).toContain('name="password"');
+    const empty = await postForm(victim, page.body, '/auth/verify', { token, password: '' });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.body).toMatch(/no password is set/i);
+    expect(empty.body).toContain('href="/reset"');
+    expect((await login(email, STRANGER_PASSWORD)).statusCode).toBe(401);
   });
 });
 
@@ -434,21 +465,9 @@ describe('headers on pages whose URL carries a token', () => {
       expect(page.statusCode).toBe(200);
       expect(page.headers['referrer-policy']).toBe('no-referrer');
       expect(page.headers['cache-control']).toBe('no-store');
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-      const answer = await t.app.inject({
-        method: 'POST',
-        url: path,
-        remoteAddress: visitor.remoteAddress,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'sec-fetch-site': 'same-origin',
-          cookie: [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        },
-        payload: new URLSearchParams({
-          _csrf: csrf,
-          token: 'not-a-token',
-          password: 'whatever-it-is-1',
-        }).toString(),
+      const answer = await postForm(visitor, page.body, path, {
+        token: 'not-a-token',
+        password: 'whatever-it-is-1',
       });
       expect(answer.statusCode).toBeLessThan(500);
       expect(answer.headers['referrer-policy']).toBe('no-referrer');
