@@ -35,8 +35,8 @@ function withUserAdmin(run: (deps: AuthDeps, ctx: AuthContext) => Promise<string
       runsJobs: false,
     });
     try {
-      const deps = authDeps(platform);
       // The operator's command acts as the system (row-level security), audited as the CLI.
+      const deps = { ...authDeps(platform), db: platform.database.system };
       const message = await platform.database.system
         .transaction()
         .execute((trx) => run(deps, { trx, meta: CLI_META, failures: [] }));
