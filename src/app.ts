@@ -9,11 +9,10 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { trustProxyOption } from './config.js';
-import { authPlugin } from './modules/auth/plugin.js';
-import { securityOf, securitySchemes } from './modules/oauth/openapi-security.js';
+import { accessControlPlugin, routeAccessGuard } from './identity/access-plugin.js';
+import { authPlugin } from './identity/session-plugin.js';
 import { modules } from './modules/index.js';
-import { accessControlPlugin, routeAccessGuard } from './modules/rbac/plugin.js';
-import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
+import { createBearerTokens, securityOf, securitySchemes } from './modules/oauth/index.js';
 import { drainPlugin } from './platform/http/drain.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
 import { healthRoutes } from './platform/http/health.js';
@@ -26,6 +25,7 @@ import { openapiPlugin } from './platform/http/openapi.js';
 import { readinessChecks } from './platform/http/readiness.js';
 import { requestIdFor } from './platform/http/request-id.js';
 import { securityHeadersPlugin } from './platform/http/security-headers.js';
+import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
 import type { Platform } from './platform/runtime.js';
 import { APP_VERSION } from './version.js';
 import { webPlugin } from './web/plugin.js';
@@ -79,7 +79,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   await app.register(healthRoutes, { checks: readinessChecks(platform) });
   await app.register(metricsRoute, { metrics: platform.metrics, token: config.METRICS_TOKEN });
   await app.register(authPlugin);
-  await app.register(accessControlPlugin);
+  await app.register(accessControlPlugin, { bearerTokens: await createBearerTokens(platform) });
   await app.register(multipartPlugin, {
     maxFileBytes: config.ATTACHMENT_MAX_BYTES,
     maxFiles: config.ATTACHMENT_MAX_PER_MESSAGE,

@@ -3,7 +3,6 @@
 // scavenges, so less is copied and promoted; searches at 50 connections got 7-13 % faster
 // (bench/README.md). `npm start` and the benches pass the same flag.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from './config.js';
 import { registerAdminCommands } from './cli/admin-commands.js';
 import { registerAuditCommands } from './cli/audit-commands.js';
 import { registerConfigCommand } from './cli/config-command.js';
@@ -12,6 +11,7 @@ import { registerJobsCommands } from './cli/jobs-commands.js';
 import { registerKeysCommands } from './cli/keys-commands.js';
 import { registerProcessCommands } from './cli/process-commands.js';
 import { registerUsersCommands } from './cli/users-commands.js';
+import { ConfigError } from './config.js';
 import { APP_VERSION } from './version.js';
 
 /** Exit status for a configuration error (sysexits.h EX_CONFIG). */

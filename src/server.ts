@@ -1,12 +1,17 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { countUsersWithRole } from './modules/users/repo.js';
+import { countUsersWithRole } from './identity/users/repo.js';
+import { jobsFor, schedulesFor } from './modules/index.js';
 import { onShutdownSignal } from './platform/process/shutdown.js';
 import { startPlatformProcess } from './platform/process/start.js';
 
 /** `switchboard serve`: the only place that listens. Stops cleanly on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<void> {
-  const running = await startPlatformProcess(config, { runsJobs: config.WORKER_MODE === 'inline' });
+  const running = await startPlatformProcess(config, {
+    runsJobs: config.WORKER_MODE === 'inline',
+    jobs: jobsFor(config),
+    schedules: schedulesFor(config),
+  });
   try {
     const app = await buildApp(running.platform);
     onShutdownSignal(running.logger, config.SHUTDOWN_TIMEOUT_MS, async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { bootConfigWithSecret } from '../boot.js';
-import { createAdmin } from '../modules/auth/service/bootstrap.js';
+import { createAdmin } from '../modules/auth/index.js';
 import { createDatabase } from '../platform/db/connection.js';
 import { AppError } from '../shared/errors.js';
 import { withDatabase } from './with-database.js';

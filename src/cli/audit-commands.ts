@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { bootConfigWithSecret } from '../boot.js';
-import { writeCheckpoint } from '../modules/audit/checkpoint.js';
-import { setRetentionFloor } from '../modules/audit/retention-floor.js';
-import { verifyAuditChain } from '../modules/audit/verify.js';
+import { setRetentionFloor, verifyAuditChain } from '../modules/audit/index.js';
+import { writeCheckpoint } from '../platform/audit/checkpoint.js';
 import { createDatabase } from '../platform/db/connection.js';
 import { withDatabase } from './with-database.js';
 

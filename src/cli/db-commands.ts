@@ -1,9 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { bootConfig } from '../boot.js';
 import { APP_ROLE, appRoleLoginStatement } from '../platform/db/app-login.js';
 import { migrateUrl, rollbackUrl, statusUrl } from '../platform/db/migrate-url.js';
 import { resolveSecretKey } from '../platform/secrets/secret-key.js';
 import { withDatabase } from './with-database.js';
-import { bootConfig } from '../boot.js';
 
 function positiveInteger(value: string): number {
   const n = Number(value);

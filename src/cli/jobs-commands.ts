@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { jobsFor } from '../modules/index.js';
-import { JobQueue } from '../platform/jobs/queue.js';
 import { createDatabase } from '../platform/db/connection.js';
+import { JobQueue } from '../platform/jobs/queue.js';
 import { withDatabase } from './with-database.js';
 
 export function registerJobsCommands(program: Command): void {

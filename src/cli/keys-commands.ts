@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { bootConfigWithSecret } from '../boot.js';
-import { ensureSigningKey, keySettings, listKeys, rotateKeys } from '../modules/oauth/keys/key-store.js';
+import { ensureSigningKey, keySettings, listKeys, rotateKeys } from '../modules/oauth/index.js';
 import { createDatabase } from '../platform/db/connection.js';
 import { withDatabase } from './with-database.js';
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { bootConfigWithSecret } from '../boot.js';
-import { authDeps } from '../modules/auth/mail.js';
-import type { AuthContext, AuthDeps } from '../modules/auth/service/deps.js';
+import type { AuthContext, AuthDeps } from '../identity/context.js';
+import { authDeps } from '../identity/ports.js';
 import {
   type Actor,
   disableUser,

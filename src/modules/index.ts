@@ -1,13 +1,15 @@
 import type { Config } from '../config.js';
+import { registerProfileSection } from '../identity/profile-sections.js';
+import { registerSignOutHook } from '../identity/sign-out-hooks.js';
 import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.js';
+import { adminModule } from './admin/index.js';
+import { auditModule } from './audit/index.js';
+import { authModule } from './auth/index.js';
 import type { FeatureModule } from './module.js';
-import { adminModule } from './admin/module.js';
-import { auditModule } from './audit/module.js';
-import { oauthModule } from './oauth/module.js';
-import { authModule } from './auth/module.js';
-import { rbacModule } from './rbac/module.js';
-import { siteModule } from './site/module.js';
-import { ticketsModule } from './tickets/module.js';
+import { oauthModule } from './oauth/index.js';
+import { rbacModule } from './rbac/index.js';
+import { siteModule } from './site/index.js';
+import { ticketsModule } from './tickets/index.js';
 
 /** Every feature, in registration order. `serve` mounts their routes; `worker` runs their jobs. */
 export const modules: readonly FeatureModule[] = [
@@ -19,6 +21,11 @@ export const modules: readonly FeatureModule[] = [
   oauthModule,
   ticketsModule,
 ];
+
+for (const module of modules) {
+  if (module.onSignOut) registerSignOutHook(module.onSignOut);
+  if (module.profileSection) registerProfileSection(module.profileSection);
+}
 
 export const jobsFor = (config: Config): JobDefinition[] =>
   modules.flatMap((m) => (typeof m.jobs === 'function' ? m.jobs(config) : (m.jobs ?? [])));

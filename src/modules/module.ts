@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
+import type { ProfileSection } from '../identity/profile-sections.js';
+import type { SignOutHook } from '../identity/sign-out-hooks.js';
 import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.js';
 
 /** What a feature folder contributes to the running app: routes, and jobs for the worker. */
@@ -10,4 +12,8 @@ export interface FeatureModule {
   jobs?: readonly JobDefinition[] | ((config: Config) => readonly JobDefinition[]);
   /** Cron schedules; a function when they depend on settings (e.g. a retention period). */
   schedules?: readonly ScheduleDefinition[] | ((config: Config) => readonly ScheduleDefinition[]);
+  /** Ends what this feature holds for a user whose access is withdrawn (sign-out, password change …). */
+  onSignOut?: SignOutHook;
+  /** This feature's part of the account page. */
+  profileSection?: ProfileSection;
 }

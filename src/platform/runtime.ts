@@ -1,25 +1,25 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Cache } from './cache/port.js';
 import { createCache } from './cache/index.js';
+import type { Cache } from './cache/port.js';
 import { createDatabase, type Database, poolConfig } from './db/connection.js';
 import type { JobDefinition, ScheduleDefinition } from './jobs/define.js';
 import { JobQueue } from './jobs/queue.js';
 import { createMail, type MailQueue } from './mail/index.js';
+import { registerPlatformGauges } from './metrics/platform-gauges.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
+import { createDatabaseEvents } from './pubsub/database-events.js';
+import { createPubSub } from './pubsub/index.js';
+import type { PubSub } from './pubsub/port.js';
+import { createRateLimiter } from './ratelimit/index.js';
+import type { RateLimiter } from './ratelimit/port.js';
+import { createRedis } from './redis/connection.js';
+import { createSessionStore } from './sessions/index.js';
+import type { SessionStore } from './sessions/port.js';
 import { createSms, type SmsQueue } from './sms/index.js';
 import { createStorage } from './storage/index.js';
 import type { FileStorage } from './storage/port.js';
-import { registerPlatformGauges } from './metrics/platform-gauges.js';
-import type { PubSub } from './pubsub/port.js';
-import { createDatabaseEvents } from './pubsub/database-events.js';
-import { createPubSub } from './pubsub/index.js';
-import type { RateLimiter } from './ratelimit/port.js';
-import { createRateLimiter } from './ratelimit/index.js';
-import { createRedis } from './redis/connection.js';
-import type { SessionStore } from './sessions/port.js';
-import { createSessionStore } from './sessions/index.js';
 
 /** Everything a process holds open: built once by `serve`, `worker` or a CLI command, closed once. */
 export interface Platform {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { recordAudit } from '../../src/modules/audit/record.js';
 import { auditRetentionJob } from '../../src/modules/audit/retention.js';
 import { verifyAuditChain } from '../../src/modules/audit/verify.js';
+import { recordAudit } from '../../src/platform/audit/record.js';
 import { createDatabase, type Database } from '../../src/platform/db/connection.js';
 import { rememberProcessSecret } from '../../src/platform/secrets/process-secret.js';
 import { runCli } from '../support/cli.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/verify.js';
+import type { Database } from '../../src/platform/db/connection.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { ownerDatabase } from '../support/app-role.js';
-import type { Database } from '../../src/platform/db/connection.js';
 
 /** Issue 15 (Low): a signed-in caller probing for someone else's record gets a 404 and leaves a trace. */
 let t: TestApp;

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ChainedFields, GENESIS, legacyHash } from '../../src/modules/audit/chain.js';
-import { recordAudit } from '../../src/modules/audit/record.js';
 import { auditRetentionJob } from '../../src/modules/audit/retention.js';
 import { verifyAuditChain } from '../../src/modules/audit/verify.js';
+import { type ChainedFields, GENESIS, legacyHash } from '../../src/platform/audit/chain.js';
+import { recordAudit } from '../../src/platform/audit/record.js';
 import { createDatabase, type Database } from '../../src/platform/db/connection.js';
 import { rememberProcessSecret } from '../../src/platform/secrets/process-secret.js';
 import { runCli } from '../support/cli.js';
@@ -53,7 +53,7 @@ const append = (i: number) =>
 /** What the periodic job does: sign the head. */
 const checkpoint = () =>
   app.db.transaction().execute(async (trx) => {
-    const { writeCheckpoint } = await import('../../src/modules/audit/checkpoint.js');
+    const { writeCheckpoint } = await import('../../src/platform/audit/checkpoint.js');
     return writeCheckpoint(trx, 'head');
   });
 const rows = () => owner.db.selectFrom('audit_log').selectAll().orderBy('id').execute();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifiedAccount, TEST_PASSWORD } from '../support/accounts.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
-import { mailTo, tokenFrom } from '../support/outbox.js';
 import { issueTokens, registerTestClient, tokenRequest, withToken } from '../support/oauth.js';
+import { mailTo, tokenFrom } from '../support/outbox.js';
 import { SessionClient } from '../support/session-client.js';
 
 // Self sign-up off: people join only by invitation. MFA is not required here so that the admin's

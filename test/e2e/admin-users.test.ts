@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { describe, expect, it } from 'vitest';
-import { createUser } from '../support/actors.js';
 import { TEST_PASSWORD } from '../support/accounts.js';
+import { createUser } from '../support/actors.js';
 import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 
 const suite = useServedAppInBrowser({ runsJobs: true, env: { MFA_REQUIRED_ROLES: 'none' } });

@@ -3,10 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/accounts.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 import { registerTestClient } from '../support/oauth.js';
-import { TEST_PASSWORD } from '../support/accounts.js';
 import { totpCode } from '../support/totp.js';
 
 const suite = useServedAppInBrowser();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localPath } from '../../src/modules/auth/return-to.js';
+import { localPath } from '../../src/identity/return-to.js';
 import { TEST_PASSWORD } from '../support/accounts.js';
 import { createUser } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import {
-  issueTokens,
   authorize,
+  issueTokens,
   jwtClaims,
   pkce,
   REDIRECT_URI,

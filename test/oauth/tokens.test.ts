@@ -1,9 +1,9 @@
 import { createHmac, type JsonWebKey } from 'node:crypto';
 import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SealedBox } from '../../src/platform/secrets/sealed-box.js';
 import { announceKeyChange } from '../../src/modules/oauth/keys/announce.js';
 import { keySettings, listKeys, rotateKeys } from '../../src/modules/oauth/keys/key-store.js';
+import { SealedBox } from '../../src/platform/secrets/sealed-box.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { jwtHeader, registerTestClient, tokenRequest, withToken } from '../support/oauth.js';
 import { waitFor } from '../support/wait.js';

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmptyDatabase, type TestDatabase } from '../support/database.js';
 import { runCli } from '../support/cli.js';
+import { createEmptyDatabase, type TestDatabase } from '../support/database.js';
 
 describe('switchboard CLI', () => {
   it('prints help for every command group and fails on unknown commands', async () => {

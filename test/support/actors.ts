@@ -1,5 +1,5 @@
+import { insertUser } from '../../src/identity/users/repo.js';
 import { hashPassword } from '../../src/modules/auth/passwords/hash.js';
-import { insertUser } from '../../src/modules/users/repo.js';
 import { TEST_PASSWORD } from './accounts.js';
 import type { TestApp } from './app.js';
 import { SessionClient } from './session-client.js';

@@ -1,12 +1,12 @@
-import { mkdtemp, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeStaleUploads } from '../../src/modules/tickets/attachments/cleanup.js';
 import { jobsFor, schedulesFor } from '../../src/modules/index.js';
-import { receivedUploads } from '../../src/platform/http/multipart.js';
+import { removeStaleUploads } from '../../src/modules/tickets/attachments/cleanup.js';
 import type { Database } from '../../src/platform/db/connection.js';
+import { receivedUploads } from '../../src/platform/http/multipart.js';
 import { createSignedIn, createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { asApp, ownerDatabase } from '../support/app-role.js';

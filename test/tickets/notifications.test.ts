@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/platform/db/connection.js';
 import { digestJob, notificationJobs } from '../../src/modules/tickets/notifications/digest.js';
 import { addMessage } from '../../src/modules/tickets/service.js';
+import type { Database } from '../../src/platform/db/connection.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { asApp, ownerDatabase } from '../support/app-role.js';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignedIn } from '../../../test/support/actors.js';
 import { buildTestApp, type TestApp } from '../../../test/support/app.js';
 import { mailTo, tokenFrom } from '../../../test/support/outbox.js';
-import { createSignedIn } from '../../../test/support/actors.js';
 import { SessionClient } from '../../../test/support/session-client.js';
 import { totpCode } from '../../../test/support/totp.js';
 import { waitFor } from '../../../test/support/wait.js';

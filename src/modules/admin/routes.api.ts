@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { PUBLIC } from '../../identity/access.js';
 import { AppError } from '../../shared/errors.js';
 import { requireOutboxAccess } from './access.js';
 import { getOutboxMessage, listOutbox, type OutboxSummary } from './repo.js';
 import { OutboxMessageBody, OutboxPage, OutboxParams, OutboxQuery } from './schemas.js';
-import { PUBLIC } from '../rbac/access.js';
 
 const DEFAULT_LIMIT = 25;
 

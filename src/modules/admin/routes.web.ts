@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { PUBLIC } from '../../identity/access.js';
 import { AppError } from '../../shared/errors.js';
 import { requireOutboxAccess } from './access.js';
 import { MAIL_FRAME_SANDBOX, mailFrameHeaders, withTopLevelLinks } from './mail-frame.js';
 import { getOutboxMessage, listOutbox } from './repo.js';
 import { OutboxParams } from './schemas.js';
-import { PUBLIC } from '../rbac/access.js';
 
 const PAGE_SIZE = 50;
 

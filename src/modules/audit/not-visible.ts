@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { auditActor } from '../../identity/access-plugin.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../shared/errors.js';
-import { auditActor } from '../rbac/plugin.js';
-import { recordAudit } from './record.js';
 
 /**
  * An onError hook for routes that address one record by id: when a signed-in caller is told "not

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditLogTable, Outcome } from '../../platform/audit/table.js';
 import type { DB } from '../../platform/db/schema.js';
-import type { AuditLogTable, Outcome } from './table.js';
-import './table.js';
+import '../../platform/audit/table.js';
 
 export interface AuditFilter {
   actor?: string;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
-import './table.js';
+import '../../platform/audit/table.js';
 
 /**
  * Sets the floor audit_purge() enforces. Only the database owner may (the app role reads it), so

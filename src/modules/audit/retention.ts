@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import Type from 'typebox';
+import { writeCheckpoint } from '../../platform/audit/checkpoint.js';
 import type { DB } from '../../platform/db/schema.js';
 import { defineJob, type ScheduleDefinition } from '../../platform/jobs/define.js';
-import { writeCheckpoint } from './checkpoint.js';
 import { retentionFloor } from './retention-floor.js';
 
 interface InfoLogger {

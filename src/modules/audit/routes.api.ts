@@ -1,11 +1,11 @@
-import { auditActor } from '../rbac/plugin.js';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { requestMeta } from '../auth/plugin.js';
-import { needs } from '../rbac/access.js';
+import { needs } from '../../identity/access.js';
+import { auditActor } from '../../identity/access-plugin.js';
+import { requestMeta } from '../../identity/session-plugin.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { CSV_HEADER, csvLine, presentAudit } from './present.js';
-import { recordAudit } from './record.js';
 import { listAudit, streamAudit } from './repo.js';
 import { AuditFilterQuery, AuditItem, AuditListQuery, toFilter } from './schemas.js';
 

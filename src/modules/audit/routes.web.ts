@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { needs } from '../rbac/access.js';
+import { needs } from '../../identity/access.js';
 import { listAudit } from './repo.js';
 import { toFilter } from './schemas.js';
 

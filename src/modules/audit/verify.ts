@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
+import { chainHash, GENESIS, KEYED, LEGACY } from '../../platform/audit/chain.js';
+import { validCheckpoint } from '../../platform/audit/checkpoint.js';
+import { auditKeys } from '../../platform/audit/key.js';
 import type { DB } from '../../platform/db/schema.js';
-import { chainHash, GENESIS, KEYED, LEGACY } from './chain.js';
-import { validCheckpoint } from './checkpoint.js';
-import { auditKeys } from './key.js';
-import './table.js';
+import '../../platform/audit/table.js';
 
 export type ChainReport =
   | { ok: true; rows: number }

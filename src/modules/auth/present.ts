@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { UserRow } from '../users/repo.js';
+import type { UserRow } from '../../identity/users/repo.js';
 import type { Me } from './schemas.js';
 
 export const presentMe = (user: UserRow): Static<typeof Me> => ({

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { PUBLIC, SIGNED_IN } from '../../identity/access.js';
+import { csrfTokenFor } from '../../identity/csrf.js';
+import { authDeps } from '../../identity/ports.js';
+import { endCurrentSession, inTransaction } from '../../identity/request-context.js';
+import { clearSessionCookie, requireUserId } from '../../identity/session-plugin.js';
+import { findUserById, type UserRow } from '../../identity/users/repo.js';
+import { ProfilePatch } from '../../identity/users/schemas.js';
+import { updateProfile } from '../../identity/users/service.js';
 import { AppError } from '../../shared/errors.js';
-import { findUserById, type UserRow } from '../users/repo.js';
-import { ProfilePatch } from '../users/schemas.js';
-import { updateProfile } from '../users/service.js';
-import { csrfTokenFor } from './csrf.js';
-import { authDeps } from './mail.js';
-import { endCurrentSession, inTransaction } from './request-context.js';
-import { clearSessionCookie, requireUserId } from './plugin.js';
 import { presentMe } from './present.js';
 import {
   Accepted,
@@ -30,12 +31,11 @@ import {
   resetPassword,
 } from './service/email-links.js';
 import { acceptInvitation } from './service/invitation.js';
-import { PASSWORD_CLEARED_NOTICE } from './service/pending-claim.js';
 import { loginWithPassword } from './service/login.js';
+import { PASSWORD_CLEARED_NOTICE } from './service/pending-claim.js';
 import { signUp, verifyEmail } from './service/signup.js';
 import { beginSession } from './sign-in.js';
 import { setSignupProofCookie, signupProofCookie } from './signup-cookie.js';
-import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
 const CHECK_MAIL = 'If the address can receive it, a message is on its way. Check your inbox.';

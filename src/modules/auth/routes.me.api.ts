@@ -1,18 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { SIGNED_IN } from '../../identity/access.js';
+import { recordAuthEvent } from '../../identity/auth-events.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import {
+  requestMeta,
+  requireRecentAuth,
+  requireUserId,
+  setSessionCookie,
+} from '../../identity/session-plugin.js';
+import { startSession } from '../../identity/session-service.js';
+import { sessionSettings } from '../../identity/session-settings.js';
 import { AppError } from '../../shared/errors.js';
-import { recordAuthEvent } from './events.js';
-import { authDeps } from './mail.js';
-import { requestMeta, requireRecentAuth, requireUserId, setSessionCookie } from './plugin.js';
-import { Me, Password } from './schemas.js';
-import { presentMe } from './present.js';
 import { requireUser } from './mfa/service.js';
-import { confirmPhone, sendPhoneVerification, wrongPhoneCode } from './service/phone.js';
-import { inTransaction } from './request-context.js';
+import { presentMe } from './present.js';
+import { Me, Password } from './schemas.js';
 import { changePassword } from './service/account.js';
-import { startSession } from './sessions/session-service.js';
-import { sessionSettings } from './settings.js';
-import { SIGNED_IN } from '../rbac/access.js';
+import { confirmPhone, sendPhoneVerification, wrongPhoneCode } from './service/phone.js';
 
 const tags = ['auth'];
 const SessionInfo = Type.Object({

@@ -1,8 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { PUBLIC, SIGNED_IN } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import {
+  requireEnrollable,
+  requirePendingMfa,
+  requireRecentAuth,
+  requireUserId,
+} from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { authDeps } from './mail.js';
-import { confirmPassword, inTransaction } from './request-context.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
 import {
   confirmTotp,
@@ -13,12 +20,11 @@ import {
   verifyBackupCode,
   verifyTotp,
 } from './mfa/service.js';
-import { requireEnrollable, requirePendingMfa, requireRecentAuth, requireUserId } from './plugin.js';
-import { presentMe } from './present.js';
 import { enrolSmsFactor, sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
+import { presentMe } from './present.js';
+import { confirmPassword } from './reauth.js';
 import { Password, SignedIn } from './schemas.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
-import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
 const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) });

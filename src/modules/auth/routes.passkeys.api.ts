@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import Type from 'typebox';
+import { PUBLIC, SIGNED_IN } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { requireEnrollable, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { authDeps } from './mail.js';
 import { renameFactor } from './mfa/factors-repo.js';
 import {
   finishPasskeyAuthentication,
@@ -11,12 +14,9 @@ import {
   startPasskeyRegistration,
 } from './mfa/passkeys.js';
 import { requireUser } from './mfa/service.js';
-import { requireEnrollable, requireRecentAuth } from './plugin.js';
 import { presentMe } from './present.js';
-import { inTransaction } from './request-context.js';
 import { SignedIn } from './schemas.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
-import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const tags = ['auth'];
 

@@ -1,19 +1,19 @@
-import { takeReturnTo } from './return-to.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { PUBLIC, SIGNED_IN } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { takeReturnTo } from '../../identity/return-to.js';
+import { requireEnrollable, requirePendingMfa, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { FormBody, formField, handleForm } from './forms.js';
-import { authDeps } from './mail.js';
+import { FormBody, formField, handleForm } from '../../web/forms.js';
 import { renameFactor } from './mfa/factors-repo.js';
 import { finishPasskeyAuthentication, finishPasskeyRegistration } from './mfa/passkeys.js';
 import { requireUser } from './mfa/service.js';
-import { requireEnrollable, requirePendingMfa, requireRecentAuth } from './plugin.js';
-import { inTransaction } from './request-context.js';
 import { securityPage, securityRefusal } from './security-page.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
-import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 /**
  * The passkey forms. The page script (src/web/scripts/passkeys.js) runs the WebAuthn ceremony with

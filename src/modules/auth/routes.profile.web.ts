@@ -1,20 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import { firstSchemaError } from '../../shared/schema-errors.js';
+import { SIGNED_IN } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { profileSectionsFor } from '../../identity/profile-sections.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { requireUserId } from '../../identity/session-plugin.js';
+import type { UserRow } from '../../identity/users/repo.js';
+import { ProfilePatch } from '../../identity/users/schemas.js';
+import { TIME_ZONES, updateProfile } from '../../identity/users/service.js';
 import { AppError } from '../../shared/errors.js';
-import type { UserRow } from '../users/repo.js';
-import { ProfilePatch } from '../users/schemas.js';
-import { TIME_ZONES, updateProfile } from '../users/service.js';
-import { FormBody, type FormState, formField, handleForm, renderPage } from './forms.js';
-import { authDeps } from './mail.js';
+import { firstSchemaError } from '../../shared/schema-errors.js';
+import { FormBody, type FormState, formField, handleForm, renderPage } from '../../web/forms.js';
 import { requireUser } from './mfa/service.js';
-import { requireUserId } from './plugin.js';
 import { presentMe } from './present.js';
-import { inTransaction } from './request-context.js';
 import { confirmPhone, sendPhoneVerification, wrongPhoneCode } from './service/phone.js';
-import { SIGNED_IN } from '../rbac/access.js';
-import { notificationChoices } from '../tickets/notifications/choices.js';
 
 const TEMPLATE = 'pages/auth/account.njk';
 const ZONE_OPTIONS = TIME_ZONES.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
@@ -30,7 +30,7 @@ const FIELD_MESSAGES: Record<string, string> = {
 const pageState = async (request: FastifyRequest, user: UserRow) => ({
   user: presentMe(user),
   timeZones: ZONE_OPTIONS,
-  notifications: await notificationChoices(request, user),
+  ...(await profileSectionsFor(request, user)),
 });
 
 export const accountPage = async (

@@ -1,13 +1,13 @@
-import { takeReturnTo } from './return-to.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { PUBLIC, SIGNED_IN } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { takeReturnTo } from '../../identity/return-to.js';
+import { requireEnrollable, requirePendingMfa, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { FormBody, formField, handleForm, renderPage } from './forms.js';
-import { securityPage, securityRefusal } from './security-page.js';
-import { authDeps } from './mail.js';
-import { confirmPassword, inTransaction } from './request-context.js';
+import { FormBody, formField, handleForm, renderPage } from '../../web/forms.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
-import { sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
 import {
   confirmTotp,
   removeFactor,
@@ -16,9 +16,10 @@ import {
   verifyBackupCode,
   verifyTotp,
 } from './mfa/service.js';
-import { requireEnrollable, requirePendingMfa, requireRecentAuth } from './plugin.js';
+import { sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
+import { confirmPassword } from './reauth.js';
+import { securityPage, securityRefusal } from './security-page.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
-import { PUBLIC, SIGNED_IN } from '../rbac/access.js';
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 

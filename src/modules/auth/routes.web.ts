@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { findUserById, type UserRow } from '../users/repo.js';
-import { FormBody, formField, handleForm, renderPage } from './forms.js';
-import { authDeps } from './mail.js';
-import { endCurrentSession, inTransaction } from './request-context.js';
-import { clearSessionCookie } from './plugin.js';
+import { PUBLIC } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { endCurrentSession, inTransaction } from '../../identity/request-context.js';
+import { takeReturnTo } from '../../identity/return-to.js';
+import { clearSessionCookie } from '../../identity/session-plugin.js';
+import { findUserById, type UserRow } from '../../identity/users/repo.js';
+import { FormBody, formField, handleForm, renderPage } from '../../web/forms.js';
 import {
   consumeMagicLink,
   requestMagicLink,
@@ -13,16 +15,14 @@ import {
   resetPassword,
 } from './service/email-links.js';
 import { acceptInvitation } from './service/invitation.js';
-import { PASSWORD_CLEARED_NOTICE } from './service/pending-claim.js';
 import { loginWithPassword } from './service/login.js';
+import { PASSWORD_CLEARED_NOTICE } from './service/pending-claim.js';
 import { signUp, verifyEmail } from './service/signup.js';
-import { takeReturnTo } from './return-to.js';
 import { beginSession } from './sign-in.js';
 import { setSignupProofCookie, signupProofCookie } from './signup-cookie.js';
 import { tokenPageHeaders } from './token-pages.js';
 import { peekToken } from './tokens/one-time-tokens.js';
 import { isSignupProof } from './tokens/signup-proof.js';
-import { PUBLIC } from '../rbac/access.js';
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
 /** Pages reached by an emailed link whose URL carries the token (and the forms they post to). */

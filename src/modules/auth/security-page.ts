@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../identity/context.js';
+import { hasRecentAuth, requireEnrollable } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { type FormState, renderPage } from './forms.js';
+import { type FormState, renderPage } from '../../web/forms.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
-import { hasRecentAuth, requireEnrollable } from './plugin.js';
-import type { AuthDeps } from './service/deps.js';
 
 /** Renders the security page with whatever the last action produced (setup QR, backup codes …). */
 export async function securityPage(

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { UserRow } from '../users/repo.js';
-import { recordAuthEvent } from './events.js';
+import { recordAuthEvent } from '../../identity/auth-events.js';
+import type { AuthDeps } from '../../identity/context.js';
+import { requestMeta, setSessionCookie } from '../../identity/session-plugin.js';
+import { startSession } from '../../identity/session-service.js';
+import { sessionSettings } from '../../identity/session-settings.js';
+import type { UserRow } from '../../identity/users/repo.js';
 import { type MfaState, mfaStateAfterFirstFactor } from './mfa/service.js';
-import { requestMeta, setSessionCookie } from './plugin.js';
-import type { AuthDeps } from './service/deps.js';
-import { startSession } from './sessions/session-service.js';
-import { sessionSettings } from './settings.js';
 
 export interface SignInResult {
   mfa: MfaState;

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cookieName, cookieOptions } from './sessions/cookie.js';
+import { cookieName, cookieOptions } from '../../identity/session-cookie.js';
 import {
   SIGNUP_PROOF_COOKIE,
   SIGNUP_PROOF_MAX_AGE_SECONDS,

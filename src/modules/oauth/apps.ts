@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import type { AuthContext } from '../../identity/context.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
-import { recordAudit } from '../audit/record.js';
-import type { AuthContext } from '../auth/service/deps.js';
 import { deleteGrantsWithTokens, liveGrants } from './provider/grants.js';
 
 /** An app a user has let act for them: what they allowed, and since when. */

@@ -1,14 +1,16 @@
 import type { FeatureModule } from '../module.js';
+import { AccessTokenVerifier } from './bearer/verifier.js';
 import { KEYS_CHANGED_CHANNEL } from './keys/announce.js';
 import { keySettings } from './keys/key-store.js';
 import { keyRotationJob, keyRotationSchedule } from './keys/rotation-job.js';
 import { oauthCleanupJob, oauthCleanupSchedule } from './provider/cleanup-job.js';
-import { jwksRoutes } from './routes.jwks.js';
+import { revokeGrantsOfUser } from './provider/grants.js';
 import { OauthServer } from './provider/provider.js';
 import { authorisedAppRoutes } from './routes.apps.js';
 import { clientApiRoutes } from './routes.clients.api.js';
 import { clientWebRoutes } from './routes.clients.web.js';
 import { interactionRoutes } from './routes.interaction.js';
+import { jwksRoutes } from './routes.jwks.js';
 import { providerRoutes } from './routes.provider.js';
 
 /**
@@ -21,14 +23,15 @@ export const oauthModule: FeatureModule = {
   async routes(app) {
     await app.register(jwksRoutes);
     const { db } = app.platform.database;
+    const verifier = new AccessTokenVerifier(db, app.platform.config);
     const server = new OauthServer(db, app.platform.config, (template, data) => app.view(template, data), {
       db,
-      verifier: app.accessTokens,
+      verifier,
       roles: () => app.roleGraph.get(),
     });
     const unsubscribe = await app.platform.pubsub.subscribe(KEYS_CHANGED_CHANNEL, () => {
       server.invalidate();
-      app.accessTokens.invalidate();
+      verifier.invalidate();
     });
     app.addHook('onClose', () => unsubscribe());
     await app.register(providerRoutes, { server });
@@ -39,4 +42,6 @@ export const oauthModule: FeatureModule = {
   },
   jobs: (config) => [keyRotationJob(keySettings(config)), oauthCleanupJob],
   schedules: (config) => [keyRotationSchedule(keySettings(config)), oauthCleanupSchedule],
+  // Withdrawn access includes the apps the person connected: their grants and every token in them.
+  onSignOut: (trx, userId) => revokeGrantsOfUser(trx, userId),
 };

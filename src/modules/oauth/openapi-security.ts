@@ -1,4 +1,4 @@
-import type { Access } from '../rbac/access.js';
+import type { Access } from '../../identity/access.js';
 import { API_SCOPES, OIDC_SCOPES } from './scopes.js';
 
 /** How callers authenticate, for the OpenAPI document's `components.securitySchemes`. */

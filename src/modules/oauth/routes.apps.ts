@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { FormBody, renderPage } from '../auth/forms.js';
-import { authDeps } from '../auth/mail.js';
-import { requireUserId } from '../auth/plugin.js';
-import { inTransaction } from '../auth/request-context.js';
-import { SIGNED_IN } from '../rbac/access.js';
+import { SIGNED_IN } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { requireUserId } from '../../identity/session-plugin.js';
+import { FormBody, renderPage } from '../../web/forms.js';
 import { type AuthorisedApp, listAuthorisedApps, revokeAuthorisedApp } from './apps.js';
 import { ClientIdParams } from './clients/schemas.js';
 import { describeScope } from './scopes.js';

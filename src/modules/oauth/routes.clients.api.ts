@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { needs } from '../../identity/access.js';
+import { actingUser } from '../../identity/access-plugin.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { authDeps } from '../auth/mail.js';
-import { requireRecentAuth } from '../auth/plugin.js';
-import { inTransaction } from '../auth/request-context.js';
-import { needs } from '../rbac/access.js';
-import { actingUser } from '../rbac/plugin.js';
 import { findClient, listClients } from './clients/repo.js';
 import {
   ClientIdParams,

@@ -1,14 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { needs } from '../../identity/access.js';
+import { actingUser } from '../../identity/access-plugin.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../auth/forms.js';
-import { authDeps } from '../auth/mail.js';
-import { hasRecentAuth, requireRecentAuth } from '../auth/plugin.js';
-import { refusalState } from '../admin/page-state.js';
-import { inTransaction } from '../auth/request-context.js';
-import { needs } from '../rbac/access.js';
-import { actingUser } from '../rbac/plugin.js';
+import {
+  FormBody,
+  type FormState,
+  formField,
+  reauthNotice,
+  refusalState,
+  renderPage,
+} from '../../web/forms.js';
 import { type ClientRow, findClient, listClients } from './clients/repo.js';
 import { ClientIdParams, presentClient } from './clients/schemas.js';
 import { deleteClient, registerClient, rotateClientSecret, updateClient } from './clients/service.js';

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type InteractionResults } from 'oidc-provider';
 import Type from 'typebox';
-import { FormBody, formField, renderPage } from '../auth/forms.js';
-import { signedInAt } from '../auth/plugin.js';
-import { rememberReturnTo } from '../auth/return-to.js';
-import { PUBLIC } from '../rbac/access.js';
-import { findUserById } from '../users/repo.js';
+import { PUBLIC } from '../../identity/access.js';
+import { rememberReturnTo } from '../../identity/return-to.js';
+import { signedInAt } from '../../identity/session-plugin.js';
+import { findUserById } from '../../identity/users/repo.js';
+import { FormBody, formField, renderPage } from '../../web/forms.js';
 import type { OauthServer } from './provider/provider.js';
 import { describeScope } from './scopes.js';
 

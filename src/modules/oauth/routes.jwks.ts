@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { PUBLIC } from '../rbac/access.js';
+import { PUBLIC } from '../../identity/access.js';
 import { ensureSigningKey, keySettings, publishedKeys } from './keys/key-store.js';
 
 const Jwk = Type.Object({

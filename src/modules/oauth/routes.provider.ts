@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { authDeps } from '../auth/mail.js';
-import { endCurrentSession } from '../auth/request-context.js';
-import { cookieName, cookieOptions } from '../auth/sessions/cookie.js';
-import { SESSION_COOKIE } from '../auth/settings.js';
+import { authDeps } from '../../identity/ports.js';
+import { endCurrentSession } from '../../identity/request-context.js';
+import { cookieName, cookieOptions } from '../../identity/session-cookie.js';
+import { SESSION_COOKIE } from '../../identity/session-settings.js';
 import { END_FIRST_PARTY_SESSION } from './provider/first-party-sign-out.js';
 import { FIRST_PARTY_USER, type OauthServer } from './provider/provider.js';
 

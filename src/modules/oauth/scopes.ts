@@ -1,4 +1,4 @@
-import type { Permission } from '../rbac/permissions.js';
+import type { Permission } from '../../identity/permissions.js';
 
 /**
  * The API scopes an app may ask for, each a bundle of permissions. A token acts with the

@@ -1,31 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
-import type { RoleGraph } from './graph.js';
-import './table.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
-
-export async function loadRoleGraph(db: Db): Promise<RoleGraph> {
-  const [roles, grants] = await Promise.all([
-    db
-      .selectFrom('roles')
-      .select(['name', 'parent', 'built_in', 'description'])
-      .orderBy('created_at')
-      .execute(),
-    db.selectFrom('role_permissions').select(['role', 'permission']).orderBy('permission').execute(),
-  ]);
-  const graph: RoleGraph = { roles: {} };
-  for (const r of roles) {
-    graph.roles[r.name] = {
-      parent: r.parent,
-      builtIn: r.built_in,
-      description: r.description,
-      permissions: [],
-    };
-  }
-  for (const g of grants) graph.roles[g.role]?.permissions.push(g.permission);
-  return graph;
-}
+import '../../identity/role-graph-table.js';
 
 export async function insertRole(
   trx: Transaction<DB>,

@@ -1,14 +1,14 @@
-import { actingUser } from './plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { authDeps } from '../auth/mail.js';
-import { requireRecentAuth, requireUserId } from '../auth/plugin.js';
-import { inTransaction } from '../auth/request-context.js';
-import { needs } from './access.js';
-import { effectivePermissions } from './graph.js';
-import { PERMISSIONS } from './permissions.js';
-import { changeRole, createRole, removeRole, type RoleActor, setUserRoles } from './service.js';
+import { needs } from '../../identity/access.js';
+import { actingUser } from '../../identity/access-plugin.js';
+import { PERMISSIONS } from '../../identity/permissions.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { effectivePermissions } from '../../identity/role-graph.js';
+import { requireRecentAuth, requireUserId } from '../../identity/session-plugin.js';
+import { changeRole, createRole, type RoleActor, removeRole, setUserRoles } from './service.js';
 
 const tags = ['admin'];
 const RoleName = Type.String({ pattern: '^[a-z][a-z0-9_-]{1,39}$' });

@@ -1,15 +1,15 @@
-import { actingUser } from './plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { needs } from '../../identity/access.js';
+import { actingUser } from '../../identity/access-plugin.js';
+import { PERMISSIONS } from '../../identity/permissions.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
+import { effectivePermissions, lineage } from '../../identity/role-graph.js';
+import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
-import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../auth/forms.js';
-import { authDeps } from '../auth/mail.js';
-import { hasRecentAuth, requireRecentAuth } from '../auth/plugin.js';
-import { inTransaction } from '../auth/request-context.js';
-import { needs } from './access.js';
-import { effectivePermissions, lineage } from './graph.js';
-import { PERMISSIONS } from './permissions.js';
+import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../../web/forms.js';
 import { changeRole, createRole, removeRole } from './service.js';
 
 const Name = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_-]{1,39}$' }) });

@@ -1,23 +1,17 @@
-import { AppError } from '../../shared/errors.js';
-import { recordAuthEvent } from '../auth/events.js';
-import type { AuthContext } from '../auth/service/deps.js';
+import { recordAuthEvent } from '../../identity/auth-events.js';
+import type { AuthContext } from '../../identity/context.js';
+import { isPermission } from '../../identity/permissions.js';
+import { effectivePermissions, lineage, type RoleGraph } from '../../identity/role-graph.js';
+import { loadRoleGraph } from '../../identity/role-graph-repo.js';
 import {
   countActiveUsersWithAnyRole,
   countUsersWithRole,
   findUserById,
   type UserRow,
   updateUser,
-} from '../users/repo.js';
-import { effectivePermissions, lineage, type RoleGraph } from './graph.js';
-import { isPermission } from './permissions.js';
-import {
-  countChildren,
-  deleteRole,
-  insertRole,
-  loadRoleGraph,
-  replacePermissions,
-  updateRole,
-} from './repo.js';
+} from '../../identity/users/repo.js';
+import { AppError } from '../../shared/errors.js';
+import { countChildren, deleteRole, insertRole, replacePermissions, updateRole } from './repo.js';
 
 /** The administrator (or CLI) making a change, for the audit trail. */
 export interface RoleActor {

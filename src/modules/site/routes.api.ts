@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { PUBLIC } from '../../identity/access.js';
 import { APP_VERSION } from '../../version.js';
 import { getInstanceInfo } from './service.js';
-import { PUBLIC } from '../rbac/access.js';
 
 const InstanceInfo = Type.Object(
   {

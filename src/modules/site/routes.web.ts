@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PUBLIC } from '../rbac/access.js';
+import { PUBLIC } from '../../identity/access.js';
 
 /** Public pages of the site. Untagged, so they stay out of the OpenAPI document. */
 export const siteWebRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { AuthContext } from '../../identity/context.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
-import { recordAudit } from '../audit/record.js';
-import type { AuthContext } from '../auth/service/deps.js';
 import './table.js';
 
 const COLUMNS = ['id', 'name', 'description', 'archived_at', 'created_at'] as const;

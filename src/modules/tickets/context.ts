@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../../identity/context.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
 import type { Platform } from '../../platform/runtime.js';
-import { authDeps } from '../auth/mail.js';
-import { inTransaction } from '../auth/request-context.js';
-import type { AuthDeps } from '../auth/service/deps.js';
 import { notificationJobs } from './notifications/digest.js';
 import type { NotificationJobs, TicketContext } from './notifications/notify.js';
 

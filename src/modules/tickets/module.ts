@@ -1,9 +1,10 @@
 import { createStorage } from '../../platform/storage/index.js';
-import { recordNotVisible } from '../audit/not-visible.js';
+import { recordNotVisible } from '../audit/index.js';
 import type { FeatureModule } from '../module.js';
 import { attachmentCleanupJob, attachmentCleanupSchedule } from './attachments/cleanup.js';
 import { attachmentApiRoutes } from './attachments/routes.api.js';
 import { TicketListCache } from './list-cache.js';
+import { notificationChoices } from './notifications/choices.js';
 import { digestJob } from './notifications/digest.js';
 import { notificationPreferenceRoutes } from './notifications/routes.js';
 import { ticketApiRoutes } from './routes.api.js';
@@ -15,6 +16,10 @@ import { portalWebRoutes } from './web/portal/plugin.js';
 /** Tickets and conversations. So far: the model, its JSON API and the database wall around it. */
 export const ticketsModule: FeatureModule = {
   name: 'tickets',
+  profileSection: {
+    template: 'pages/auth/_notifications.njk',
+    state: async (request, user) => ({ notifications: await notificationChoices(request, user) }),
+  },
   async routes(app) {
     const { databaseEvents, config } = app.platform;
     const lists = new TicketListCache(databaseEvents, config.TICKET_LIST_CACHE_SECONDS);

@@ -1,17 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { needs } from '../../identity/access.js';
 import { idempotent } from '../../platform/http/idempotency.js';
-import { AppError } from '../../shared/errors.js';
-import { needs } from '../rbac/access.js';
 import { sendSerialized, serializeFor } from '../../platform/http/pre-serialized.js';
-import { inTicketTransaction, ticketDeps } from './context.js';
+import { AppError } from '../../shared/errors.js';
 import { attachmentsByMessage, withAttachments } from './attachments/service.js';
+import { inTicketTransaction, ticketDeps } from './context.js';
+import { announceTicketChange } from './live.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
 import { ticketActor } from './request-actor.js';
-import { searchTickets } from './search.js';
-import { announceTicketChange } from './live.js';
 import {
   ListQuery,
   Message,
@@ -23,6 +22,7 @@ import {
   TicketChangesBody,
   TicketParams,
 } from './schemas.js';
+import { searchTickets } from './search.js';
 import { addMessage, changeTicket, openTicket } from './service.js';
 import type { Priority } from './table.js';
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { authDeps } from '../auth/mail.js';
-import { inTransaction } from '../auth/request-context.js';
-import { needs } from '../rbac/access.js';
+import { needs } from '../../identity/access.js';
+import { authDeps } from '../../identity/ports.js';
+import { inTransaction } from '../../identity/request-context.js';
 import { changeCategory, createCategory, listCategories } from './categories.js';
+import { announceTicketChange } from './live.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket } from './repo.js';
-import { announceTicketChange } from './live.js';
 import { ticketActor } from './request-actor.js';
 import { TicketParams } from './schemas.js';
 import { deleteTimeEntry, listTimeEntries, logTime } from './time-entries.js';

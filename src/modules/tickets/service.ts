@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
+import { effectivePermissions } from '../../identity/role-graph.js';
+import { loadRoleGraph } from '../../identity/role-graph-repo.js';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
-import { effectivePermissions } from '../rbac/graph.js';
-import { loadRoleGraph } from '../rbac/repo.js';
 import { type AttachmentClaim, claimUploads } from './attachments/service.js';
 import { renderMarkdown } from './markdown.js';
 import { notifyTicket, type TicketContext } from './notifications/notify.js';

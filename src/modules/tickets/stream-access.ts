@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import { effectivePermissions } from '../../identity/role-graph.js';
+import { findUserById } from '../../identity/users/repo.js';
 import { runAsDbActor } from '../../platform/db/actor-context.js';
 import { AppError } from '../../shared/errors.js';
-import { resolvePrincipal } from '../oauth/bearer/principal.js';
-import { effectivePermissions } from '../rbac/graph.js';
-import { findUserById } from '../users/repo.js';
 import { seesAll, type TicketActor } from './policy.js';
 
 const READ = ['tickets:read:own', 'tickets:read:any'];
@@ -27,8 +26,7 @@ export function streamStillAllowed(request: FastifyRequest, actor: TicketActor):
   async function permissionsNow(): Promise<Set<string> | undefined> {
     if (token !== undefined) {
       try {
-        const claims = await app.accessTokens.verify(token);
-        return (await resolvePrincipal(db, await app.roleGraph.get(), claims)).permissions;
+        return (await app.bearerTokens.principalOf(token, await app.roleGraph.get())).permissions;
       } catch (error) {
         if (error instanceof AppError) return undefined;
         throw error;

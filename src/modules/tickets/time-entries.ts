@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { AuthContext } from '../../identity/context.js';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
-import type { AuthContext } from '../auth/service/deps.js';
 import { assertVisible, type TicketActor } from './policy.js';
 import { findTicket, recordEvent } from './repo.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
-import { findUserById, insertUser } from '../../modules/users/repo.js';
+import { findUserById, insertUser } from '../../identity/users/repo.js';
 import { runAsDbActor, runAsOwnRowsReader, runAsSystem, runUnprotected } from './actor-context.js';
 import { createDatabase, type Database, defaultPoolSize, poolConfig } from './connection.js';
 

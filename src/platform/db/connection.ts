@@ -6,6 +6,7 @@ import { currentDbActor, type DbActor, runAsSystem } from './actor-context.js';
 import { appRoleUrl } from './app-login.js';
 
 export { APP_ROLE } from './app-login.js';
+
 import { PreparedStatements } from './prepared-statements.js';
 import type { DB } from './schema.js';
 

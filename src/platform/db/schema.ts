@@ -2,7 +2,7 @@
  * The database's table types. Each feature adds its own tables by declaration merging from its
  * `table.ts`, so the platform never imports feature code:
  *
- *   declare module '../../platform/db/schema.js' { interface DB { tickets: TicketsTable } }
+ *   declare module './schema.js' { interface DB { tickets: TicketsTable } }
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
 export interface DB {}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.js';
 import { AppError } from '../../shared/errors.js';
+import type { DB } from '../db/schema.js';
 
 interface IdempotencyKeysTable {
   owner: string;

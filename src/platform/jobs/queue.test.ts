@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { pino } from 'pino';
+import Type from 'typebox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { createProbeTable, probeJob } from '../../../test/fixtures/probe-job.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { createDatabase, type Database } from '../db/connection.js';
 import { defineJob } from './define.js';
 import { JobQueue } from './queue.js';
-import Type from 'typebox';
 
 const settings = {
   DATABASE_POOL_MAX: 4,

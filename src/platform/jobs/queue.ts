@@ -1,4 +1,3 @@
-import { APP_ROLE } from '../db/connection.js';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { PoolConfig } from 'pg';
 import PgBoss from 'pg-boss';
@@ -6,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import { DeadlinePassed, within } from '../../shared/deadline.js';
 import { firstSchemaError } from '../../shared/schema-errors.js';
+import { APP_ROLE } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
 import { deadLetterQueue, type JobDefinition, type ScheduleDefinition } from './define.js';
 import { JOB_SCHEMA } from './install.js';

@@ -1,4 +1,4 @@
-import { type LoggerOptions, pino, type Logger } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 import type { Config } from '../../config.js';
 import { redactSecrets, redactUrl } from './redact-url.js';
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import { jobsFor, schedulesFor } from '../../modules/index.js';
 import { migrateUrl } from '../db/migrate-url.js';
 import { provisionDatabase } from '../db/provision.js';
+import type { JobDefinition, ScheduleDefinition } from '../jobs/define.js';
 import { createLogger } from '../logging/logger.js';
 import { createPlatform, type Platform } from '../runtime.js';
 
@@ -16,7 +16,12 @@ export interface RunningProcess {
 /** What `serve` and `worker` share: database up, schema current, platform open. */
 export async function startPlatformProcess(
   config: Config,
-  options: { runsJobs: boolean },
+  options: {
+    runsJobs: boolean;
+    /** The features' jobs and schedules, from the entry point (platform/ knows no feature). */
+    jobs: readonly JobDefinition[];
+    schedules: readonly ScheduleDefinition[];
+  },
 ): Promise<RunningProcess> {
   const logger = createLogger(config);
   const database = await provisionDatabase(config, logger);
@@ -28,8 +33,8 @@ export async function startPlatformProcess(
     const platform = await createPlatform(config, {
       logger,
       databaseUrl: database.url,
-      jobs: jobsFor(config),
-      schedules: schedulesFor(config),
+      jobs: options.jobs,
+      schedules: options.schedules,
       runsJobs: options.runsJobs,
     });
     return {

@@ -1,13 +1,13 @@
-import { actingUser } from '../../rbac/plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { authDeps } from '../../auth/mail.js';
-import { requireRecentAuth } from '../../auth/plugin.js';
-import { inTransaction } from '../../auth/request-context.js';
-import { searchUsers, type UserRow } from '../../users/repo.js';
+import { needs } from '../../../identity/access.js';
+import { actingUser } from '../../../identity/access-plugin.js';
+import { authDeps } from '../../../identity/ports.js';
+import { inTransaction } from '../../../identity/request-context.js';
+import { requireRecentAuth } from '../../../identity/session-plugin.js';
+import { searchUsers, type UserRow } from '../../../identity/users/repo.js';
 import { type Actor, disableUser, enableUser, endUserSessions, inviteUser, resetUserMfa } from './service.js';
-import { needs } from '../../rbac/access.js';
 
 const tags = ['admin'];
 

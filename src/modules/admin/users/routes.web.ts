@@ -1,17 +1,23 @@
-import { refusalState } from '../page-state.js';
-import { actingUser } from '../../rbac/plugin.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { needs, SIGNED_IN } from '../../../identity/access.js';
+import { actingUser } from '../../../identity/access-plugin.js';
+import { authDeps } from '../../../identity/ports.js';
+import { inTransaction } from '../../../identity/request-context.js';
+import { hasRecentAuth, requireRecentAuth } from '../../../identity/session-plugin.js';
+import { findUserById, searchUsers } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../../auth/forms.js';
-import { authDeps } from '../../auth/mail.js';
-import { confirmedFactors } from '../../auth/mfa/factors-repo.js';
-import { hasRecentAuth, requireRecentAuth } from '../../auth/plugin.js';
-import { confirmPassword, inTransaction } from '../../auth/request-context.js';
-import { needs, SIGNED_IN } from '../../rbac/access.js';
-import { setUserRoles } from '../../rbac/service.js';
-import { findUserById, searchUsers } from '../../users/repo.js';
+import {
+  FormBody,
+  type FormState,
+  formField,
+  reauthNotice,
+  refusalState,
+  renderPage,
+} from '../../../web/forms.js';
+import { confirmedFactors, confirmPassword } from '../../auth/index.js';
+import { setUserRoles } from '../../rbac/index.js';
 import { type Actor, disableUser, enableUser, endUserSessions, inviteUser, resetUserMfa } from './service.js';
 
 const PAGE = 50;

@@ -1,10 +1,8 @@
-import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
-import { AppError } from '../../../shared/errors.js';
-import { recordAuthEvent } from '../../auth/events.js';
-import type { AuthContext, AuthDeps } from '../../auth/service/deps.js';
-import { link } from '../../auth/service/deps.js';
-import { issueToken } from '../../auth/tokens/one-time-tokens.js';
-import { loadRoleGraph } from '../../rbac/repo.js';
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import type { AuthContext, AuthDeps } from '../../../identity/context.js';
+import { link } from '../../../identity/context.js';
+import { loadRoleGraph } from '../../../identity/role-graph-repo.js';
+import { runSignOutHooks } from '../../../identity/sign-out-hooks.js';
 import {
   countActiveUsersWithAnyRole,
   findUserByEmail,
@@ -12,7 +10,9 @@ import {
   insertUser,
   type UserRow,
   updateUser,
-} from '../../users/repo.js';
+} from '../../../identity/users/repo.js';
+import { AppError } from '../../../shared/errors.js';
+import { issueToken } from '../../auth/index.js';
 
 /** Who performs an administrative action: a signed-in administrator, or the CLI on the server. */
 export interface Actor {
@@ -82,7 +82,7 @@ export async function endUserSessions(
 ): Promise<number> {
   const user = await targetUser(ctx, userId);
   const ended = await deps.sessions.deleteByUser(user.id);
-  const revokedGrants = await revokeGrantsOfUser(ctx.trx, user.id);
+  const revokedGrants = await runSignOutHooks(ctx.trx, user.id, 'signed_out_everywhere');
   await recordAuthEvent(ctx.trx, 'session_revoked', ctx.meta, user.id, {
     by: actor.userId,
     count: ended,
@@ -111,7 +111,7 @@ export async function disableUser(
     );
   const updated = (await updateUser(ctx.trx, user.id, { status: 'disabled' }))!;
   const endedSessions = await deps.sessions.deleteByUser(user.id);
-  await revokeGrantsOfUser(ctx.trx, user.id);
+  await runSignOutHooks(ctx.trx, user.id, 'disabled');
   await recordAuthEvent(ctx.trx, 'user_disabled', ctx.meta, user.id, { by: actor.userId, endedSessions });
   return { user: updated, endedSessions };
 }
@@ -154,6 +154,8 @@ export async function resetUserMfa(
   const removed = await ctx.trx.deleteFrom('mfa_factors').where('user_id', '=', user.id).executeTakeFirst();
   await ctx.trx.deleteFrom('mfa_backup_codes').where('user_id', '=', user.id).execute();
   const endedSessions = await deps.sessions.deleteByUser(user.id);
+  // Whoever got past the removed factors may have connected apps too.
+  await runSignOutHooks(ctx.trx, user.id, 'factors_reset');
   const removedFactors = Number(removed.numDeletedRows);
   await recordAuthEvent(ctx.trx, 'mfa_reset', ctx.meta, user.id, {
     by: actor.userId,

@@ -10,11 +10,11 @@ import {
 } from '@simplewebauthn/server';
 import { sql } from 'kysely';
 import type { Config } from '../../../config.js';
+import { recordAuthEvent, recordAuthFailure } from '../../../identity/auth-events.js';
+import type { AuthContext, AuthDeps } from '../../../identity/context.js';
+import { findUserById, type UserRow } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
 import { APP_NAME } from '../../../web/plugin.js';
-import { findUserById, type UserRow } from '../../users/repo.js';
-import { recordAuthEvent, recordAuthFailure } from '../events.js';
-import type { AuthContext, AuthDeps } from '../service/deps.js';
 import { limit } from '../throttle.js';
 import { confirmedFactors, findPasskey, insertFactor } from './factors-repo.js';
 import { factorAdded } from './service.js';

@@ -1,8 +1,8 @@
+import { recordAuthEvent, recordAuthFailure } from '../../../identity/auth-events.js';
+import type { AuthContext, AuthDeps } from '../../../identity/context.js';
+import { findUserById, type UserRow } from '../../../identity/users/repo.js';
 import { SealedBox } from '../../../platform/secrets/sealed-box.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserById, type UserRow } from '../../users/repo.js';
-import { recordAuthEvent, recordAuthFailure } from '../events.js';
-import type { AuthContext, AuthDeps } from '../service/deps.js';
 import { limit } from '../throttle.js';
 import { regenerateBackupCodes, useBackupCode } from './backup-codes.js';
 import { advanceStep, confirmedFactors, deleteFactor, findFactor, insertFactor } from './factors-repo.js';

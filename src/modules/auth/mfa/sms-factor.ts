@@ -1,7 +1,7 @@
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import type { AuthContext, AuthDeps } from '../../../identity/context.js';
+import type { UserRow } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import type { UserRow } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
-import type { AuthContext, AuthDeps } from '../service/deps.js';
 import { limit } from '../throttle.js';
 import { confirmedFactors, insertFactor } from './factors-repo.js';
 import { factorAdded } from './service.js';

@@ -1,11 +1,11 @@
-import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import type { AuthContext, AuthDeps } from '../../../identity/context.js';
+import { runSignOutHooks } from '../../../identity/sign-out-hooks.js';
+import { findUserById, updateUser } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserById, updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
 import { verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
 import { throttledPasswordCheck } from '../throttle.js';
-import type { AuthContext, AuthDeps } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
 
 /**
@@ -41,7 +41,7 @@ export async function changePassword(
   });
   await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
   const ended = await deps.sessions.deleteByUser(user.id, currentIdHash);
-  await revokeGrantsOfUser(ctx.trx, user.id);
+  await runSignOutHooks(ctx.trx, user.id, 'password_changed');
   await recordAuthEvent(ctx.trx, 'password_changed', ctx.meta, user.id, { sessionsEnded: ended });
   await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
     name: user.display_name,

@@ -1,11 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { Config } from '../../../config.js';
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import { link } from '../../../identity/context.js';
+import { findUserByEmail, insertUser, updateUser } from '../../../identity/users/repo.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserByEmail, insertUser, updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
 import { issueToken } from '../tokens/one-time-tokens.js';
-import { link } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
 import { claimPendingAccount } from './pending-claim.js';
 

@@ -1,10 +1,10 @@
-import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import { type AuthContext, type AuthDeps, link } from '../../../identity/context.js';
+import { runSignOutHooks } from '../../../identity/sign-out-hooks.js';
+import { findUserByEmail, findUserById, updateUser } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserById, findUserByEmail, updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
-import { liftSignInBackoff, limit, LIMITS } from '../throttle.js';
+import { LIMITS, liftSignInBackoff, limit } from '../throttle.js';
 import { consumeToken, issueToken } from '../tokens/one-time-tokens.js';
-import { type AuthContext, type AuthDeps, link } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
 import { type Claimed, claimPendingAccount } from './pending-claim.js';
 
@@ -77,7 +77,7 @@ export async function resetPassword(
   else await updateUser(ctx.trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
   const ended = await deps.sessions.deleteByUser(user.id);
   await liftSignInBackoff(deps, user.id);
-  await revokeGrantsOfUser(ctx.trx, user.id);
+  await runSignOutHooks(ctx.trx, user.id, 'password_reset');
   await recordAuthEvent(ctx.trx, 'password_reset', ctx.meta, user.id, { sessionsEnded: ended });
   await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
     name: user.display_name,

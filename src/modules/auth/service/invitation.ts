@@ -1,8 +1,8 @@
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import type { AuthContext, AuthDeps } from '../../../identity/context.js';
+import { findUserById, type UserRow, updateUser } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserById, type UserRow, updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
 import { consumeToken } from '../tokens/one-time-tokens.js';
-import type { AuthContext, AuthDeps } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
 import { claimPendingAccount } from './pending-claim.js';
 

@@ -1,18 +1,18 @@
+import { recordAuthEvent, recordAuthFailure } from '../../../identity/auth-events.js';
+import { type AuthContext, type AuthDeps, link } from '../../../identity/context.js';
+import { findUserByEmail, type UserRow, updateUser } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserByEmail, type UserRow, updateUser } from '../../users/repo.js';
-import { recordAuthEvent, recordAuthFailure } from '../events.js';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
 import {
   type BackoffSubject,
   checkAccountDelay,
   clearAccountFailures,
-  limit,
   LIMITS,
+  limit,
   recordAccountFailure,
 } from '../throttle.js';
 import { issueToken } from '../tokens/one-time-tokens.js';
-import { type AuthContext, type AuthDeps, link } from './deps.js';
 
 /**
  * Checks an email and password. Unknown address and wrong password give the same answer after

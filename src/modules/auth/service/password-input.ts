@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 import { AppError } from '../../../shared/errors.js';
-import { findSetting } from '../../site/repo.js';
+import { findSetting } from '../../site/index.js';
 import { hashPassword } from '../passwords/hash.js';
 import { checkPassword, normalizePassword, type PasswordContext } from '../passwords/policy.js';
 

@@ -1,10 +1,10 @@
-import { revokeGrantsOfUser } from '../../oauth/provider/grants.js';
-import type { UserRow } from '../../users/repo.js';
-import { updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
-import { retireTokensOfUser } from '../tokens/one-time-tokens.js';
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import type { AuthContext } from '../../../identity/context.js';
+import { runSignOutHooks } from '../../../identity/sign-out-hooks.js';
+import type { UserRow } from '../../../identity/users/repo.js';
+import { updateUser } from '../../../identity/users/repo.js';
 import type { SessionStore } from '../../../platform/sessions/port.js';
-import type { AuthContext } from './deps.js';
+import { retireTokensOfUser } from '../tokens/one-time-tokens.js';
 
 export interface Claimed {
   user: UserRow;
@@ -44,7 +44,7 @@ export async function claimPendingAccount(
   await trx.deleteFrom('webauthn_challenges').where('user_id', '=', user.id).execute();
   const tokensRetired = await retireTokensOfUser(trx, user.id);
   const sessionsEnded = sessions ? await sessions.deleteByUser(user.id) : 0;
-  await revokeGrantsOfUser(trx, user.id);
+  await runSignOutHooks(trx, user.id, 'account_claimed');
   const passwordCleared = 'drop' in password && user.password_hash !== null;
   const passwordFields =
     'replaceWith' in password

@@ -1,10 +1,10 @@
-import { AppError } from '../../../shared/errors.js';
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import type { AuthContext, AuthDeps } from '../../../identity/context.js';
+import { type UserRow, updateUser } from '../../../identity/users/repo.js';
 import { E164 } from '../../../platform/sms/port.js';
-import { type UserRow, updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
+import { AppError } from '../../../shared/errors.js';
 import { consumeSmsCode, issueSmsCode } from '../mfa/sms-codes.js';
 import { limit } from '../throttle.js';
-import type { AuthContext, AuthDeps } from './deps.js';
 
 // Each text costs money and can be used to harass a number: few per hour, per account and per number.
 const SMS_PER_ACCOUNT = { limit: 5, windowSeconds: 3600 } as const;

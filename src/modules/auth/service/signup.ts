@@ -1,12 +1,12 @@
+import { recordAuthEvent } from '../../../identity/auth-events.js';
+import { type AuthContext, type AuthDeps, link } from '../../../identity/context.js';
+import { findUserByEmail, findUserById, insertUser, updateUser } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import { findUserByEmail, findUserById, insertUser, updateUser } from '../../users/repo.js';
-import { recordAuthEvent } from '../events.js';
 import { verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
-import { limit, LIMITS } from '../throttle.js';
-import { issueToken, consumeToken } from '../tokens/one-time-tokens.js';
+import { LIMITS, limit } from '../throttle.js';
+import { consumeToken, issueToken } from '../tokens/one-time-tokens.js';
 import { isSignupProof } from '../tokens/signup-proof.js';
-import { type AuthContext, type AuthDeps, link } from './deps.js';
 import { acceptNewPassword } from './password-input.js';
 import { claimPendingAccount } from './pending-claim.js';
 

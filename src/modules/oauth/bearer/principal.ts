@@ -1,28 +1,13 @@
 import type { Kysely } from 'kysely';
+import { effectivePermissions, type RoleGraph } from '../../../identity/role-graph.js';
+import type { TokenPrincipal } from '../../../identity/token-port.js';
+import { findUserById } from '../../../identity/users/repo.js';
 import type { DB } from '../../../platform/db/schema.js';
-import { effectivePermissions, type RoleGraph } from '../../rbac/graph.js';
-import { findUserById, type UserRow } from '../../users/repo.js';
 import { findClient } from '../clients/repo.js';
 import { grantIsLive } from '../provider/grants.js';
 import { accessTokenRevoked } from '../provider/revoked-access-tokens.js';
 import { permissionsOfScopes, splitScope } from '../scopes.js';
 import { type AccessTokenClaims, invalidToken } from './verifier.js';
-
-/** Who acts through an access token, and with which permissions. */
-export interface TokenPrincipal {
-  clientId: string;
-  /** The user the app acts for; null for an integration's own (client credentials) token. */
-  user: UserRow | null;
-  scopes: string[];
-  permissions: Set<string>;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set when the request authenticated with `Authorization: Bearer` (API routes only). */
-    tokenPrincipal: TokenPrincipal | null;
-  }
-}
 
 /**
  * Turns verified claims into a principal, checking what a signature cannot: the token itself was

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+import { createLocalJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../../config.js';
 import type { DB } from '../../../platform/db/schema.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import type { AuthContext } from '../../../identity/context.js';
+import { recordAudit } from '../../../platform/audit/record.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { AppError } from '../../../shared/errors.js';
-import { recordAudit } from '../../audit/record.js';
-import type { AuthContext } from '../../auth/service/deps.js';
 import { type ClientRow, findClient } from './repo.js';
 import { hashClientSecret, newClientSecret } from './secret.js';
 import { type ClientInput, validateClientInput } from './validate.js';

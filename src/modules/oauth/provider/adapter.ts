@@ -1,6 +1,6 @@
 import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely';
-import { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import type { DB } from '../../../platform/db/schema.js';
 
 interface OauthStoreTable {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { RoleGraph } from '../../../identity/role-graph.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { AppError } from '../../../shared/errors.js';
-import type { RoleGraph } from '../../rbac/graph.js';
 import { resolvePrincipal } from '../bearer/principal.js';
 import type { AccessTokenClaims, AccessTokenVerifier } from '../bearer/verifier.js';
 import { deleteGrantsWithTokens, liveGrants } from './grants.js';

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { needs } from '../../../identity/access.js';
+import { authDeps } from '../../../identity/ports.js';
+import { inTransaction } from '../../../identity/request-context.js';
 import { receivedUploads } from '../../../platform/http/multipart.js';
 import { AppError } from '../../../shared/errors.js';
-import { authDeps } from '../../auth/mail.js';
-import { inTransaction } from '../../auth/request-context.js';
-import { needs } from '../../rbac/access.js';
 import { ticketActor } from '../request-actor.js';
 import { Attachment, presentAttachment } from './schemas.js';
 import { attachmentDeps, findDownloadable, storeUploads } from './service.js';

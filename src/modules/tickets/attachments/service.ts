@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../../config.js';
+import type { AuthContext } from '../../../identity/context.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { newStorageKey } from '../../../platform/storage/index.js';
 import type { FileStorage } from '../../../platform/storage/port.js';
 import { formatBytes } from '../../../shared/bytes.js';
 import { AppError, type FieldError } from '../../../shared/errors.js';
-import type { AuthContext } from '../../auth/service/deps.js';
 import type { TicketActor } from '../policy.js';
 import { mayDownload, uploadedBy } from './policy.js';
 import {

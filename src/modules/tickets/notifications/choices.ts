@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { effectivePermissions } from '../../rbac/graph.js';
-import type { UserRow } from '../../users/repo.js';
+import { effectivePermissions } from '../../../identity/role-graph.js';
+import type { UserRow } from '../../../identity/users/repo.js';
 import { KINDS, kindsFor, preferencesOf } from './preferences.js';
 
 /** The account page's notification section: the kinds that can reach this person, and whether they do. */

@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
+import type { AuthContext } from '../../../identity/context.js';
+import { effectivePermissions } from '../../../identity/role-graph.js';
+import { loadRoleGraph } from '../../../identity/role-graph-repo.js';
 import type { DB } from '../../../platform/db/schema.js';
-import type { AuthContext } from '../../auth/service/deps.js';
-import { effectivePermissions } from '../../rbac/graph.js';
-import { loadRoleGraph } from '../../rbac/repo.js';
 import type { TicketActor } from '../policy.js';
 import type { Visibility } from '../table.js';
 import type { NotificationData, NotificationKind } from './table.js';

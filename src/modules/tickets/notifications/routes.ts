@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { FormBody } from '../../auth/forms.js';
-import { authDeps } from '../../auth/mail.js';
-import { requireUserId } from '../../auth/plugin.js';
-import { inTransaction } from '../../auth/request-context.js';
-import { accountAction, accountPage } from '../../auth/routes.profile.web.js';
-import { SIGNED_IN } from '../../rbac/access.js';
+import { SIGNED_IN } from '../../../identity/access.js';
+import { authDeps } from '../../../identity/ports.js';
+import { inTransaction } from '../../../identity/request-context.js';
+import { requireUserId } from '../../../identity/session-plugin.js';
+import { FormBody } from '../../../web/forms.js';
+import { accountAction, accountPage } from '../../auth/index.js';
 import { notificationChoices } from './choices.js';
 import { KINDS, preferencesOf, savePreferences } from './preferences.js';
 

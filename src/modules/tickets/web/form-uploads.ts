@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { receivedUploads } from '../../../platform/http/multipart.js';
 import { formatBytes } from '../../../shared/bytes.js';
 import { AppError } from '../../../shared/errors.js';
+import { uploadedBy } from '../attachments/policy.js';
 import { unclaimedUploads } from '../attachments/repo.js';
 import { presentAttachment } from '../attachments/schemas.js';
 import {
@@ -10,7 +11,6 @@ import {
   storeUploads,
   withAttachments,
 } from '../attachments/service.js';
-import { uploadedBy } from '../attachments/policy.js';
 import { inTicketTransaction, type TicketDeps } from '../context.js';
 import type { TicketActor } from '../policy.js';
 

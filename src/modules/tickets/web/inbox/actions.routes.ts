@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../auth/forms.js';
-import { needs } from '../../../rbac/access.js';
+import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../../web/forms.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
 import { announceTicketChange } from '../../live.js';
 import type { TicketRow } from '../../repo.js';

@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, formField } from '../../../auth/forms.js';
-import { needs } from '../../../rbac/access.js';
+import { FormBody, type FormState, formField } from '../../../../web/forms.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { announceTicketChange } from '../../live.js';
 import { findTicket } from '../../repo.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { changeTicket } from '../../service.js';
-import { renderInbox } from './list-page.js';
 import { readChanges } from './changes.js';
 import { UUID } from './filters.js';
+import { renderInbox } from './list-page.js';
 
 const MAX_SELECTION = 100;
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../../shared/errors.js';
-import { formField } from '../../../auth/forms.js';
+import { formField } from '../../../../web/forms.js';
 import { ticketActor } from '../../request-actor.js';
 import type { TicketChanges } from '../../service.js';
 import { PRIORITIES, type Priority } from '../../table.js';

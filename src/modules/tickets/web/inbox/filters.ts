@@ -1,4 +1,4 @@
-import { formField } from '../../../auth/forms.js';
+import { formField } from '../../../../web/forms.js';
 import { SORTS, type Sort, type TicketFilters, VIEWS, type View } from '../../list.js';
 import { CHANNELS, type Channel, PRIORITIES, type Priority } from '../../table.js';
 

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../../shared/errors.js';
-import { type FormState, renderPage } from '../../../auth/forms.js';
+import { type FormState, renderPage } from '../../../../web/forms.js';
 import type { listTickets } from '../../list.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketNav } from '../nav.js';
-import { inboxQueryString, type InboxQuery, parseInboxQuery } from './filters.js';
+import { type InboxQuery, inboxQueryString, parseInboxQuery } from './filters.js';
 import { type Choices, loadChoices, lookupsFor } from './lookups.js';
 import { presentRow } from './present.js';
 import { mineCount, teamViewCounts } from './repo.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { needs } from '../../../rbac/access.js';
+import { needs } from '../../../../identity/access.js';
 import { renderInbox } from './list-page.js';
 
 const READ = needs('tickets:read:any');

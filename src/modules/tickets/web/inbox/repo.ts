@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import { effectivePermissions, type RoleGraph } from '../../../../identity/role-graph.js';
 import type { DB } from '../../../../platform/db/schema.js';
-import { effectivePermissions, type RoleGraph } from '../../../rbac/graph.js';
 import { inView, RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../../list.js';
 import '../../table.js';
-import '../../../users/table.js';
+import '../../../../identity/users/table.js';
 
 type TeamView = Exclude<View, 'mine'>;
 

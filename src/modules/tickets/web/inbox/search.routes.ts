@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { renderPage } from '../../../auth/forms.js';
-import { needs } from '../../../rbac/access.js';
+import { needs } from '../../../../identity/access.js';
+import { renderPage } from '../../../../web/forms.js';
 import { ticketActor } from '../../request-actor.js';
 import { searchTickets } from '../../search.js';
 import { ticketNav } from '../nav.js';

@@ -1,14 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type FormState, renderPage } from '../../../auth/forms.js';
+import { type FormState, renderPage } from '../../../../web/forms.js';
 import { listEvents, listMessages, type TicketRow } from '../../repo.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { listTimeEntries } from '../../time-entries.js';
 import { threadAttachments } from '../form-uploads.js';
 import { ticketNav } from '../nav.js';
+import { presentThreadMessage, when } from '../present.js';
 import { ticketByKey } from '../ticket-key.js';
 import { loadChoices, lookupsFor } from './lookups.js';
-import { when, presentThreadMessage } from '../present.js';
 import { dayText, eventUserIds, minutesText, presentEvent } from './present.js';
 import { requesterInfo } from './repo.js';
 

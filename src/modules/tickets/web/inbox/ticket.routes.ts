@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { needs } from '../../../rbac/access.js';
+import { needs } from '../../../../identity/access.js';
 import { loadTicket, renderActivity, renderTicket } from './ticket-page.js';
 
 const READ = needs('tickets:read:any');

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { needs } from '../../../rbac/access.js';
+import { needs } from '../../../../identity/access.js';
 import type { TicketFilters } from '../../list.js';
 import type { TicketActor } from '../../policy.js';
 import { ticketActor } from '../../request-actor.js';

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
 import {
   FormBody,
@@ -8,10 +9,9 @@ import {
   formText,
   handleForm,
   renderPage,
-} from '../../../auth/forms.js';
-import { needs } from '../../../rbac/access.js';
-import { inTicketTransaction, ticketDeps } from '../../context.js';
+} from '../../../../web/forms.js';
 import { listCategories } from '../../categories.js';
+import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { announceTicketChange } from '../../live.js';
 import { handlesAll } from '../../policy.js';
 import { ticketActor } from '../../request-actor.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../auth/forms.js';
-import { needs } from '../../../rbac/access.js';
+import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../../web/forms.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { announceTicketChange } from '../../live.js';
 import { ticketActor } from '../../request-actor.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type FormState, renderPage } from '../../../auth/forms.js';
+import { type FormState, renderPage } from '../../../../web/forms.js';
 import { listEvents, listMessages, type TicketRow } from '../../repo.js';
 import { ticketActor } from '../../request-actor.js';
 import { threadAttachments } from '../form-uploads.js';

@@ -1,5 +1,5 @@
-import type { Platform } from '../../platform/runtime.js';
-import type { AuthDeps } from './service/deps.js';
+import type { Platform } from '../platform/runtime.js';
+import type { AuthDeps } from './context.js';
 
 /** The auth feature's view of the platform: only the ports its use cases need. */
 export function authDeps(platform: Platform): AuthDeps {

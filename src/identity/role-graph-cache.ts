@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Cache } from '../../platform/cache/port.js';
-import type { DB } from '../../platform/db/schema.js';
-import type { PubSub, Unsubscribe } from '../../platform/pubsub/port.js';
-import type { RoleGraph } from './graph.js';
-import { loadRoleGraph } from './repo.js';
+import type { Cache } from '../platform/cache/port.js';
+import type { DB } from '../platform/db/schema.js';
+import type { PubSub, Unsubscribe } from '../platform/pubsub/port.js';
+import type { RoleGraph } from './role-graph.js';
+import { loadRoleGraph } from './role-graph-repo.js';
 
 const KEY = 'rbac:role-graph';
 const CHANNEL = 'rbac.changed';

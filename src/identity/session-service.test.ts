@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
-import { testRedisPrefix, testRedisUrl } from '../../../../test/support/redis.js';
-import { createDatabase, type Database } from '../../../platform/db/connection.js';
-import type { SessionStore } from '../../../platform/sessions/port.js';
-import { PostgresSessionStore } from '../../../platform/sessions/postgres.js';
-import { RedisSessionStore } from '../../../platform/sessions/redis.js';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { testRedisPrefix, testRedisUrl } from '../../test/support/redis.js';
+import { createDatabase, type Database } from '../platform/db/connection.js';
+import type { SessionStore } from '../platform/sessions/port.js';
+import { PostgresSessionStore } from '../platform/sessions/postgres.js';
+import { RedisSessionStore } from '../platform/sessions/redis.js';
 import { hashSessionId, resolveSession, startSession } from './session-service.js';
 
 const meta = { ip: '198.51.100.7', userAgent: 'vitest' };

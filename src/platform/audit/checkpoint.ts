@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../platform/db/schema.js';
+import type { DB } from '../db/schema.js';
 import { CHAIN_LOCK, GENESIS, stableJson } from './chain.js';
 import { auditKeys } from './key.js';
 import type { CheckpointKind } from './table.js';

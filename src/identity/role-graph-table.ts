@@ -14,7 +14,7 @@ export interface RolePermissionsTable {
   permission: string;
 }
 
-declare module '../../platform/db/schema.js' {
+declare module '../platform/db/schema.js' {
   interface DB {
     roles: RolesTable;
     role_permissions: RolePermissionsTable;

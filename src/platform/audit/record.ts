@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../platform/db/schema.js';
+import type { DB } from '../db/schema.js';
 import { CHAIN_LOCK, type ChainedFields, GENESIS, KEYED, keyedHash, LEGACY } from './chain.js';
 import { writeCheckpoint } from './checkpoint.js';
 import { auditKeys } from './key.js';

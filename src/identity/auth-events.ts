@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../platform/db/schema.js';
-import { recordAudit } from '../audit/record.js';
+import { recordAudit } from '../platform/audit/record.js';
+import type { DB } from '../platform/db/schema.js';
 
 export type AuthEventType =
   | 'signup'

@@ -1,14 +1,14 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { runUnprotected } from '../../platform/db/actor-context.js';
-import type { SessionRecord } from '../../platform/sessions/port.js';
-import { AppError } from '../../shared/errors.js';
+import { runUnprotected } from '../platform/db/actor-context.js';
+import type { SessionRecord } from '../platform/sessions/port.js';
+import { AppError } from '../shared/errors.js';
+import type { RequestMeta } from './auth-events.js';
 import { verifyCsrf } from './csrf.js';
-import type { RequestMeta } from './events.js';
-import { cookieName, cookieOptions } from './sessions/cookie.js';
-import { resolveSession, type StartedSession } from './sessions/session-service.js';
-import { SESSION_COOKIE, sessionSettings } from './settings.js';
+import { cookieName, cookieOptions } from './session-cookie.js';
+import { resolveSession, type StartedSession } from './session-service.js';
+import { SESSION_COOKIE, sessionSettings } from './session-settings.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

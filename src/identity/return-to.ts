@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cookieName, cookieOptions } from './sessions/cookie.js';
+import { cookieName, cookieOptions } from './session-cookie.js';
 
 const RETURN_TO_COOKIE = 'sb_return_to';
 const TEN_MINUTES = 600;

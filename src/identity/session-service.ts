@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SessionRecord, SessionStore } from '../../../platform/sessions/port.js';
-import type { RequestMeta } from '../events.js';
+import type { SessionRecord, SessionStore } from '../platform/sessions/port.js';
+import type { RequestMeta } from './auth-events.js';
 
 export interface SessionSettings {
   absoluteHours: number;

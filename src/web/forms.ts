@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../../shared/errors.js';
-import { csrfTokenFor } from './csrf.js';
+import { csrfTokenFor } from '../identity/csrf.js';
+import { hasRecentAuth } from '../identity/session-plugin.js';
+import { AppError } from '../shared/errors.js';
 
 /** Form posts are read leniently and checked in the use case, so mistakes come back as form messages. */
 export const FormBody = Type.Record(Type.String(), Type.Unknown());
@@ -25,7 +26,7 @@ export function fieldErrors(error: AppError, rename: Record<string, string> = {}
   const errors: Record<string, string> = {};
   for (const e of error.extras.errors ?? []) {
     const field = e.pointer.split('/').pop()!;
-    errors[rename[field] ?? field] = e.detail;
+    errors[rename[field] ?? field] ??= e.detail;
   }
   return errors;
 }
@@ -83,3 +84,15 @@ export const reauthNotice = (request: FastifyRequest) =>
   (request.query as { reauth?: string } | undefined)?.reauth === 'failed'
     ? [{ type: 'error' as const, text: 'That password is not correct.' }]
     : [];
+
+/** A refusal as page state: field errors next to their fields, otherwise one message. */
+export function refusalState(request: FastifyRequest, error: AppError): FormState {
+  const errors = fieldErrors(error);
+  const text =
+    error.code === 'reauth_required' ? 'Confirm your password first, then try again.' : error.message;
+  return {
+    errors,
+    messages: Object.keys(errors).length ? [] : [{ type: 'error', text }],
+    needsReauth: !hasRecentAuth(request),
+  };
+}

@@ -48,7 +48,7 @@ export interface AuditRetentionTable {
   days: number;
 }
 
-declare module '../../platform/db/schema.js' {
+declare module '../db/schema.js' {
   interface DB {
     audit_log: AuditLogTable;
     audit_anchor: AuditAnchorTable;

@@ -1,12 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Config } from '../../../config.js';
-import type { Cache } from '../../../platform/cache/port.js';
-import type { DB } from '../../../platform/db/schema.js';
-import type { MailQueue } from '../../../platform/mail/index.js';
-import type { SmsQueue } from '../../../platform/sms/index.js';
-import type { RateLimiter } from '../../../platform/ratelimit/port.js';
-import type { SessionStore } from '../../../platform/sessions/port.js';
-import type { AuthEventInput, RequestMeta } from '../events.js';
+import type { Config } from '../config.js';
+import type { Cache } from '../platform/cache/port.js';
+import type { DB } from '../platform/db/schema.js';
+import type { MailQueue } from '../platform/mail/index.js';
+import type { RateLimiter } from '../platform/ratelimit/port.js';
+import type { SessionStore } from '../platform/sessions/port.js';
+import type { SmsQueue } from '../platform/sms/index.js';
+import type { AuthEventInput, RequestMeta } from './auth-events.js';
 
 export interface AuthDeps {
   db: Kysely<DB>;

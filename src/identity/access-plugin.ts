@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type DbActor, runAsDbActor, runAsOwnRowsReader } from '../../platform/db/actor-context.js';
-import { AppError } from '../../shared/errors.js';
-import { recordAuthEvent } from '../auth/events.js';
-import { requestMeta, requireUserId } from '../auth/plugin.js';
-import { resolvePrincipal, type TokenPrincipal } from '../oauth/bearer/principal.js';
-import { AccessTokenVerifier } from '../oauth/bearer/verifier.js';
-import { UserCache } from '../users/cache.js';
-import { findUserById, type UserRow } from '../users/repo.js';
+import { type DbActor, runAsDbActor, runAsOwnRowsReader } from '../platform/db/actor-context.js';
+import { AppError } from '../shared/errors.js';
 import { type Access, PUBLIC_PLUGIN_PREFIXES } from './access.js';
-import { effectivePermissions } from './graph.js';
+import { recordAuthEvent } from './auth-events.js';
+import { effectivePermissions } from './role-graph.js';
 import { RoleGraphCache } from './role-graph-cache.js';
+import { requestMeta, requireUserId } from './session-plugin.js';
+import type { BearerTokens, TokenPrincipal } from './token-port.js';
+import { UserCache } from './users/cache.js';
+import { findUserById, type UserRow } from './users/repo.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +18,6 @@ declare module 'fastify' {
     userCache: UserCache;
     /** Every route (`METHOD /url`) and the access it declared: the authorization matrix test walks it. */
     routeAccess: ReadonlyMap<string, Access>;
-    accessTokens: AccessTokenVerifier;
   }
   interface FastifyContextConfig {
     /** A `signed-in` GET route an access token with the `account:read` scope may read too. */
@@ -133,7 +131,7 @@ const bearerToken = (request: FastifyRequest): string | undefined => {
 
 /** Enforces each route's declared access before its input is even validated. */
 export const accessControlPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: { bearerTokens: BearerTokens }) => {
     const roleGraph = new RoleGraphCache(app.platform.database.db, app.platform.cache, app.platform.pubsub);
     await roleGraph.start();
     app.decorate('roleGraph', roleGraph);
@@ -143,11 +141,12 @@ export const accessControlPlugin = fp(
     app.decorate('userCache', userCache);
     app.decorateRequest('actor', null);
     app.decorateRequest('tokenPrincipal', null);
-    app.decorate('accessTokens', new AccessTokenVerifier(app.platform.database.db, app.platform.config));
+    app.decorate('bearerTokens', options.bearerTokens);
     app.decorateRequest('dbActor', null as unknown as DbActor);
     app.addHook('onClose', async () => {
       await roleGraph.stop();
       await userCache.stop();
+      await options.bearerTokens.close();
     });
     // Everything after this hook runs with the request's database actor (system until the access
     // check below names a user), which the pool stamps on each connection for row-level security.
@@ -163,12 +162,7 @@ export const accessControlPlugin = fp(
       const token = access === 'public' ? undefined : bearerToken(request);
       if (token !== undefined) {
         request.session = null;
-        const claims = await app.accessTokens.verify(token);
-        request.tokenPrincipal = await resolvePrincipal(
-          app.platform.database.db,
-          await roleGraph.get(),
-          claims,
-        );
+        request.tokenPrincipal = await options.bearerTokens.principalOf(token, await roleGraph.get());
       }
       await requireAccess(request, access);
     });

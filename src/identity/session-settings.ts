@@ -1,5 +1,5 @@
-import type { Config } from '../../config.js';
-import type { SessionSettings } from './sessions/session-service.js';
+import type { Config } from '../config.js';
+import type { SessionSettings } from './session-service.js';
 
 export const sessionSettings = (config: Config): SessionSettings => ({
   absoluteHours: config.SESSION_ABSOLUTE_HOURS,

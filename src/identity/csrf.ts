@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../shared/errors.js';
-import { cookieName, cookieOptions } from './sessions/cookie.js';
-import { PRESESSION_COOKIE } from './settings.js';
+import { AppError } from '../shared/errors.js';
+import { cookieName, cookieOptions } from './session-cookie.js';
+import { PRESESSION_COOKIE } from './session-settings.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

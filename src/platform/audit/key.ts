@@ -1,5 +1,5 @@
-import { deriveKey } from '../../platform/secrets/derive-key.js';
-import { processSecret } from '../../platform/secrets/process-secret.js';
+import { deriveKey } from '../secrets/derive-key.js';
+import { processSecret } from '../secrets/process-secret.js';
 
 export interface AuditKeys {
   /** Keys the row hashes (chain version 2). */

@@ -1,0 +1,4 @@
+/** The public site's public surface: its pages, and the instance settings others read. */
+
+export { siteModule } from './module.js';
+export { findSetting } from './repo.js';
