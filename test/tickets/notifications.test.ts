@@ -225,6 +225,7 @@ describe('ticket notifications', () => {
       meta: { ip: '127.0.0.1', userAgent: 'test' },
       failures: [],
       notifications: notificationJobs(t.platform),
+      changed: new Set<string>(),
     });
     await expect(
       t.platform.database.db.transaction().execute(async (trx) => {

@@ -1,24 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { runAsDbActor } from '../../platform/db/actor-context.js';
-import type { PubSub } from '../../platform/pubsub/port.js';
 import { AppError } from '../../shared/errors.js';
+import { TICKETS_CHANNEL } from './live-channel.js';
 import { seesAll, type TicketActor } from './policy.js';
 import { CUSTOMER_HIDDEN_EVENTS } from './repo.js';
 import { streamStillAllowed } from './stream-access.js';
 
 /**
  * Live updates: every change to a ticket is a row in ticket_events (its id is the SSE event id).
- * After a change commits, the node that made it sends a nudge on this channel; every node with
+ * After a change commits, the node that made it sends a nudge on TICKETS_CHANNEL; every node with
  * open streams then reads the new rows each stream may see and writes them out. A browser that
  * reconnects sends Last-Event-ID and gets what it missed from the same table.
  */
-export const TICKETS_CHANNEL = 'tickets.changed';
 const HEARTBEAT_MS = 25_000;
 const BATCH = 200;
-
-export const announceTicketChange = (pubsub: PubSub, ticketId: string): Promise<void> =>
-  pubsub.publish(TICKETS_CHANNEL, { ticketId });
 
 interface StreamScope {
   actor: TicketActor;

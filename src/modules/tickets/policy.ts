@@ -14,7 +14,10 @@ export const seesAll = (actor: TicketActor): boolean => actor.permissions.has('t
 export const handlesAll = (actor: TicketActor): boolean => actor.permissions.has('tickets:update:any');
 
 /** A ticket someone may not see does not exist for them (no probing for ticket ids). */
-export function assertVisible(actor: TicketActor, ticket: { requester_id: string } | undefined) {
+export function assertVisible<T extends { requester_id: string }>(
+  actor: TicketActor,
+  ticket: T | undefined,
+): T {
   if (!ticket || !(seesAll(actor) || ticket.requester_id === actor.userId))
     throw new AppError('not_found', 'There is no such ticket.');
   return ticket;

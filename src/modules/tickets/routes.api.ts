@@ -7,7 +7,6 @@ import { sendSerialized, serializeFor } from '../../platform/http/pre-serialized
 import { AppError } from '../../shared/errors.js';
 import { attachmentsByMessage, withAttachments } from './attachments/service.js';
 import { inTicketTransaction, ticketDeps } from './context.js';
-import { announceTicketChange } from './live.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket, listEvents, listMessages } from './repo.js';
 import { ticketActor } from './request-actor.js';
@@ -187,7 +186,6 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       const ticket = result.body as ReturnType<typeof presentTicket>;
       if (result.replayed) reply.header('idempotent-replayed', 'true');
-      else await announceTicketChange(app.platform.pubsub, ticket.id);
       return reply.code(201).header('etag', etag(ticket.version)).send(ticket);
     },
   );
@@ -204,10 +202,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const ticket = assertVisible(
-        ticketActor(request),
-        await findTicket(db, request.params.id),
-      ) as NonNullable<Awaited<ReturnType<typeof findTicket>>>;
+      const ticket = assertVisible(ticketActor(request), await findTicket(db, request.params.id));
       return reply.header('etag', etag(ticket.version)).send(presentTicket(ticket));
     },
   );
@@ -238,7 +233,6 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ticket = await inTicketTransaction(deps, request, (ctx) =>
         changeTicket(ctx, ticketActor(request), request.params.id, version, request.body),
       );
-      await announceTicketChange(app.platform.pubsub, ticket.id);
       return reply.header('etag', etag(ticket.version)).send(presentTicket(ticket));
     },
   );
@@ -288,7 +282,6 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...withAttachments(app.platform.config, request.body.attachmentIds),
         }),
       );
-      await announceTicketChange(app.platform.pubsub, request.params.id);
       return reply.code(201).send(created);
     },
   );

@@ -4,7 +4,7 @@ import { needs } from '../../identity/access.js';
 import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
 import { changeCategory, createCategory, listCategories } from './categories.js';
-import { announceTicketChange } from './live.js';
+import { inTicketTransaction, ticketDeps } from './context.js';
 import { assertVisible, seesAll } from './policy.js';
 import { findTicket } from './repo.js';
 import { ticketActor } from './request-actor.js';
@@ -168,10 +168,9 @@ export const ticketExtrasApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const entry = await inTransaction(deps, request, (ctx) =>
+      const entry = await inTicketTransaction(ticketDeps(app.platform), request, (ctx) =>
         logTime(ctx, ticketActor(request), request.params.id, request.body),
       );
-      await announceTicketChange(app.platform.pubsub, request.params.id);
       return reply.code(201).send({ id: entry.id });
     },
   );

@@ -1,5 +1,4 @@
 import { sql, type Transaction } from 'kysely';
-import { effectivePermissions } from '../../identity/role-graph.js';
 import { loadRoleGraph } from '../../identity/role-graph-repo.js';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
@@ -7,8 +6,10 @@ import { type AttachmentClaim, claimUploads } from './attachments/service.js';
 import { renderMarkdown } from './markdown.js';
 import { notifyTicket, type TicketContext } from './notifications/notify.js';
 import { assertActsOn, assertVisible, handlesAll, seesAll, type TicketActor } from './policy.js';
+import { userStanding } from './repo/team.js';
 import { findTicket, lockTicket, recordEvent, statusKind, type TicketRow } from './repo.js';
 import type { Channel, Priority, Visibility } from './table.js';
+import { isTeamMember } from './team.js';
 
 export interface NewTicket {
   subject: string;
@@ -119,6 +120,7 @@ export async function openTicket(
   if (input.attachments)
     await claimUploads(ctx.trx, actor, input.attachments, { ticketId: ticket.id, messageId: first.id });
   await recordEvent(ctx.trx, ticket.id, actor.userId, 'created');
+  ctx.changed.add(ticket.id);
   await notifyTicket(ctx, actor, ticket.id, { event: 'opened', body });
   return (await findTicket(ctx.trx, ticket.id))!;
 }
@@ -142,7 +144,7 @@ export async function addMessage(
   ticketId: string,
   input: NewMessage,
 ) {
-  const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId)) as TicketRow;
+  const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId));
   assertActsOn(actor, ticket);
   const body = input.body.trim();
   if (!body) throw invalid('/body/body', 'Write a message first.');
@@ -190,6 +192,7 @@ export async function addMessage(
   const kind = await statusKind(ctx.trx, ticket.status);
   const reopen = byRequester && (kind === 'resolved' || kind === 'closed' || kind === 'waiting');
   if (reopen) await recordEvent(ctx.trx, ticketId, actor.userId, 'status', ticket.status, 'open');
+  ctx.changed.add(ticketId);
   await ctx.trx
     .updateTable('tickets')
     .set((eb) => ({
@@ -223,7 +226,7 @@ export async function changeTicket(
   expectedVersion: number,
   changes: TicketChanges,
 ): Promise<TicketRow> {
-  const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId)) as TicketRow;
+  const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId));
   assertActsOn(actor, ticket);
   if (ticket.version !== expectedVersion)
     throw new AppError(
@@ -270,6 +273,7 @@ export async function changeTicket(
   }
   if (events.length === 0) return ticket;
   for (const [kind, from, to] of events) await recordEvent(ctx.trx, ticketId, actor.userId, kind, from, to);
+  ctx.changed.add(ticketId);
   await notifyTicket(ctx, actor, ticketId, { event: 'changed', changes: events });
   await ctx.trx
     .updateTable('tickets')
@@ -281,13 +285,8 @@ export async function changeTicket(
 
 /** Tickets are assigned to the team only: someone whose roles let them handle every ticket. */
 async function assertAgent(trx: Transaction<DB>, userId: string): Promise<void> {
-  const user = await trx
-    .selectFrom('users')
-    .select(['status', 'roles'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  const handles =
-    user && effectivePermissions(await loadRoleGraph(trx), user.roles).has('tickets:update:any');
+  const user = await userStanding(trx, userId);
+  const handles = user && isTeamMember(await loadRoleGraph(trx), user.roles);
   if (user?.status !== 'active' || !handles)
     throw invalid('/body/assigneeId', 'Tickets can only be assigned to an active member of the team.');
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuthContext } from '../../identity/context.js';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
+import type { TicketContext } from './notifications/notify.js';
 import { assertVisible, type TicketActor } from './policy.js';
 import { findTicket, recordEvent } from './repo.js';
 
@@ -28,7 +29,7 @@ export const listTimeEntries = (db: Kysely<DB>, ticketId: string) =>
 
 /** Logs work on a ticket (the team only; customers never see time entries). */
 export async function logTime(
-  ctx: AuthContext,
+  ctx: TicketContext,
   actor: TicketActor,
   ticketId: string,
   input: { minutes: number; note?: string; billable?: boolean; workDate?: string },
@@ -56,6 +57,7 @@ export async function logTime(
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   await recordEvent(ctx.trx, ticketId, actor.userId, 'time_logged', null, String(input.minutes));
+  ctx.changed.add(ticketId);
   return entry;
 }
 

@@ -1,10 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { AuthContext } from '../../../identity/context.js';
-import { effectivePermissions } from '../../../identity/role-graph.js';
-import { loadRoleGraph } from '../../../identity/role-graph-repo.js';
 import type { DB } from '../../../platform/db/schema.js';
 import type { TicketActor } from '../policy.js';
 import type { Visibility } from '../table.js';
+import { activeTeam } from '../team.js';
 import type { NotificationData, NotificationKind } from './table.js';
 import './table.js';
 
@@ -20,6 +19,8 @@ export interface NotificationJobs {
  */
 export interface TicketContext extends AuthContext {
   notifications: NotificationJobs;
+  /** The tickets whose timeline this use case added to: their live streams hear of it after commit. */
+  changed: Set<string>;
 }
 
 export type TicketChange =
@@ -71,19 +72,6 @@ function plan(ticket: { requester_id: string }, actor: TicketActor, change: Tick
   });
 }
 
-/** Active members of the team: whoever holds a role that handles every ticket. */
-async function team(trx: Transaction<DB>): Promise<string[]> {
-  const graph = await loadRoleGraph(trx);
-  const roles = Object.keys(graph.roles).filter((role) =>
-    effectivePermissions(graph, [role]).has('tickets:update:any'),
-  );
-  if (roles.length === 0) return [];
-  const { rows } = await sql<{
-    id: string;
-  }>`select id from active_users_in_roles(${roles}::text[]) as id`.execute(trx);
-  return rows.map((r) => r.id);
-}
-
 /**
  * Records, in the change's own transaction, who should hear of it, and schedules their digests;
  * so a rolled-back change mails no one. The requester hears of their ticket being opened (a
@@ -113,7 +101,7 @@ export async function notifyTicket(
           ? [ticket.requester_id]
           : ticket.assignee_id
             ? [ticket.assignee_id]
-            : await team(ctx.trx);
+            : await activeTeam(ctx.trx);
     for (const recipient of recipients) {
       if (recipient === actor.userId && kind !== 'ticket_created') continue;
       rows.push({

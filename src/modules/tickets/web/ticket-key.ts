@@ -18,5 +18,5 @@ export async function ticketByKey(db: Kysely<DB>, actor: TicketActor, key: strin
         .where('tickets.number', '=', match[1]!)
         .executeTakeFirst()
     : undefined;
-  return assertVisible(actor, ticket) as TicketRow;
+  return assertVisible(actor, ticket);
 }

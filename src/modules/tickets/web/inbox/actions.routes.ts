@@ -5,7 +5,6 @@ import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../../web/forms.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
-import { announceTicketChange } from '../../live.js';
 import type { TicketRow } from '../../repo.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
@@ -72,7 +71,6 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const ticket = await loadTicket(request, request.params.key);
     try {
       const done = await inTicketTransaction(deps, request, (ctx) => run(ctx, ticket));
-      await announceTicketChange(app.platform.pubsub, ticket.id);
       return reply.redirect(`/inbox/${ticketKey(ticket.number)}?done=${done}`, 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

@@ -4,7 +4,6 @@ import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, formField } from '../../../../web/forms.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
-import { announceTicketChange } from '../../live.js';
 import { findTicket } from '../../repo.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
@@ -81,7 +80,6 @@ export const inboxBulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const ticket = await inTicketTransaction(deps, request, (ctx) =>
           changeTicket(ctx, actor, id, version, changes),
         );
-        await announceTicketChange(app.platform.pubsub, id);
         done.push(ticketKey(ticket.number));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

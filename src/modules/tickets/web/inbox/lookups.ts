@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { listCategories } from '../../categories.js';
+import { activeUsersInRoles } from '../../repo/team.js';
 import { listStatuses } from '../../repo.js';
 import { CHANNELS, PRIORITIES } from '../../table.js';
+import { teamRoles } from '../../team.js';
 import type { Lookups } from './present.js';
-import { activeAgents, displayNames } from './repo.js';
+import { displayNames } from './repo.js';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -16,7 +18,7 @@ export async function loadChoices(app: FastifyInstance) {
   const [statuses, categories, agents] = await Promise.all([
     listStatuses(db),
     listCategories(db, true),
-    activeAgents(db, await app.roleGraph.get()),
+    activeUsersInRoles(db, teamRoles(await app.roleGraph.get())),
   ]);
   return {
     statuses: statuses.map((s) => ({ value: s.name, label: s.label, kind: s.kind })),

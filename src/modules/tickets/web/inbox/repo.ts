@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import { effectivePermissions, type RoleGraph } from '../../../../identity/role-graph.js';
 import type { DB } from '../../../../platform/db/schema.js';
 import { inView, RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../../list.js';
 import '../../table.js';
@@ -37,24 +36,6 @@ export async function mineCount(db: Kysely<DB>, userId: string | null): Promise<
   const { rows } = await sql<{ mine: string }>`
     select count(*) as mine from tickets where assignee_id = ${userId} and ${inView('mine')}`.execute(db);
   return { mine: Number(rows[0]!.mine) };
-}
-
-/** Roles whose holders handle every ticket (the people tickets may be assigned to). */
-const teamRoles = (graph: RoleGraph) =>
-  Object.keys(graph.roles).filter((role) => effectivePermissions(graph, [role]).has('tickets:update:any'));
-
-/** The active members of the team, by name, for the assignee choices. */
-export function activeAgents(db: Kysely<DB>, graph: RoleGraph) {
-  const roles = teamRoles(graph);
-  if (roles.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('users')
-    .select(['id', 'display_name', 'email'])
-    .where('status', '=', 'active')
-    .where('roles', '&&', sql<string[]>`${roles}::text[]`)
-    .orderBy('display_name')
-    .orderBy('email')
-    .execute();
 }
 
 /** Display names for a page's worth of user ids (readable by anyone who shares a thread with them). */

@@ -12,7 +12,6 @@ import {
 } from '../../../../web/forms.js';
 import { listCategories } from '../../categories.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
-import { announceTicketChange } from '../../live.js';
 import { handlesAll } from '../../policy.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
@@ -89,7 +88,6 @@ export const portalNewTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ).catch((error) => {
           throw error instanceof AppError ? onFileField(error) : error;
         });
-        await announceTicketChange(app.platform.pubsub, ticket.id);
         return reply.redirect(`/tickets/${ticketKey(ticket.number)}`, 303);
       });
     },

@@ -4,7 +4,6 @@ import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../../web/forms.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
-import { announceTicketChange } from '../../live.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { addMessage, changeTicket } from '../../service.js';
@@ -52,7 +51,6 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ).catch((error) => {
           throw error instanceof AppError ? onFileField(error) : error;
         });
-        await announceTicketChange(app.platform.pubsub, ticket.id);
         return reply.redirect(`/tickets/${ticketKey(ticket.number)}#message-${created.id}`, 303);
       } catch (error) {
         if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
@@ -81,7 +79,6 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await inTicketTransaction(deps, request, (ctx) =>
           changeTicket(ctx, actor, ticket.id, version, { status: 'closed' }),
         );
-        await announceTicketChange(app.platform.pubsub, ticket.id);
         return reply.redirect(`/tickets/${ticketKey(ticket.number)}?closed=1`, 303);
       } catch (error) {
         if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
