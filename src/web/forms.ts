@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { csrfTokenFor } from '../identity/csrf.js';
-import { hasRecentAuth } from '../identity/session-plugin.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
 
 /** Form posts are read leniently and checked in the use case, so mistakes come back as form messages. */
 export const FormBody = Type.Record(Type.String(), Type.Unknown());
@@ -57,25 +56,52 @@ export async function renderPage(
   });
 }
 
+/** A page to re-render on refusal: a template, or a function that rebuilds the page around the state. */
+export type FormPage = string | ((state: FormState, status: number) => Promise<FastifyReply>);
+
+export interface FormOptions {
+  /** Field names as the page calls them, by the use case's name (`{ assigneeId: 'assignee' }`). */
+  rename?: Record<string, string>;
+  /** The page's own words for a refusal; when it answers, the message shows even beside field errors. */
+  messageFor?: (error: AppError) => string | undefined;
+  /** Codes the error handler should answer instead of the form (`csrf_failed` always is). */
+  passThrough?: readonly ErrorCode[];
+}
+
+/** A refusal as page state: field errors next to their fields, otherwise (or when the page words it) one message. */
+export function refusalState(error: AppError, options: FormOptions = {}): FormState {
+  const errors = fieldErrors(error, options.rename);
+  const text = options.messageFor?.(error) ?? (Object.keys(errors).length ? undefined : error.message);
+  return { errors, messages: text ? [{ type: 'error', text }] : [] };
+}
+
+/** Most admin forms need a fresh password confirmation; this is what they say when it is missing. */
+export const confirmFirst = (error: AppError) =>
+  error.code === 'reauth_required' ? 'Confirm your password first, then try again.' : undefined;
+
 /**
  * Runs a form's use case; a refusal from the catalogue re-renders the same page with the message
- * (per-field where the error names fields) and the error's status. Anything else is a real error.
+ * (per-field where the error names fields), the error's headers (Retry-After) and its status.
+ * Anything else is a real error for the error handler.
  */
 export async function handleForm(
   request: FastifyRequest,
   reply: FastifyReply,
-  template: string,
+  page: FormPage,
   state: FormState,
   run: () => Promise<FastifyReply | undefined>,
+  options: FormOptions = {},
 ): Promise<FastifyReply | undefined> {
   try {
     return await run();
   } catch (error) {
     if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
-    const errors = fieldErrors(error);
+    if (options.passThrough?.includes(error.code)) throw error;
     if (error.extras.headers) reply.headers(error.extras.headers);
-    const messages = Object.keys(errors).length > 0 ? [] : [{ type: 'error' as const, text: error.message }];
-    return renderPage(request, reply, template, { ...state, errors, messages }, error.status);
+    const refused = { ...state, ...refusalState(error, options) };
+    return typeof page === 'string'
+      ? renderPage(request, reply, page, refused, error.status)
+      : page(refused, error.status);
   }
 }
 
@@ -84,15 +110,3 @@ export const reauthNotice = (request: FastifyRequest) =>
   (request.query as { reauth?: string } | undefined)?.reauth === 'failed'
     ? [{ type: 'error' as const, text: 'That password is not correct.' }]
     : [];
-
-/** A refusal as page state: field errors next to their fields, otherwise one message. */
-export function refusalState(request: FastifyRequest, error: AppError): FormState {
-  const errors = fieldErrors(error);
-  const text =
-    error.code === 'reauth_required' ? 'Confirm your password first, then try again.' : error.message;
-  return {
-    errors,
-    messages: Object.keys(errors).length ? [] : [{ type: 'error', text }],
-    needsReauth: !hasRecentAuth(request),
-  };
-}

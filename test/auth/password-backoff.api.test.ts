@@ -89,6 +89,19 @@ describe('a session is no password oracle', () => {
     expect((await owner.post('/api/v1/auth/login', { email, password: TEST_PASSWORD })).statusCode).toBe(429);
   });
 
+  it("the admin panel's confirmation form shows the back-off as its own message, not the error page", async () => {
+    const email = await createVerifiedAccount(t, 'reauth-page');
+    const client = await signedIn(email);
+    await wrongSignIns(email);
+    const res = await client.post('/admin/reauth', { password: TEST_PASSWORD, next: '/admin/roles' });
+    expect(res.statusCode).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toMatch(/Too many attempts\. Try again in \d+ seconds\./);
+    expect(res.body).toContain('action="/admin/reauth"');
+    expect(res.body).toContain('name="next" value="/admin/roles"');
+  });
+
   it('wrong sign-ins count against re-authentication too', async () => {
     const email = await createVerifiedAccount(t, 'reauth-cross');
     const client = await signedIn(email);

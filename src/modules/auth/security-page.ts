@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../identity/context.js';
 import { hasRecentAuth, requireEnrollable } from '../../identity/session-plugin.js';
-import { AppError } from '../../shared/errors.js';
-import { type FormState, renderPage } from '../../web/forms.js';
+import { type FormState, handleForm, renderPage } from '../../web/forms.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
 
 /** Renders the security page with whatever the last action produced (setup QR, backup codes …). */
@@ -41,16 +40,17 @@ export function securityRefusal(
   reply: FastifyReply,
   run: () => Promise<FastifyReply | undefined>,
 ) {
-  return run().catch((error: unknown) => {
-    if (!(error instanceof AppError) || error.code === 'csrf_failed' || error.code === 'unauthenticated')
-      throw error;
-    if (error.extras.headers) reply.headers(error.extras.headers);
-    return securityPage(
+  // The message also sits on the code field, the one most refusals here are about.
+  const pageAgain = (state: FormState, status: number) =>
+    securityPage(
       deps,
       request,
       reply,
-      { messages: [{ type: 'error', text: error.message }], errors: { code: error.message } },
-      error.status,
+      { ...state, errors: { code: state.messages?.[0]?.text ?? '' } },
+      status,
     );
+  return handleForm(request, reply, pageAgain, {}, run, {
+    messageFor: (error) => error.message,
+    passThrough: ['unauthenticated'],
   });
 }

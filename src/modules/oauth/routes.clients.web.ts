@@ -8,11 +8,12 @@ import { inTransaction } from '../../identity/request-context.js';
 import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
 import {
+  confirmFirst,
   FormBody,
   type FormState,
   formField,
+  handleForm,
   reauthNotice,
-  refusalState,
   renderPage,
 } from '../../web/forms.js';
 import { type ClientRow, findClient, listClients } from './clients/repo.js';
@@ -132,21 +133,26 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/admin/apps', { ...manage, schema: { body: FormBody } }, async (request, reply) => {
     const input = { ...formInput(request.body), type: formField(request.body, 'type') as ClientType };
-    try {
-      requireRecentAuth(request);
-      const actorId = actingUser(request).id;
-      const { client, secret } = await inTransaction(deps, request, (ctx) =>
-        registerClient(ctx, actorId, input),
-      );
-      // Rendered, not redirected: the secret must not travel in a URL or survive a reload.
-      return detail(request, reply, client, {
-        secret,
-        messages: [{ type: 'success', text: `${client.name} is registered.` }],
-      });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return list(request, reply, 0, { c: formValues(input), ...refusalState(request, error) }, error.status);
-    }
+    const listAgain = (state: FormState, status: number) => list(request, reply, 0, state, status);
+    return handleForm(
+      request,
+      reply,
+      listAgain,
+      { c: formValues(input) },
+      async () => {
+        requireRecentAuth(request);
+        const actorId = actingUser(request).id;
+        const { client, secret } = await inTransaction(deps, request, (ctx) =>
+          registerClient(ctx, actorId, input),
+        );
+        // Rendered, not redirected: the secret must not travel in a URL or survive a reload.
+        return detail(request, reply, client, {
+          secret,
+          messages: [{ type: 'success', text: `${client.name} is registered.` }],
+        });
+      },
+      { messageFor: confirmFirst },
+    );
   });
 
   app.get(
@@ -170,7 +176,7 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply: FastifyReply,
       client: ClientRow,
       actorId: string,
-    ) => Promise<unknown>,
+    ) => Promise<FastifyReply>,
     entered: (request: FastifyRequest, client: ClientRow) => FormState = () => ({}),
   ) =>
     app.post(
@@ -178,14 +184,19 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { ...manage, schema: { params: ClientIdParams, body: FormBody } },
       async (request, reply) => {
         const client = await existing(request.params.clientId);
-        try {
-          requireRecentAuth(request);
-          return await act(request, reply, client, actingUser(request).id);
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          const state = { ...entered(request, client), ...refusalState(request, error) };
-          return detail(request, reply, client, state, error.status);
-        }
+        const detailAgain = (state: FormState, status: number) =>
+          detail(request, reply, client, state, status);
+        return handleForm(
+          request,
+          reply,
+          detailAgain,
+          entered(request, client),
+          async () => {
+            requireRecentAuth(request);
+            return act(request, reply, client, actingUser(request).id);
+          },
+          { messageFor: confirmFirst },
+        );
       },
     );
 

@@ -8,8 +8,15 @@ import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
 import { effectivePermissions, lineage } from '../../identity/role-graph.js';
 import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
-import { AppError } from '../../shared/errors.js';
-import { FormBody, type FormState, formField, reauthNotice, renderPage } from '../../web/forms.js';
+import type { AppError } from '../../shared/errors.js';
+import {
+  FormBody,
+  type FormState,
+  formField,
+  handleForm,
+  reauthNotice,
+  renderPage,
+} from '../../web/forms.js';
 import { changeRole, createRole, removeRole } from './service.js';
 
 const Name = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_-]{1,39}$' }) });
@@ -19,6 +26,12 @@ function checked(body: unknown): string[] {
   const value = (body as Record<string, unknown>).permission;
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
+
+/** The roles page has no field errors: a refusal is one message, the first field's if it names one. */
+const roleRefusal = (error: AppError) =>
+  error.code === 'reauth_required'
+    ? 'Confirm your password first (below), then try again.'
+    : (error.extras.errors?.[0]?.detail ?? error.message);
 
 /** The roles and permissions editor: list, create, edit, delete (custom roles). */
 export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -53,20 +66,20 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     run: Parameters<typeof inTransaction<void>>[2],
     done: string,
   ) {
-    try {
-      requireRecentAuth(request);
-      await inTransaction(deps, request, run);
-      await app.roleGraph.invalidate();
-      return page(request, reply, { messages: [{ type: 'success', text: done }] });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const text =
-        error.code === 'reauth_required'
-          ? 'Confirm your password first (below), then try again.'
-          : error.message;
-      const detail = error.extras.errors?.[0]?.detail;
-      return page(request, reply, { messages: [{ type: 'error', text: detail ?? text }] }, error.status);
-    }
+    const pageAgain = (state: FormState, status: number) => page(request, reply, state, status);
+    return handleForm(
+      request,
+      reply,
+      pageAgain,
+      {},
+      async () => {
+        requireRecentAuth(request);
+        await inTransaction(deps, request, run);
+        await app.roleGraph.invalidate();
+        return page(request, reply, { messages: [{ type: 'success', text: done }] });
+      },
+      { messageFor: roleRefusal },
+    );
   }
   const actor = (request: FastifyRequest) => ({ userId: actingUser(request).id });
 

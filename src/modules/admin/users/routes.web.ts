@@ -9,11 +9,12 @@ import { hasRecentAuth, requireRecentAuth } from '../../../identity/session-plug
 import { findUserById, searchUsers } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
 import {
+  confirmFirst,
   FormBody,
   type FormState,
   formField,
+  handleForm,
   reauthNotice,
-  refusalState,
   renderPage,
 } from '../../../web/forms.js';
 import { confirmedFactors, confirmPassword } from '../../auth/index.js';
@@ -76,6 +77,15 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  const invitePage = async (request: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) =>
+    renderPage(
+      request,
+      reply,
+      'pages/admin/invite.njk',
+      { role: 'customer', roleOptions: await roleOptions(), needsReauth: !hasRecentAuth(request), ...state },
+      status,
+    );
+
   app.post(
     '/admin/users/invite',
     { ...needs('users:invite'), schema: { body: FormBody } },
@@ -85,31 +95,25 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         displayName: formField(request.body, 'displayName'),
       };
       const role = formField(request.body, 'role') || 'customer';
-      try {
-        requireRecentAuth(request);
-        const user = await inTransaction(deps, request, (ctx) =>
-          inviteUser(deps, ctx, actorOf(request), { ...values, roles: [role] }),
-        );
-        return reply.redirect(`/admin/users/${user.id}?done=invited`, 303);
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        return renderPage(
-          request,
-          reply,
-          'pages/admin/invite.njk',
-          { values, role, roleOptions: await roleOptions(), ...refusalState(request, error) },
-          error.status,
-        );
-      }
+      const inviteAgain = (state: FormState, status: number) => invitePage(request, reply, state, status);
+      return handleForm(
+        request,
+        reply,
+        inviteAgain,
+        { values, role },
+        async () => {
+          requireRecentAuth(request);
+          const user = await inTransaction(deps, request, (ctx) =>
+            inviteUser(deps, ctx, actorOf(request), { ...values, roles: [role] }),
+          );
+          return reply.redirect(`/admin/users/${user.id}?done=invited`, 303);
+        },
+        { messageFor: confirmFirst },
+      );
     },
   );
   app.get('/admin/users/invite', needs('users:invite'), async (request, reply) =>
-    renderPage(request, reply, 'pages/admin/invite.njk', {
-      messages: reauthNotice(request),
-      role: 'customer',
-      roleOptions: await roleOptions(),
-      needsReauth: !hasRecentAuth(request),
-    }),
+    invitePage(request, reply, { messages: reauthNotice(request) }),
   );
 
   async function detail(
@@ -171,22 +175,27 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { ...needs(permission), schema: { params: Id, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        try {
-          requireRecentAuth(request);
-          const actor = actorOf(request);
-          await inTransaction(deps, request, async (ctx) => {
-            if (action === 'end-sessions') await endUserSessions(deps, ctx, actor, id);
-            else if (action === 'disable') await disableUser(deps, ctx, actor, id);
-            else if (action === 'enable') await enableUser(deps, ctx, actor, id);
-            else if (action === 'reset-mfa')
-              await resetUserMfa(deps, ctx, actor, id, formField(request.body, 'reason'));
-            else await setUserRoles(ctx, actor, id, checkedRoles(request.body));
-          });
-          return reply.redirect(`/admin/users/${id}?done=${action}`, 303);
-        } catch (error) {
-          if (!(error instanceof AppError) || error.code === 'not_found') throw error;
-          return detail(request, reply, id, refusalState(request, error), error.status);
-        }
+        const detailAgain = (state: FormState, status: number) => detail(request, reply, id, state, status);
+        return handleForm(
+          request,
+          reply,
+          detailAgain,
+          {},
+          async () => {
+            requireRecentAuth(request);
+            const actor = actorOf(request);
+            await inTransaction(deps, request, async (ctx) => {
+              if (action === 'end-sessions') await endUserSessions(deps, ctx, actor, id);
+              else if (action === 'disable') await disableUser(deps, ctx, actor, id);
+              else if (action === 'enable') await enableUser(deps, ctx, actor, id);
+              else if (action === 'reset-mfa')
+                await resetUserMfa(deps, ctx, actor, id, formField(request.body, 'reason'));
+              else await setUserRoles(ctx, actor, id, checkedRoles(request.body));
+            });
+            return reply.redirect(`/admin/users/${id}?done=${action}`, 303);
+          },
+          { messageFor: confirmFirst, passThrough: ['not_found'] },
+        );
       },
     );
   }
@@ -198,8 +207,18 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const next = formField(request.body, 'next');
       const back = /^\/admin\/[\w/-]*$/.test(next) ? next : '/admin/users';
-      const ok = await confirmPassword(deps, request, formField(request.body, 'password'));
-      return reply.redirect(`${back}${ok ? '' : '?reauth=failed'}`, 303);
+      // Under the sign-in back-off (429) the form comes back here with the wait, not the error page.
+      return handleForm(
+        request,
+        reply,
+        'pages/admin/reauth.njk',
+        { next: back },
+        async () => {
+          const ok = await confirmPassword(deps, request, formField(request.body, 'password'));
+          return reply.redirect(`${back}${ok ? '' : '?reauth=failed'}`, 303);
+        },
+        { passThrough: ['unauthenticated'] },
+      );
     },
   );
 };
