@@ -92,6 +92,36 @@ describe('row-level security', () => {
     });
   });
 
+  it('every table the app may read without row-level security is on this reviewed list, so a new one must choose', async () => {
+    // Settings and catalogues every caller may see, server-side stores the app reaches by key (sessions,
+    // OAuth, outbox, jobs, keys, idempotency) and the append-only audit trail. Anything else gets a policy.
+    const open = (
+      await sql<{ name: string }>`
+        select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relrowsecurity
+          and has_table_privilege('switchboard_app', c.oid, 'SELECT') order by 1`.execute(owner.db)
+    ).rows.map((r) => r.name);
+    expect(open).toEqual([
+      'audit_anchor',
+      'audit_checkpoints',
+      'audit_log',
+      'audit_retention',
+      'auth_events',
+      'idempotency_keys',
+      'instance_settings',
+      'job_runs',
+      'oauth_clients',
+      'oauth_store',
+      'outbox_messages',
+      'role_permissions',
+      'roles',
+      'sessions',
+      'signing_keys',
+      'ticket_categories',
+      'ticket_statuses',
+    ]);
+  });
+
   it('raw SQL as the app role with A’s user id returns none of B’s rows, and cannot write them', async () => {
     const [a, b] = [await createUser(t, ['customer']), await createUser(t, ['customer'])];
     await t.platform.database.db
@@ -197,6 +227,40 @@ describe('row-level security', () => {
       } finally {
         await app.close();
       }
+    });
+
+    it('on every table with row-level security, unstamped app work updates and deletes no row', async () => {
+      const tables = (
+        await sql<{ name: string; column: string; update: boolean; delete: boolean }>`
+          select c.relname as name, (select attname from pg_attribute where attrelid = c.oid and attnum > 0 and not attisdropped
+              and attidentity = '' and attgenerated = '' order by attnum limit 1) as column,
+            has_table_privilege('switchboard_app', c.oid, 'UPDATE') as update,
+            has_table_privilege('switchboard_app', c.oid, 'DELETE') as delete
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relrowsecurity and n.nspname = 'public' order by 1`.execute(owner.db)
+      ).rows;
+      expect(tables.map((t) => t.name)).toEqual(await protectedTables());
+      const touched: Record<string, number> = {};
+      const rollBack = new Error('roll back');
+      await expect(
+        owner.db.transaction().execute(async (trx) => {
+          await sql`set local role switchboard_app`.execute(trx);
+          const affected = async (query: ReturnType<typeof sql>) =>
+            Number((await query.execute(trx)).numAffectedRows);
+          for (const t of tables) {
+            const [table, column] = [sql.table(t.name), sql.ref(t.column)];
+            touched[t.name] =
+              (t.update ? await affected(sql`update ${table} set ${column} = ${column}`) : 0) +
+              (t.delete ? await affected(sql`delete from ${table}`) : 0);
+          }
+          throw rollBack;
+        }),
+      ).rejects.toBe(rollBack);
+      expect(touched).toEqual(Object.fromEntries(tables.map((t) => [t.name, 0])));
+      // The verbs were tried where granted, so the zeros come from the policies, not from missing grants.
+      expect(tables.filter((t) => t.update && t.delete).map((t) => t.name)).toEqual(
+        expect.arrayContaining(['users', 'mfa_factors', 'tickets', 'time_entries']),
+      );
     });
 
     it('raw SQL as the app role with no context at all (no stamp, no SET) reads and writes nothing', async () => {
