@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { countUsersWithRole } from './identity/users/repo.js';
 import { jobsFor, schedulesFor } from './modules/index.js';
+import { recordServedUrl } from './modules/site/index.js';
 import { onShutdownSignal } from './platform/process/shutdown.js';
 import { startPlatformProcess } from './platform/process/start.js';
 
@@ -19,6 +20,8 @@ export async function serve(config: Config): Promise<void> {
       await running.stop();
     });
     await app.listen({ host: config.HOST, port: config.PORT });
+    // CLI commands run without PUBLIC_URL build their links from this (cli/link-base.ts).
+    await recordServedUrl(running.platform.database.system, config.PUBLIC_URL);
     running.logger.info({ url: config.PUBLIC_URL, workerMode: config.WORKER_MODE }, 'Switchboard is ready');
     // Lines are written in batches (logger.ts); whoever waits for "listening" should not wait.
     running.logger.flush();

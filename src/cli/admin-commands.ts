@@ -3,17 +3,19 @@ import { bootConfigWithSecret } from '../boot.js';
 import { createAdmin } from '../modules/auth/index.js';
 import { createDatabase } from '../platform/db/connection.js';
 import { AppError } from '../shared/errors.js';
+import { withLinkBase } from './link-base.js';
+import type { CliInput } from './program.js';
 import { withDatabase } from './with-database.js';
 
-async function readStdin(): Promise<string> {
+async function readAll(input: CliInput): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of input) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
 }
 
-export function registerAdminCommands(program: Command): void {
+export function registerAdminCommands(program: Command, input: CliInput): void {
   const admin = program.command('admin').description('Administrator accounts');
   admin
     .command('create')
@@ -25,10 +27,11 @@ export function registerAdminCommands(program: Command): void {
     .option('--password-stdin', 'read a password from standard input instead of printing a sign-in link')
     .action((options: { email: string; name: string; passwordStdin?: boolean }) =>
       withDatabase(async (url) => {
-        const config = await bootConfigWithSecret();
-        const password = options.passwordStdin ? await readStdin() : undefined;
-        const database = createDatabase(url, { ...config, DATABASE_POOL_MAX: 1 });
+        const booted = await bootConfigWithSecret();
+        const password = options.passwordStdin ? await readAll(input) : undefined;
+        const database = createDatabase(url, { ...booted, DATABASE_POOL_MAX: 1 });
         try {
+          const config = await withLinkBase(database.system, booted);
           const result = await database.db.transaction().execute((trx) =>
             createAdmin(trx, config, {
               email: options.email,

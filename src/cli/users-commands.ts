@@ -14,6 +14,7 @@ import {
 import { jobsFor } from '../modules/index.js';
 import { createPlatform } from '../platform/runtime.js';
 import { AppError } from '../shared/errors.js';
+import { withLinkBase } from './link-base.js';
 import { withDatabase } from './with-database.js';
 
 /** The CLI acts as the server's operator: audited with no user id and `cli` as the address. */
@@ -24,7 +25,10 @@ const CLI_META = { ip: 'cli', userAgent: 'switchboard users' };
  * Runs one administrative use case in a transaction with the full platform (sessions store, mail
  * queue) but no job workers: mail is queued and a running server or worker sends it.
  */
-function withUserAdmin(run: (deps: AuthDeps, ctx: AuthContext) => Promise<string>): Promise<void> {
+function withUserAdmin(
+  run: (deps: AuthDeps, ctx: AuthContext) => Promise<string>,
+  { mailsLinks = false } = {},
+): Promise<void> {
   return withDatabase(async (url) => {
     const config = await bootConfigWithSecret();
     const platform = await createPlatform(config, {
@@ -36,7 +40,11 @@ function withUserAdmin(run: (deps: AuthDeps, ctx: AuthContext) => Promise<string
     });
     try {
       // The operator's command acts as the system (row-level security), audited as the CLI.
-      const deps = { ...authDeps(platform), db: platform.database.system };
+      const deps = {
+        ...authDeps(platform),
+        db: platform.database.system,
+        config: mailsLinks ? await withLinkBase(platform.database.system, config) : config,
+      };
       const message = await platform.database.system
         .transaction()
         .execute((trx) => run(deps, { trx, meta: CLI_META, failures: [] }));
@@ -60,14 +68,17 @@ export function registerUsersCommands(program: Command): void {
     .option('--roles <roles>', 'comma-separated role names, e.g. agent or customer,premium', 'customer')
     .action((options: { email: string; name?: string; roles: string }) => {
       const roles = options.roles.split(',').map((r) => r.trim());
-      return withUserAdmin(async (deps, ctx) => {
-        const user = await inviteUser(deps, ctx, CLI_ACTOR, {
-          email: options.email,
-          displayName: options.name ?? '',
-          roles,
-        });
-        return `Invited ${user.email} (${user.roles.join(', ')}). The invitation mail is queued.`;
-      });
+      return withUserAdmin(
+        async (deps, ctx) => {
+          const user = await inviteUser(deps, ctx, CLI_ACTOR, {
+            email: options.email,
+            displayName: options.name ?? '',
+            roles,
+          });
+          return `Invited ${user.email} (${user.roles.join(', ')}). The invitation mail is queued.`;
+        },
+        { mailsLinks: true },
+      );
     });
   users
     .command('disable')

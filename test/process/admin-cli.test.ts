@@ -51,6 +51,14 @@ describe('switchboard admin create', () => {
     expect(rows).toEqual([]);
   });
 
+  it('without PUBLIC_URL and before any server started, says where its link points', async () => {
+    const { PUBLIC_URL: _, ...withoutPublicUrl } = env();
+    const result = await runCli(['admin', 'create', '--email', 'early@example.com'], withoutPublicUrl);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('No server has started on this database yet');
+    expect(result.stdout).toMatch(/http:\/\/localhost:3000\/auth\/magic\?token=/);
+  });
+
   it('requires --email', async () => {
     const result = await runCli(['admin', 'create'], env());
     expect(result.code).not.toBe(0);

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,6 +22,15 @@ describe('serve on embedded PostgreSQL', () => {
     }
   });
 
+  /** A port nothing listens on now, so the server's link base is known before it starts. */
+  async function freePort(): Promise<number> {
+    const probe = net.createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  }
+
   async function embeddedUrl(): Promise<string> {
     const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
     const port = (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[3];
@@ -35,10 +46,16 @@ describe('serve on embedded PostgreSQL', () => {
 
   it('initialises on first start, survives kill -9 with committed data intact, and stops cleanly', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'sb-embedded-'));
-    const first = await startServer({ DATA_DIR: dataDir });
+    const port = await freePort();
+    const first = await startServer({ DATA_DIR: dataDir, PORT: String(port) });
     servers.push(first);
     await ready(first);
     expect(existsSync(path.join(dataDir, 'secret-key'))).toBe(true);
+
+    // The CLI, run without PUBLIC_URL or PORT, links to the server that runs, not to port 3000.
+    const admin = await runCli(['admin', 'create', '--email', 'first@example.com'], { DATA_DIR: dataDir });
+    expect(admin.stderr).toBe('');
+    expect(admin.stdout).toContain(`http://localhost:${port}/auth/magic?token=`);
 
     const client = new pg.Client({ connectionString: await embeddedUrl() });
     await client.connect();

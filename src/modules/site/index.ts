@@ -2,3 +2,4 @@
 
 export { siteModule } from './module.js';
 export { findSetting } from './repo.js';
+export { findServedUrl, recordServedUrl } from './served-url.js';
