@@ -6,12 +6,20 @@ import { defineJob } from '../../src/platform/jobs/define.js';
 import { buildTestApp } from '../support/app.js';
 import { waitFor } from '../support/wait.js';
 
-let release: () => void = () => {};
-const gate = () => new Promise<void>((resolve) => (release = resolve));
+/** A promise the test resolves by hand, so work stays in flight exactly until the test says. */
+function gate() {
+  let open: () => void = () => {};
+  const passed = new Promise<void>((resolve) => (open = resolve));
+  return { passed, open };
+}
+
+const request = { entered: gate(), release: gate() };
+const job = { release: gate() };
 
 async function slowRoute(app: FastifyInstance): Promise<void> {
   app.get('/test/slow', { config: { access: 'public' } }, async () => {
-    await gate();
+    request.entered.open();
+    await request.release.passed;
     return { finished: true };
   });
 }
@@ -23,7 +31,7 @@ const slowJob = defineJob({
   backoff: { delaySeconds: 1, exponential: false },
   timeoutSeconds: 30,
   async run({ trx }) {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await job.release.passed;
     await sql`update instance_settings set value = '{"name":"drained"}' where key = 'instance'`.execute(trx);
   },
 });
@@ -40,17 +48,23 @@ describe('graceful shutdown', () => {
       .execute((trx) => t.platform.jobs.enqueue({ trx }, slowJob, {}));
     await waitFor(async () => (await t.platform.jobs.status()).some((s) => s.active > 0));
     const inFlight = fetch(`${base}/test/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await request.entered.passed;
 
     const closing = t.app.close();
-    setTimeout(() => release(), 300);
+    // Closing with the request still in flight: new requests are refused before it finishes.
+    const refused = async () => (await fetch(`${base}/health`).catch(() => undefined))?.status !== 200;
+    await waitFor(refused, 10_000, 'new requests to be refused while closing');
+    request.release.open();
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ finished: true });
     await closing;
     await expect(fetch(`${base}/health`)).rejects.toThrow();
 
-    await t.platform.jobs.stop(10_000);
+    // The job is still running when the worker is told to stop; stopping waits for it.
+    const stopping = t.platform.jobs.stop(10_000);
+    job.release.open();
+    await stopping;
     const { rows } = await sql<{
       name: string;
     }>`select value->>'name' as name from instance_settings where key = 'instance'`.execute(
