@@ -91,6 +91,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   });
   const mail = createMail({ config, jobs: () => jobs });
   const sms = createSms({ config, jobs: () => jobs });
+  const storage = createStorage(config);
   const jobs: JobQueue = new JobQueue({
     url: options.databaseUrl,
     ssl,
@@ -102,6 +103,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     concurrency: config.WORKER_CONCURRENCY,
     maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
     runsJobs: options.runsJobs,
+    ports: { mailer: mail.mailer, storage },
     onRun: (queue, outcome) => metrics.jobRuns.inc({ queue, outcome }),
   });
   await jobs.start();
@@ -122,7 +124,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     metrics,
     mail: mail.queue,
     sms: sms.queue,
-    storage: createStorage(config),
+    storage,
     async close() {
       if (closed) return;
       closed = true;

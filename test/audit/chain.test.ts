@@ -4,9 +4,13 @@ import { auditRetentionJob } from '../../src/modules/audit/retention.js';
 import { verifyAuditChain } from '../../src/modules/audit/verify.js';
 import { recordAudit } from '../../src/platform/audit/record.js';
 import { createDatabase, type Database } from '../../src/platform/db/connection.js';
+import type { JobPorts } from '../../src/platform/jobs/define.js';
 import { rememberProcessSecret } from '../../src/platform/secrets/process-secret.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** The retention job uses none of the process's ports. */
+const noPorts = {} as JobPorts;
 
 const settings = {
   DATABASE_POOL_MAX: 20,
@@ -132,7 +136,7 @@ describe('retention', () => {
       db.db
         .transaction()
         .execute((trx) =>
-          auditRetentionJob.run({ trx, jobId: 'j', retryCount: 0, logger: silent }, { days }),
+          auditRetentionJob.run({ trx, jobId: 'j', retryCount: 0, logger: silent, ports: noPorts }, { days }),
         );
     const count = async () => (await db.db.selectFrom('audit_log').select('id').execute()).length;
     try {

@@ -5,9 +5,13 @@ import { verifyAuditChain } from '../../src/modules/audit/verify.js';
 import { type ChainedFields, GENESIS, legacyHash } from '../../src/platform/audit/chain.js';
 import { recordAudit } from '../../src/platform/audit/record.js';
 import { createDatabase, type Database } from '../../src/platform/db/connection.js';
+import type { JobPorts } from '../../src/platform/jobs/define.js';
 import { rememberProcessSecret } from '../../src/platform/secrets/process-secret.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** The retention job uses none of the process's ports. */
+const noPorts = {} as JobPorts;
 
 /**
  * Issue 15, item 8: someone with SQL access (the owner's password, or the app role's rights) tries
@@ -255,7 +259,10 @@ describe('the audit chain against someone with SQL access', () => {
       await db.db
         .transaction()
         .execute((trx) =>
-          auditRetentionJob.run({ trx, jobId: 'j', retryCount: 0, logger: logger as never }, { days: 400 }),
+          auditRetentionJob.run(
+            { trx, jobId: 'j', retryCount: 0, logger: logger as never, ports: noPorts },
+            { days: 400 },
+          ),
         );
       expect(await verifyAuditChain(db.db)).toEqual({ ok: true, rows: 1 });
       // The purge's signed marker is in the log too, as a structured line.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestJob, notificationJobs } from '../../src/modules/tickets/notifications/digest.js';
 import { addMessage } from '../../src/modules/tickets/service.js';
 import type { Database } from '../../src/platform/db/connection.js';
+import { createMailer } from '../../src/platform/mail/index.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { asApp, ownerDatabase } from '../support/app-role.js';
@@ -265,11 +266,12 @@ describe('ticket notifications', () => {
         .execute();
     await queue(customer.id, 3);
     const job = digestJob(t.config);
+    const ports = { mailer: createMailer(t.config), storage: t.platform.storage };
     const run = (jobId: string, recipientId: string) =>
       t.platform.database.db
         .transaction()
         .execute((trx) =>
-          job.run({ trx, jobId, retryCount: 0, logger: pino({ level: 'silent' }) }, { recipientId }),
+          job.run({ trx, jobId, retryCount: 0, logger: pino({ level: 'silent' }), ports }, { recipientId }),
         );
     await Promise.all([run('race-1', customer.id), run('race-2', customer.id), run('race-3', customer.id)]);
     await run('race-4', customer.id);

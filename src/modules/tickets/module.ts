@@ -1,4 +1,3 @@
-import { createStorage } from '../../platform/storage/index.js';
 import { recordNotVisible } from '../audit/index.js';
 import type { FeatureModule } from '../module.js';
 import { attachmentCleanupJob, attachmentCleanupSchedule } from './attachments/cleanup.js';
@@ -35,6 +34,6 @@ export const ticketsModule: FeatureModule = {
     await app.register(portalWebRoutes);
     await app.register(inboxWebRoutes);
   },
-  jobs: (config) => [digestJob(config), attachmentCleanupJob(createStorage(config))],
-  schedules: (config) => [attachmentCleanupSchedule(createStorage(config))],
+  jobs: (config) => [digestJob(config), attachmentCleanupJob],
+  schedules: [attachmentCleanupSchedule],
 };

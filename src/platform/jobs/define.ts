@@ -2,6 +2,19 @@ import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import type { DB } from '../db/schema.js';
+import type { Mailer } from '../mail/port.js';
+import type { FileStorage } from '../storage/port.js';
+
+/**
+ * The process's ports a job may use, built once by `createPlatform` and handed to every run, so
+ * a job never builds its own transport or store from the settings.
+ */
+export interface JobPorts {
+  /** Delivers mail now, inside the run's transaction (the dev outbox writes through it). */
+  mailer: Mailer;
+  /** Uploaded files (DATA_DIR/files). */
+  storage: FileStorage;
+}
 
 export interface JobContext {
   /** The transaction the job's effects commit in, together with its run-ledger row. */
@@ -10,6 +23,7 @@ export interface JobContext {
   /** 0 on the first try, then 1, 2, … */
   retryCount: number;
   logger: Logger;
+  ports: JobPorts;
 }
 
 export interface JobDefinition<S extends TSchema = TSchema> {

@@ -7,7 +7,7 @@ import { DeadlinePassed, within } from '../../shared/deadline.js';
 import { firstSchemaError } from '../../shared/schema-errors.js';
 import { APP_ROLE } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
-import { deadLetterQueue, type JobDefinition, type ScheduleDefinition } from './define.js';
+import { deadLetterQueue, type JobDefinition, type JobPorts, type ScheduleDefinition } from './define.js';
 import { JOB_SCHEMA } from './install.js';
 import './table.js';
 
@@ -25,6 +25,8 @@ export interface JobQueueOptions {
   ssl?: PoolConfig['ssl'];
   /** Run jobs, expire stuck ones and fire schedules (the worker role); otherwise only enqueue. */
   runsJobs: boolean;
+  /** What runs may use; a queue that only enqueues, or runs jobs needing none, goes without. */
+  ports?: JobPorts;
   onRun?: (queue: string, outcome: 'completed' | 'failed' | 'skipped') => void;
 }
 
@@ -49,9 +51,11 @@ export interface QueueStatus {
 export class JobQueue {
   private readonly boss: PgBoss;
   private readonly definitions = new Map<string, JobDefinition>();
+  private readonly ports: JobPorts;
 
   constructor(private readonly options: JobQueueOptions) {
     for (const definition of options.definitions) this.definitions.set(definition.name, definition);
+    this.ports = options.ports ?? withoutPorts;
     this.boss = new PgBoss({
       connectionString: options.url,
       ssl: options.ssl,
@@ -270,7 +274,7 @@ export class JobQueue {
         if (!claimed) return false;
         backend.pid = claimed.pid;
         backend.startedAt = claimed.started_at;
-        await definition.run({ trx, jobId: job.id, retryCount, logger }, job.data);
+        await definition.run({ trx, jobId: job.id, retryCount, logger, ports: this.ports }, job.data);
         return true;
       });
       this.options.onRun?.(definition.name, ran ? 'completed' : 'skipped');
@@ -282,6 +286,13 @@ export class JobQueue {
     }
   }
 }
+
+/** A queue built without ports fails the run that reaches for one, naming it. */
+const withoutPorts = new Proxy({} as JobPorts, {
+  get(_, port) {
+    throw new Error(`this job queue was built without ports (asked for ${String(port)})`);
+  },
+});
 
 /** Where a run's transaction lives, so an overrun can end it (see `endTransaction`). */
 interface RunBackend {

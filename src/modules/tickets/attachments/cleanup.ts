@@ -48,22 +48,21 @@ async function removeStrays(db: Kysely<DB> | Transaction<DB>, storage: FileStora
   return removed;
 }
 
-export const attachmentCleanupJob = (storage: FileStorage) =>
-  defineJob({
-    name: 'attachment_cleanup',
-    payload: Type.Object({ hours: Type.Integer({ minimum: 1 }) }),
-    retries: 3,
-    backoff: { delaySeconds: 300, exponential: true },
-    timeoutSeconds: 900,
-    async run({ trx, logger }, { hours }) {
-      const removed = await removeStaleUploads(trx, storage, hours);
-      logger.info(removed, 'stale uploads removed');
-    },
-  });
+export const attachmentCleanupJob = defineJob({
+  name: 'attachment_cleanup',
+  payload: Type.Object({ hours: Type.Integer({ minimum: 1 }) }),
+  retries: 3,
+  backoff: { delaySeconds: 300, exponential: true },
+  timeoutSeconds: 900,
+  async run({ trx, logger, ports }, { hours }) {
+    const removed = await removeStaleUploads(trx, ports.storage, hours);
+    logger.info(removed, 'stale uploads removed');
+  },
+});
 
-export const attachmentCleanupSchedule = (storage: FileStorage): ScheduleDefinition => ({
-  job: attachmentCleanupJob(storage),
+export const attachmentCleanupSchedule: ScheduleDefinition = {
+  job: attachmentCleanupJob,
   cron: '15 4 * * *',
   timeZone: 'UTC',
   payload: { hours: UNCLAIMED_TTL_HOURS },
-});
+};

@@ -4,7 +4,6 @@ import type { Config } from '../../../config.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { defineJob, type JobDefinition } from '../../../platform/jobs/define.js';
 import type { JobQueue } from '../../../platform/jobs/queue.js';
-import { createMailer } from '../../../platform/mail/index.js';
 import type { Mailer } from '../../../platform/mail/port.js';
 import { renderMail, type TicketNotice } from '../../../platform/mail/templates.js';
 import { ticketKey } from '../schemas.js';
@@ -145,35 +144,25 @@ async function sendDigest(
   return { mailed: notices.length, dropped: claimed.length - notices.length, providerId };
 }
 
-const definitions = new WeakMap<Config, JobDefinition<typeof Payload>>();
-
 /**
  * Mails one person everything pending for them: one event as it is, several as one digest. The
- * mail is written when it goes out, so the job delivers it itself through this process's Mailer,
- * on send_mail's terms: inside the run's transaction, retried with backoff, one idempotency key per
- * run. One definition per configuration, shared by the queue that runs it and the routes that
- * schedule it.
+ * mail is written when it goes out, so the job delivers it itself through the process's Mailer
+ * (the run's ports), on send_mail's terms: inside the run's transaction, retried with backoff, one
+ * idempotency key per run.
  */
-export function digestJob(config: Config): JobDefinition<typeof Payload> {
-  let job = definitions.get(config);
-  if (job) return job;
-  let mailer: Mailer | undefined;
-  job = defineJob({
+export const digestJob = (config: Config): JobDefinition<typeof Payload> =>
+  defineJob({
     name: 'ticket_notifications',
     payload: Payload,
     retries: 5,
     backoff: { delaySeconds: 30, exponential: true },
     timeoutSeconds: 60,
-    async run({ trx, jobId, logger }, { recipientId }) {
-      mailer ??= createMailer(config);
-      const outcome = await sendDigest(trx, config, mailer, jobId, recipientId);
+    async run({ trx, jobId, logger, ports }, { recipientId }) {
+      const outcome = await sendDigest(trx, config, ports.mailer, jobId, recipientId);
       // Counts and the provider's id only: addresses and message text stay out of the logs.
       if (outcome.mailed + outcome.dropped > 0) logger.info(outcome, 'ticket notifications handled');
     },
   });
-  definitions.set(config, job);
-  return job;
-}
 
 /**
  * Schedules a digest per recipient, NOTIFY_DIGEST_DELAY_SECONDS out, in the caller's transaction.
