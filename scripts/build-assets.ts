@@ -16,7 +16,7 @@ import path from 'node:path';
 /**
  * Builds the browser assets into src/web/static/build: Tailwind CSS (minified), htmx and the small
  * app script, each named with a hash of its content, plus manifest.json mapping logical names to
- * URLs (read by src/web/plugin.ts). Content-hashed names let the server cache them as immutable.
+ * URLs (read by src/web/web-plugin.ts). Content-hashed names let the server cache them as immutable.
  *
  *   tsx scripts/build-assets.ts           build once
  *   tsx scripts/build-assets.ts --dist    build, then copy views and static files to dist/web

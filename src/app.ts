@@ -28,7 +28,7 @@ import { securityHeadersPlugin } from './platform/http/security-headers.js';
 import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
 import type { Platform } from './platform/runtime.js';
 import { APP_VERSION } from './version.js';
-import { webPlugin } from './web/plugin.js';
+import { webPlugin } from './web/web-plugin.js';
 
 /**
  * Builds the HTTP app on an already created platform; never listens (server.ts does, tests inject).

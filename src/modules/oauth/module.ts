@@ -6,12 +6,12 @@ import { keyRotationJob, keyRotationSchedule } from './keys/rotation-job.js';
 import { oauthCleanupJob, oauthCleanupSchedule } from './provider/cleanup-job.js';
 import { revokeGrantsOfUser } from './provider/grants.js';
 import { OauthServer } from './provider/provider.js';
-import { authorisedAppRoutes } from './routes.apps.js';
+import { authorisedAppRoutes } from './routes.apps.web.js';
 import { clientApiRoutes } from './routes.clients.api.js';
 import { clientWebRoutes } from './routes.clients.web.js';
-import { interactionRoutes } from './routes.interaction.js';
-import { jwksRoutes } from './routes.jwks.js';
-import { providerRoutes } from './routes.provider.js';
+import { interactionRoutes } from './routes.interaction.web.js';
+import { jwksRoutes } from './routes.jwks.api.js';
+import { providerRoutes } from './routes.provider.api.js';
 
 /**
  * OAuth 2.0 / OpenID Connect: the authorization server at /oauth (sign-in and consent pages,

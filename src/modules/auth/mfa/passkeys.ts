@@ -14,7 +14,7 @@ import { recordAuthEvent, recordAuthFailure } from '../../../identity/auth-event
 import type { AuthContext, AuthDeps } from '../../../identity/context.js';
 import { findUserById, type UserRow } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
-import { APP_NAME } from '../../../web/plugin.js';
+import { APP_NAME } from '../../../web/web-plugin.js';
 import { limit } from '../throttle.js';
 import { confirmedFactors, findPasskey, insertFactor } from './factors-repo.js';
 import { factorAdded } from './service.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 /**
- * Set on the raw request by the mount (routes.provider.ts): ends the browser's Switchboard sign-in
+ * Set on the raw request by the mount (routes.provider.api.ts): ends the browser's Switchboard sign-in
  * (revoking the user's grants, like the site's own sign-out) and returns the Set-Cookie header
  * that clears its cookie.
  */

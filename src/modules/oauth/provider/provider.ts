@@ -19,7 +19,7 @@ export const apiAudience = (config: Pick<Config, 'PUBLIC_URL'>) => `${config.PUB
 
 /**
  * Who is fully signed in to Switchboard in the browser making this request (set by the mount,
- * routes.provider.ts). The provider's own session must belong to the same person: after a sign-out,
+ * routes.provider.api.ts). The provider's own session must belong to the same person: after a sign-out,
  * or when someone else signs in on the same browser, the app's request goes back to the sign-in page.
  */
 export const FIRST_PARTY_USER = Symbol('switchboard.firstPartyUser');
@@ -107,7 +107,7 @@ function configuration(
       revocation: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
-        // Signing out here ends the Switchboard sign-in too (routes.provider.ts), so "No" is a link.
+        // Signing out here ends the Switchboard sign-in too (routes.provider.api.ts), so "No" is a link.
         logoutSource: async (ctx, form) => {
           ctx.type = 'html';
           const app = ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
@@ -263,7 +263,7 @@ export class OauthServer {
         `${this.config.PUBLIC_URL}/oauth`,
         configuration(this.db, this.config, keys, this.renderHtml),
       );
-      // The mount (routes.provider.ts) sets the forwarded headers from PUBLIC_URL itself.
+      // The mount (routes.provider.api.ts) sets the forwarded headers from PUBLIC_URL itself.
       provider.proxy = true;
       provider.use(jwtTokenEndpoints(this.jwtTokens));
       provider.use(firstPartySignOut());
