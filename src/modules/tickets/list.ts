@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
 import { seesAll, type TicketActor } from './policy.js';
-import { TICKET_COLUMNS, type TicketRow } from './repo.js';
+import { TICKET_COLUMNS, type TicketRow } from './repo/tickets.js';
 import type { Channel, Priority, StatusKind } from './table.js';
 
 export const SORTS = ['-created', 'created', '-updated'] as const;

@@ -8,7 +8,9 @@ import { AppError } from '../../shared/errors.js';
 import { attachmentsByMessage, withAttachments } from './attachments/service.js';
 import { inTicketTransaction, ticketDeps } from './context.js';
 import { assertVisible, seesAll } from './policy.js';
-import { findTicket, listEvents, listMessages } from './repo.js';
+import { listEvents } from './repo/events.js';
+import { listMessages } from './repo/messages.js';
+import { findTicket } from './repo/tickets.js';
 import { ticketActor } from './request-actor.js';
 import {
   ListQuery,

@@ -6,7 +6,7 @@ import { inTransaction } from '../../identity/request-context.js';
 import { changeCategory, createCategory, listCategories } from './categories.js';
 import { inTicketTransaction, ticketDeps } from './context.js';
 import { assertVisible, seesAll } from './policy.js';
-import { findTicket } from './repo.js';
+import { findTicket } from './repo/tickets.js';
 import { ticketActor } from './request-actor.js';
 import { TicketParams } from './schemas.js';
 import { deleteTimeEntry, listTimeEntries, logTime } from './time-entries.js';

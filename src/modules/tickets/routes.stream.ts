@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { needs } from '../../identity/access.js';
 import { serveEventStream } from './live.js';
 import { assertVisible } from './policy.js';
-import { findTicket } from './repo.js';
+import { findTicket } from './repo/tickets.js';
 import { ticketActor } from './request-actor.js';
 import { TicketParams } from './schemas.js';
 

@@ -1,7 +1,8 @@
 import Type from 'typebox';
 import type { AttachmentRow } from './attachments/repo.js';
 import { Attachment, AttachmentIds, presentAttachment } from './attachments/schemas.js';
-import type { MessageRow, TicketRow } from './repo.js';
+import type { MessageRow } from './repo/messages.js';
+import type { TicketRow } from './repo/tickets.js';
 
 export const Priority = Type.Union([
   Type.Literal('low'),

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { seesAll, type TicketActor } from './policy.js';
-import type { TicketRow } from './repo.js';
+import type { TicketRow } from './repo/tickets.js';
 import { anyOfTheWords, tsQuery } from './search-query.js';
 
 /** Markers ts_headline puts around hits; the text is HTML-escaped before they become <mark>. */

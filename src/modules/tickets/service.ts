@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { loadRoleGraph } from '../../identity/role-graph-repo.js';
 import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
@@ -6,8 +6,19 @@ import { type AttachmentClaim, claimUploads } from './attachments/service.js';
 import { renderMarkdown } from './markdown.js';
 import { notifyTicket, type TicketContext } from './notifications/notify.js';
 import { assertActsOn, assertVisible, handlesAll, seesAll, type TicketActor } from './policy.js';
+import { recordEvent } from './repo/events.js';
+import { findMessageVisibility, insertMessage } from './repo/messages.js';
 import { userStanding } from './repo/team.js';
-import { findTicket, lockTicket, recordEvent, statusKind, type TicketRow } from './repo.js';
+import {
+  findTicket,
+  insertTicket,
+  isLiveCategory,
+  lockTicket,
+  statusKind,
+  type TicketChangeSet,
+  type TicketRow,
+  updateTicket,
+} from './repo/tickets.js';
 import type { Channel, Priority, Visibility } from './table.js';
 import { isTeamMember } from './team.js';
 
@@ -41,13 +52,8 @@ function cleanTags(tags: readonly string[]): string[] {
 
 async function checkCategory(trx: Transaction<DB>, categoryId: string | null | undefined) {
   if (!categoryId) return;
-  const found = await trx
-    .selectFrom('ticket_categories')
-    .select('id')
-    .where('id', '=', categoryId)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
-  if (!found) throw invalid('/body/categoryId', 'There is no such category.');
+  if (!(await isLiveCategory(trx, categoryId)))
+    throw invalid('/body/categoryId', 'There is no such category.');
 }
 
 // The table's limits (the tickets migration), checked here so every caller, pages included, gets
@@ -85,38 +91,30 @@ export async function openTicket(
   )
     throw invalid('/body/priority', 'Priority handling (high or urgent) is part of the premium plan.');
   await checkCategory(ctx.trx, input.categoryId);
-  const ticket = await ctx.trx
-    .insertInto('tickets')
-    .values({
-      subject,
-      requester_id: requesterId,
-      category_id: input.categoryId ?? null,
-      priority,
-      status: 'open',
-      channel: input.channel,
-      tags: cleanTags(input.tags ?? []),
-      language: input.language,
-      assignee_id: null,
-      operator_id: null,
-      resolved_at: null,
-      closed_at: null,
-    })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
-  const first = await ctx.trx
-    .insertInto('ticket_messages')
-    .values({
-      ticket_id: ticket.id,
-      author_id: actor.userId,
-      body,
-      body_html: renderMarkdown(body),
-      visibility: 'public',
-      reply_to_id: null,
-      channel: input.channel,
-      language: input.language,
-    })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
+  const ticket = await insertTicket(ctx.trx, {
+    subject,
+    requester_id: requesterId,
+    category_id: input.categoryId ?? null,
+    priority,
+    status: 'open',
+    channel: input.channel,
+    tags: cleanTags(input.tags ?? []),
+    language: input.language,
+    assignee_id: null,
+    operator_id: null,
+    resolved_at: null,
+    closed_at: null,
+  });
+  const first = await insertMessage(ctx.trx, {
+    ticket_id: ticket.id,
+    author_id: actor.userId,
+    body,
+    body_html: renderMarkdown(body),
+    visibility: 'public',
+    reply_to_id: null,
+    channel: input.channel,
+    language: input.language,
+  });
   if (input.attachments)
     await claimUploads(ctx.trx, actor, input.attachments, { ticketId: ticket.id, messageId: first.id });
   await recordEvent(ctx.trx, ticket.id, actor.userId, 'created');
@@ -153,30 +151,20 @@ export async function addMessage(
   if (visibility === 'internal' && !seesAll(actor))
     throw new AppError('forbidden', 'Only the team writes internal notes.');
   if (input.replyToId) {
-    const parent = await ctx.trx
-      .selectFrom('ticket_messages')
-      .select('visibility')
-      .where('id', '=', input.replyToId)
-      .where('ticket_id', '=', ticketId)
-      .executeTakeFirst();
+    const parent = await findMessageVisibility(ctx.trx, ticketId, input.replyToId);
     if (!parent || (parent.visibility === 'internal' && !seesAll(actor)))
       throw invalid('/body/replyToId', 'That message is not in this ticket.');
   }
-  const message = await ctx.trx
-    .insertInto('ticket_messages')
-    .values({
-      ticket_id: ticketId,
-      author_id: actor.userId,
-      body,
-      body_html: renderMarkdown(body),
-      visibility,
-      reply_to_id: input.replyToId ?? null,
-      channel: input.channel,
-      // Indexed in the ticket's language, whatever the instance's setting is today.
-      language: sql<string>`(select language from tickets where id = ${ticketId})`,
-    })
-    .returning(['id', 'created_at'])
-    .executeTakeFirstOrThrow();
+  // Indexed in the ticket's language, whatever the instance's setting is today.
+  const message = await insertMessage(ctx.trx, {
+    ticket_id: ticketId,
+    author_id: actor.userId,
+    body,
+    body_html: renderMarkdown(body),
+    visibility,
+    reply_to_id: input.replyToId ?? null,
+    channel: input.channel,
+  });
   if (input.attachments)
     await claimUploads(ctx.trx, actor, input.attachments, { ticketId, messageId: message.id });
   // In the timeline (and the live streams): `reply` for everyone, `note` for the team only.
@@ -193,15 +181,7 @@ export async function addMessage(
   const reopen = byRequester && (kind === 'resolved' || kind === 'closed' || kind === 'waiting');
   if (reopen) await recordEvent(ctx.trx, ticketId, actor.userId, 'status', ticket.status, 'open');
   ctx.changed.add(ticketId);
-  await ctx.trx
-    .updateTable('tickets')
-    .set((eb) => ({
-      updated_at: new Date(),
-      version: eb('version', '+', 1),
-      ...(reopen ? { status: 'open', resolved_at: null, closed_at: null } : {}),
-    }))
-    .where('id', '=', ticketId)
-    .execute();
+  await updateTicket(ctx.trx, ticketId, reopen ? { status: 'open', resolved_at: null, closed_at: null } : {});
   await notifyTicket(ctx, actor, ticketId, { event: 'message', body, visibility, reopened: reopen });
   return { id: message.id, reopened: reopen };
 }
@@ -238,11 +218,11 @@ export async function changeTicket(
     if (!onlyClosing)
       throw new AppError('forbidden', 'You can close your ticket; the team changes the rest.');
   }
-  const set: Record<string, unknown> = {};
+  const set: TicketChangeSet = {};
   const events: [string, string | null, string | null][] = [];
   const note = (field: string, kind: string, from: string | null, to: string | null) => {
     if (from === to) return;
-    set[field] = to;
+    (set as Record<string, unknown>)[field] = to;
     events.push([kind, from, to]);
   };
   if (changes.status !== undefined) {
@@ -275,11 +255,7 @@ export async function changeTicket(
   for (const [kind, from, to] of events) await recordEvent(ctx.trx, ticketId, actor.userId, kind, from, to);
   ctx.changed.add(ticketId);
   await notifyTicket(ctx, actor, ticketId, { event: 'changed', changes: events });
-  await ctx.trx
-    .updateTable('tickets')
-    .set((eb) => ({ ...set, updated_at: new Date(), version: eb('version', '+', 1) }))
-    .where('id', '=', ticketId)
-    .execute();
+  await updateTicket(ctx.trx, ticketId, set);
   return (await findTicket(ctx.trx, ticketId))!;
 }
 

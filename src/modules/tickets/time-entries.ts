@@ -4,7 +4,8 @@ import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
 import type { TicketContext } from './notifications/notify.js';
 import { assertVisible, type TicketActor } from './policy.js';
-import { findTicket, recordEvent } from './repo.js';
+import { recordEvent } from './repo/events.js';
+import { findTicket } from './repo/tickets.js';
 
 const COLUMNS = [
   'id',

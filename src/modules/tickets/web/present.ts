@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
-import { listStatuses, type MessageRow, type TicketRow } from '../repo.js';
+import type { MessageRow } from '../repo/messages.js';
+import { listStatuses, type TicketRow } from '../repo/tickets.js';
 import { ticketKey } from '../schemas.js';
 import type { StatusKind } from '../table.js';
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 import { assertVisible, type TicketActor } from '../policy.js';
-import { TICKET_COLUMNS, type TicketRow } from '../repo.js';
+import { findTicketByNumber, type TicketRow } from '../repo/tickets.js';
 
 const KEY = /^SB-(\d{1,18})$/i;
 
@@ -11,12 +11,5 @@ const KEY = /^SB-(\d{1,18})$/i;
  */
 export async function ticketByKey(db: Kysely<DB>, actor: TicketActor, key: string): Promise<TicketRow> {
   const match = KEY.exec(key);
-  const ticket = match
-    ? await db
-        .selectFrom('tickets')
-        .select(TICKET_COLUMNS)
-        .where('tickets.number', '=', match[1]!)
-        .executeTakeFirst()
-    : undefined;
-  return assertVisible(actor, ticket);
+  return assertVisible(actor, match ? await findTicketByNumber(db, match[1]!) : undefined);
 }

@@ -5,7 +5,7 @@ import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../../web/forms.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
-import type { TicketRow } from '../../repo.js';
+import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { addMessage, changeTicket } from '../../service.js';

@@ -4,7 +4,7 @@ import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, formField } from '../../../../web/forms.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
-import { findTicket } from '../../repo.js';
+import { findTicket } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { changeTicket } from '../../service.js';

@@ -2,12 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../../shared/errors.js';
 import { type FormState, renderPage } from '../../../../web/forms.js';
 import type { listTickets } from '../../list.js';
+import { mineCount, teamViewCounts } from '../../repo/inbox.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketNav } from '../nav.js';
 import { type InboxQuery, inboxQueryString, parseInboxQuery } from './filters.js';
 import { type Choices, loadChoices, lookupsFor } from './lookups.js';
 import { presentRow } from './present.js';
-import { mineCount, teamViewCounts } from './repo.js';
 
 export const LIST_TEMPLATE = 'pages/inbox/list.njk';
 export const RESULTS_TEMPLATE = 'pages/inbox/_results.njk';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { listCategories } from '../../categories.js';
+import { displayNames } from '../../repo/inbox.js';
 import { activeUsersInRoles } from '../../repo/team.js';
-import { listStatuses } from '../../repo.js';
+import { listStatuses } from '../../repo/tickets.js';
 import { CHANNELS, PRIORITIES } from '../../table.js';
 import { teamRoles } from '../../team.js';
 import type { Lookups } from './present.js';
-import { displayNames } from './repo.js';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -1,4 +1,4 @@
-import type { TicketRow } from '../../repo.js';
+import type { TicketRow } from '../../repo/tickets.js';
 import { ticketKey } from '../../schemas.js';
 import { when } from '../present.js';
 

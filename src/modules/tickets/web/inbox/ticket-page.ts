@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FormState, renderPage } from '../../../../web/forms.js';
-import { listEvents, listMessages, type TicketRow } from '../../repo.js';
+import { listEvents } from '../../repo/events.js';
+import { requesterInfo } from '../../repo/inbox.js';
+import { listMessages } from '../../repo/messages.js';
+import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { listTimeEntries } from '../../time-entries.js';
@@ -10,7 +13,6 @@ import { presentThreadMessage, when } from '../present.js';
 import { ticketByKey } from '../ticket-key.js';
 import { loadChoices, lookupsFor } from './lookups.js';
 import { dayText, eventUserIds, minutesText, presentEvent } from './present.js';
-import { requesterInfo } from './repo.js';
 
 export const TICKET_TEMPLATE = 'pages/inbox/ticket.njk';
 export const ACTIVITY_TEMPLATE = 'pages/inbox/_activity.njk';

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FormState, renderPage } from '../../../../web/forms.js';
-import { listEvents, listMessages, type TicketRow } from '../../repo.js';
+import { listEvents } from '../../repo/events.js';
+import { listMessages } from '../../repo/messages.js';
+import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
 import { threadAttachments } from '../form-uploads.js';
 import { ticketNav } from '../nav.js';

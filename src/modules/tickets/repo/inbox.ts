@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../../../platform/db/schema.js';
-import { inView, RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../../list.js';
-import '../../table.js';
-import '../../../../identity/users/table.js';
+import type { DB } from '../../../platform/db/schema.js';
+import { inView, RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../list.js';
+import '../table.js';
+import '../../../identity/users/table.js';
 
 type TeamView = Exclude<View, 'mine'>;
 
