@@ -27,8 +27,3 @@ export const needs = (...permission: Permission[]): { config: { access: Access }
 
 /** Routes added by third-party plugins (static files, the API explorer), which cannot carry config. */
 export const PUBLIC_PLUGIN_PREFIXES = ['/static/', '/api/docs'] as const;
-
-export function describeAccess(access: Access): string {
-  if (typeof access === 'string') return access;
-  return [access.permission].flat().join(' | ');
-}

@@ -26,7 +26,3 @@ export function effectivePermissions(graph: RoleGraph, roles: readonly string[])
   }
   return granted;
 }
-
-/** Whether `role` is `ancestor` or inherits from it (an agent "is" a customer). */
-export const inheritsFrom = (graph: RoleGraph, role: string, ancestor: string): boolean =>
-  lineage(graph, role).includes(ancestor);

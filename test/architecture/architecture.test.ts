@@ -6,11 +6,6 @@ import { readImportGraph, relativeImportsOf } from './import-graph.js';
 /** Imports the floors forbid that the tree still has; each names the move that removes it. */
 const KNOWN: KnownException[] = [
   {
-    from: 'src/shared/context.ts',
-    to: 'src/platform/db/schema.ts',
-    why: 'dead since identity/context.ts took its place (structure review, smaller correction 6: delete it)',
-  },
-  {
     from: 'src/cli/users-commands.ts',
     to: 'src/modules/admin/users/service.ts',
     why: 'admin/index.ts does not export the user-administration use cases the CLI runs yet',
