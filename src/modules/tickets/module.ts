@@ -5,12 +5,13 @@ import { attachmentApiRoutes } from './attachments/routes.api.js';
 import { TicketListCache } from './list-cache.js';
 import { notificationChoices } from './notifications/choices.js';
 import { digestJob } from './notifications/digest.js';
-import { notificationPreferenceRoutes } from './notifications/routes.js';
+import { notificationPreferenceRoutes } from './notifications/routes.preferences.api.js';
+import { notificationPreferenceWebRoutes } from './notifications/routes.preferences.web.js';
 import { ticketApiRoutes } from './routes.api.js';
 import { ticketExtrasApiRoutes } from './routes.extras.api.js';
-import { ticketStreamRoutes } from './routes.stream.js';
-import { inboxWebRoutes } from './web/inbox/routes.js';
-import { portalWebRoutes } from './web/portal/plugin.js';
+import { ticketStreamRoutes } from './routes.stream.api.js';
+import { inboxWebRoutes } from './web/inbox/routes.web.js';
+import { portalWebRoutes } from './web/portal/routes.web.js';
 
 /** Tickets and conversations. So far: the model, its JSON API and the database wall around it. */
 export const ticketsModule: FeatureModule = {
@@ -31,6 +32,7 @@ export const ticketsModule: FeatureModule = {
     await app.register(ticketStreamRoutes);
     await app.register(attachmentApiRoutes);
     await app.register(notificationPreferenceRoutes);
+    await app.register(notificationPreferenceWebRoutes);
     await app.register(portalWebRoutes);
     await app.register(inboxWebRoutes);
   },

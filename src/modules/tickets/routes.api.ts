@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import { needs } from '../../identity/access.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { sendSerialized, serializeFor } from '../../platform/http/pre-serialized.js';
@@ -13,14 +12,21 @@ import { listMessages } from './repo/messages.js';
 import { findTicket } from './repo/tickets.js';
 import { ticketActor } from './request-actor.js';
 import {
+  EventList,
+  IdempotencyHeaders,
+  IfMatchHeaders,
   ListQuery,
-  Message,
+  MessageCreated,
+  MessageList,
   NewMessageBody,
   NewTicketBody,
   presentMessage,
   presentTicket,
+  SearchQuery,
+  SearchResults,
   Ticket,
   TicketChangesBody,
+  TicketPage,
   TicketParams,
 } from './schemas.js';
 import { searchTickets } from './search.js';
@@ -63,10 +69,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Tickets, newest first (customers see their own); keyset pages',
         querystring: ListQuery,
         response: {
-          200: Type.Object({
-            items: Type.Array(Ticket),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-          }),
+          200: TicketPage,
         },
       },
     },
@@ -111,30 +114,9 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Full-text search over subjects and messages, best first, with highlighted snippets',
-        querystring: Type.Object({
-          q: Type.String({
-            minLength: 1,
-            maxLength: 200,
-            examples: ['vpn disconnects'],
-            description: 'Words to find',
-          }),
-          limit: Type.Optional(
-            Type.Integer({ minimum: 1, maximum: 50, default: 20, description: 'At most this many hits' }),
-          ),
-        }),
+        querystring: SearchQuery,
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                ticket: Ticket,
-                rank: Type.Number(),
-                subjectHtml: Type.String({ description: 'Escaped HTML; hits in <mark>' }),
-                snippetHtml: Type.Union([Type.String(), Type.Null()], {
-                  description: 'Best-matching message',
-                }),
-              }),
-            ),
-          }),
+          200: SearchResults,
         },
       },
     },
@@ -154,14 +136,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Open a ticket; send an Idempotency-Key to retry safely',
-        headers: Type.Object({
-          'idempotency-key': Type.Optional(
-            Type.String({
-              maxLength: 200,
-              description: 'Any unique string; a retry with the same key and body gets the first answer',
-            }),
-          ),
-        }),
+        headers: IdempotencyHeaders,
         body: NewTicketBody,
         response: { 201: Ticket },
       },
@@ -217,15 +192,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Change status, priority, category, assignee or tags (needs If-Match; 412 when stale)',
         params: TicketParams,
-        headers: Type.Object({
-          'if-match': Type.Optional(
-            Type.String({
-              maxLength: 40,
-              description: 'The ETag of the version the change is based on, e.g. "7"',
-              examples: ['"7"'],
-            }),
-          ),
-        }),
+        headers: IfMatchHeaders,
         body: TicketChangesBody,
         response: { 200: Ticket },
       },
@@ -247,7 +214,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The thread, oldest first (internal notes for the team only)',
         params: TicketParams,
-        response: { 200: Type.Object({ items: Type.Array(Message) }) },
+        response: { 200: MessageList },
       },
     },
     async (request) => {
@@ -271,7 +238,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Reply, or (the team) add an internal note; a requester’s reply reopens a resolved ticket',
         params: TicketParams,
         body: NewMessageBody,
-        response: { 201: Type.Object({ id: Type.String({ format: 'uuid' }), reopened: Type.Boolean() }) },
+        response: { 201: MessageCreated },
       },
     },
     async (request, reply) => {
@@ -297,18 +264,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The timeline: creation and every change of status, assignee, priority, category and tags',
         params: TicketParams,
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                kind: Type.String(),
-                from: Type.Union([Type.String(), Type.Null()]),
-                to: Type.Union([Type.String(), Type.Null()]),
-                actorId: Type.Union([Type.String(), Type.Null()]),
-                actorName: Type.Union([Type.String(), Type.Null()]),
-                at: Type.String({ format: 'date-time' }),
-              }),
-            ),
-          }),
+          200: EventList,
         },
       },
     },

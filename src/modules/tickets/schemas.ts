@@ -195,3 +195,74 @@ export const NewMessageBody = Type.Object(
     ],
   },
 );
+
+// Route answers and headers of the ticket API (routes.api.ts).
+
+/** One page of tickets and the cursor of the next (null on the last). */
+export const TicketPage = Type.Object({
+  items: Type.Array(Ticket),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const SearchQuery = Type.Object({
+  q: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    examples: ['vpn disconnects'],
+    description: 'Words to find',
+  }),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 50, default: 20, description: 'At most this many hits' }),
+  ),
+});
+
+/** Search hits, best first. */
+export const SearchResults = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      ticket: Ticket,
+      rank: Type.Number(),
+      subjectHtml: Type.String({ description: 'Escaped HTML; hits in <mark>' }),
+      snippetHtml: Type.Union([Type.String(), Type.Null()], {
+        description: 'Best-matching message',
+      }),
+    }),
+  ),
+});
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'Any unique string; a retry with the same key and body gets the first answer',
+    }),
+  ),
+});
+
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: 'The ETag of the version the change is based on, e.g. "7"',
+      examples: ['"7"'],
+    }),
+  ),
+});
+
+export const MessageList = Type.Object({ items: Type.Array(Message) });
+
+export const MessageCreated = Type.Object({ id: Type.String({ format: 'uuid' }), reopened: Type.Boolean() });
+
+/** The timeline, oldest first. */
+export const EventList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      from: Type.Union([Type.String(), Type.Null()]),
+      to: Type.Union([Type.String(), Type.Null()]),
+      actorId: Type.Union([Type.String(), Type.Null()]),
+      actorName: Type.Union([Type.String(), Type.Null()]),
+      at: Type.String({ format: 'date-time' }),
+    }),
+  ),
+});

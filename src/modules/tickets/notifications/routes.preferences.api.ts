@@ -4,9 +4,6 @@ import { SIGNED_IN } from '../../../identity/access.js';
 import { authDeps } from '../../../identity/ports.js';
 import { inTransaction } from '../../../identity/request-context.js';
 import { requireUserId } from '../../../identity/session-plugin.js';
-import { FormBody } from '../../../web/forms.js';
-import { accountAction, accountPage } from '../../auth/index.js';
-import { notificationChoices } from './choices.js';
 import { KINDS, preferencesOf, savePreferences } from './preferences.js';
 
 const tags = ['tickets'];
@@ -26,7 +23,7 @@ const PreferencesChange = Type.Object(
   { additionalProperties: false, examples: [{ email: { status_changed: false } }] },
 );
 
-/** Which ticket notifications someone gets by mail: JSON for apps, a form on the account page. */
+/** Which ticket notifications someone gets by mail, as JSON for apps (the account page's form: routes.preferences.web.ts). */
 export const notificationPreferenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
 
@@ -61,18 +58,5 @@ export const notificationPreferenceRoutes: FastifyPluginAsyncTypebox = async (ap
       );
       return { email };
     },
-  );
-
-  app.post('/account/notifications', { ...SIGNED_IN, schema: { body: FormBody } }, (request, reply) =>
-    accountAction(request, reply, {}, async (user) => {
-      // A checkbox left unticked is absent from the form: every kind the form showed is set.
-      const form = request.body as Record<string, unknown>;
-      const shown = (await notificationChoices(request, user)).map((c) => c.kind);
-      const changes = Object.fromEntries(shown.map((kind) => [kind, form[kind] === 'on']));
-      await inTransaction(deps, request, (ctx) => savePreferences(ctx.trx, user.id, changes));
-      return accountPage(request, reply, user, {
-        messages: [{ type: 'success', text: 'Your notification settings are saved.' }],
-      });
-    }),
   );
 };

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { inboxActionRoutes } from './actions.routes.js';
-import { inboxBulkRoutes } from './bulk.routes.js';
-import { inboxListRoutes } from './list.routes.js';
-import { inboxSearchRoutes } from './search.routes.js';
-import { inboxTicketRoutes } from './ticket.routes.js';
+import { inboxActionRoutes } from './routes.actions.web.js';
+import { inboxBulkRoutes } from './routes.bulk.web.js';
+import { inboxListRoutes } from './routes.list.web.js';
+import { inboxSearchRoutes } from './routes.search.web.js';
+import { inboxTicketRoutes } from './routes.ticket.web.js';
 
 /** The agent inbox pages: the list with its views and bulk actions, and the agent's ticket page. */
 export const inboxWebRoutes: FastifyPluginAsyncTypebox = async (app) => {

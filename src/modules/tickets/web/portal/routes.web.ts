@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { portalListRoutes } from './routes.list.js';
-import { portalNewTicketRoutes } from './routes.new.js';
-import { portalThreadRoutes } from './routes.thread.js';
+import { portalListRoutes } from './routes.list.web.js';
+import { portalNewTicketRoutes } from './routes.new.web.js';
+import { portalThreadRoutes } from './routes.thread.web.js';
 
 /** The customer portal: my tickets, ask for help, and a ticket's public thread. */
 export const portalWebRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -12,7 +12,7 @@ import { addMessage, changeTicket } from '../../service.js';
 import { deleteTimeEntry, logTime } from '../../time-entries.js';
 import { onFileField, uploadsFromForm } from '../form-uploads.js';
 import { readChanges } from './changes.js';
-import type { DONE } from './ticket.routes.js';
+import type { DONE } from './routes.ticket.web.js';
 import { currentValues, loadTicket, renderTicket } from './ticket-page.js';
 
 const WRITE = {
