@@ -1,12 +1,11 @@
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RunningServer, runCli, startServer } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait.js';
 
 /** `npm start` with no DATABASE_URL: the embedded PostgreSQL, a SIGKILL, and a restart that recovers. */
@@ -21,15 +20,6 @@ describe('serve on embedded PostgreSQL', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
-
-  /** A port nothing listens on now, so the server's link base is known before it starts. */
-  async function freePort(): Promise<number> {
-    const probe = net.createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as net.AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    return port;
-  }
 
   async function embeddedUrl(): Promise<string> {
     const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import { createServer } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { TEST_PASSWORD } from './accounts.js';
 import { buildTestApp, type TestApp, type TestAppOptions } from './app.js';
+import { freePort } from './free-port.js';
 
 /** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
 export function launchBrowser(): Promise<Browser> {
@@ -41,17 +41,6 @@ export async function serveTestApp(
   const t = await buildTestApp({ ...options, env: { PUBLIC_URL: baseUrl, ...options.env } });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, baseUrl };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export interface PageProblems {
