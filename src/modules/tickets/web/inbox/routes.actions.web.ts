@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../../web/forms.js';
+import { FormBody, type FormState, formField, formText, handleForm } from '../../../../web/forms.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
 import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
@@ -32,6 +32,9 @@ const PROPERTIES = ['assignee', 'status', 'priority', 'category', 'tags'] as con
 const FIELD_OF: Record<string, string> = { assigneeId: 'assignee', categoryId: 'category', workDate: 'date' };
 const STALE =
   'Someone else changed this ticket after you opened it (see the timeline), so nothing was saved. The page now shows the ticket as it is; what you typed or chose is still in the form: check it and send again.';
+
+/** precondition_failed's status: the change was based on an older version of the ticket. */
+const STALE_STATUS = 412;
 
 const version = (body: unknown) => {
   const v = formField(body, 'version');
@@ -69,28 +72,37 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     refusedState: FormState = {},
   ) {
     const ticket = await loadTicket(request, request.params.key);
-    try {
-      const done = await inTicketTransaction(deps, request, (ctx) => run(ctx, ticket));
-      return reply.redirect(`/inbox/${ticketKey(ticket.number)}?done=${done}`, 303);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+    // Refused, the page shows the ticket as it is now, with what was typed or chosen.
+    const page = async (refused: FormState, status: number) => {
       const fresh = await loadTicket(request, request.params.key);
-      const stale = error.code === 'precondition_failed';
-      const errors = fieldErrors(error, FIELD_OF);
-      const text = stale ? STALE : error.message;
+      const type = status === STALE_STATUS ? ('warning' as const) : ('error' as const);
       return renderTicket(
         request,
         reply,
         fresh,
         {
           ...refusedState,
+          ...refused,
           values: { ...currentValues(fresh), ...typed },
-          errors,
-          messages: [{ type: stale ? 'warning' : 'error', text }],
+          messages: (refused.messages ?? []).map((m) => ({ ...m, type })),
         },
-        error.status,
+        status,
       );
-    }
+    };
+    return handleForm(
+      request,
+      reply,
+      page,
+      {},
+      async () => {
+        const done = await inTicketTransaction(deps, request, (ctx) => run(ctx, ticket));
+        return reply.redirect(`/inbox/${ticketKey(ticket.number)}?done=${done}`, 303);
+      },
+      {
+        rename: FIELD_OF,
+        messageFor: (error) => (error.code === 'precondition_failed' ? STALE : error.message),
+      },
+    );
   }
 
   app.post('/inbox/:key/change', WRITE, (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, formField } from '../../../../web/forms.js';
+import { FormBody, type FormState, formField, handleForm } from '../../../../web/forms.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { findTicket } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
@@ -42,27 +42,33 @@ export const inboxBulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         renderInbox(request, reply, back, { state: { messages: [{ type: 'error', text }] }, status });
       const chosen = selection(request.body).slice(0, MAX_SELECTION);
       if (chosen.length === 0) return refuse('Select one or more tickets first.');
-      let changes: Awaited<ReturnType<typeof readChanges>>;
-      try {
-        changes = readChanges(request, request.body, ['assignee', 'status', 'priority']);
-      } catch (error) {
-        if (error instanceof AppError) return refuse(error.message);
-        throw error;
-      }
-      if (Object.keys(changes).length === 0) return refuse('Choose what to change for the selection.');
-      const outcome = await applyEach(request, chosen, changes);
-      const messages: NonNullable<FormState['messages']> = [];
-      if (outcome.done.length)
-        messages.push({ type: 'success', text: `Changed ${outcome.done.join(', ')}.` });
-      if (outcome.stale.length)
-        messages.push({
-          type: 'warning',
-          text: `Not changed, because someone else changed them after the list loaded: ${(await Promise.all(outcome.stale.map(keyOf))).join(', ')}. Check them and try again.`,
-        });
-      for (const { id, reason } of outcome.refused)
-        messages.push({ type: 'error', text: `${await keyOf(id)} was not changed: ${reason}` });
-      const status = outcome.done.length ? 200 : outcome.stale.length ? 409 : 400;
-      return renderInbox(request, reply, back, { state: { messages }, status });
+      const page = (refused: FormState, status: number) =>
+        renderInbox(request, reply, back, { state: refused, status });
+      return handleForm(
+        request,
+        reply,
+        page,
+        {},
+        async () => {
+          const changes = readChanges(request, request.body, ['assignee', 'status', 'priority']);
+          if (Object.keys(changes).length === 0) return refuse('Choose what to change for the selection.');
+          const outcome = await applyEach(request, chosen, changes);
+          const messages: NonNullable<FormState['messages']> = [];
+          if (outcome.done.length)
+            messages.push({ type: 'success', text: `Changed ${outcome.done.join(', ')}.` });
+          if (outcome.stale.length)
+            messages.push({
+              type: 'warning',
+              text: `Not changed, because someone else changed them after the list loaded: ${(await Promise.all(outcome.stale.map(keyOf))).join(', ')}. Check them and try again.`,
+            });
+          for (const { id, reason } of outcome.refused)
+            messages.push({ type: 'error', text: `${await keyOf(id)} was not changed: ${reason}` });
+          const status = outcome.done.length ? 200 : outcome.stale.length ? 409 : 400;
+          return renderInbox(request, reply, back, { state: { messages }, status });
+        },
+        // The list has no fields to put a reason beside: it is always the message.
+        { messageFor: (error) => error.message },
+      );
     },
   );
 

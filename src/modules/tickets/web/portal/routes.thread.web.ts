@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
-import { FormBody, type FormState, fieldErrors, formField, formText } from '../../../../web/forms.js';
+import { FormBody, type FormState, formField, formText, handleForm } from '../../../../web/forms.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
@@ -41,30 +41,29 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = ticketActor(request);
       const ticket = await ticketByKey(db, actor, request.params.key);
       const body = formText(request.body, 'body');
-      let kept: FormState['kept'] = [];
-      try {
-        const uploads = await uploadsFromForm(deps, request, actor);
-        kept = uploads.kept;
-        if (uploads.problem) throw uploads.problem;
-        const created = await inTicketTransaction(deps, request, (ctx) =>
-          addMessage(ctx, actor, ticket.id, { body, channel: 'web', ...uploads.claim }),
-        ).catch((error) => {
-          throw error instanceof AppError ? onFileField(error) : error;
-        });
-        return reply.redirect(`/tickets/${ticketKey(ticket.number)}#message-${created.id}`, 303);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
-        // What was typed stays in the box; the reason sits next to it.
-        const errors = fieldErrors(error, { body: 'reply' });
-        const messages = Object.keys(errors).length ? [] : [{ type: 'error' as const, text: error.message }];
-        return renderThread(
-          request,
-          reply,
-          ticket,
-          { values: { reply: body }, errors, messages, kept },
-          error.status,
-        );
-      }
+      // What was typed stays in the box; the reason sits next to it. `kept` is filled in before
+      // anything can be refused, so a refused reply shows its files again.
+      const state: FormState = { values: { reply: body }, kept: [] };
+      const page = (refused: FormState, status: number) =>
+        renderThread(request, reply, ticket, refused, status);
+      return handleForm(
+        request,
+        reply,
+        page,
+        state,
+        async () => {
+          const uploads = await uploadsFromForm(deps, request, actor);
+          state.kept = uploads.kept;
+          if (uploads.problem) throw uploads.problem;
+          const created = await inTicketTransaction(deps, request, (ctx) =>
+            addMessage(ctx, actor, ticket.id, { body, channel: 'web', ...uploads.claim }),
+          ).catch((error) => {
+            throw error instanceof AppError ? onFileField(error) : error;
+          });
+          return reply.redirect(`/tickets/${ticketKey(ticket.number)}#message-${created.id}`, 303);
+        },
+        { rename: { body: 'reply' } },
+      );
     },
   );
 
@@ -75,20 +74,27 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = ticketActor(request);
       const ticket = await ticketByKey(db, actor, request.params.key);
       const version = Number(formField(request.body, 'version'));
-      try {
-        await inTicketTransaction(deps, request, (ctx) =>
-          changeTicket(ctx, actor, ticket.id, version, { status: 'closed' }),
-        );
-        return reply.redirect(`/tickets/${ticketKey(ticket.number)}?closed=1`, 303);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
-        const text =
-          error.code === 'precondition_failed'
-            ? 'The ticket changed while you were reading it. Here is what is current now; close it again if you still want to.'
-            : error.message;
-        const current = await ticketByKey(db, actor, request.params.key);
-        return renderThread(request, reply, current, { messages: [{ type: 'error', text }] }, error.status);
-      }
+      // Refused, the page shows the ticket as it is now.
+      const page = async (refused: FormState, status: number) =>
+        renderThread(request, reply, await ticketByKey(db, actor, request.params.key), refused, status);
+      return handleForm(
+        request,
+        reply,
+        page,
+        {},
+        async () => {
+          await inTicketTransaction(deps, request, (ctx) =>
+            changeTicket(ctx, actor, ticket.id, version, { status: 'closed' }),
+          );
+          return reply.redirect(`/tickets/${ticketKey(ticket.number)}?closed=1`, 303);
+        },
+        {
+          messageFor: (error) =>
+            error.code === 'precondition_failed'
+              ? 'The ticket changed while you were reading it. Here is what is current now; close it again if you still want to.'
+              : error.message,
+        },
+      );
     },
   );
 };
