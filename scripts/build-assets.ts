@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -19,11 +20,13 @@ import path from 'node:path';
  * URLs (read by src/web/web-plugin.ts). Content-hashed names let the server cache them as immutable.
  *
  *   tsx scripts/build-assets.ts           build once
- *   tsx scripts/build-assets.ts --dist    build, then copy views and static files to dist/web
+ *   tsx scripts/build-assets.ts --dist    build, then copy views and static files to dist/ (web/ and
+ *                                         each feature's views/)
  *   tsx scripts/build-assets.ts --watch   build, then rebuild whenever templates, styles or code change
  *                                         (for `npm run dev`, which serves from src/)
  */
 const WEB = 'src/web';
+const MODULES = 'src/modules';
 const OUT = path.join(WEB, 'static/build');
 const SCRATCH_DIR = 'node_modules/.cache/switchboard-assets';
 const require = createRequire(import.meta.url);
@@ -94,13 +97,22 @@ function report(manifest: Record<string, string>, started: number): void {
   console.log(`assets built in ${took} ms: ${Object.values(manifest).join(', ')}`);
 }
 
-/** dist/web mirrors src/web's runtime half, so the compiled plugin finds views and static files beside it. */
+/**
+ * dist/ mirrors src/'s runtime half, so the compiled plugin finds views and static files beside it:
+ * src/web/{views,static} and every feature's src/modules/<feature>/views.
+ */
 function copyToDist(): void {
-  rmSync('dist/web/views', { recursive: true, force: true });
-  rmSync('dist/web/static', { recursive: true, force: true });
-  mkdirSync('dist/web', { recursive: true });
-  cpSync(path.join(WEB, 'views'), 'dist/web/views', { recursive: true });
-  cpSync(path.join(WEB, 'static'), 'dist/web/static', { recursive: true });
+  const folders = [path.join(WEB, 'views'), path.join(WEB, 'static')];
+  for (const feature of readdirSync(MODULES, { withFileTypes: true })) {
+    const views = path.join(MODULES, feature.name, 'views');
+    if (feature.isDirectory() && existsSync(views)) folders.push(views);
+  }
+  for (const folder of folders) {
+    const target = path.join('dist', path.relative('src', folder));
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(path.dirname(target), { recursive: true });
+    cpSync(folder, target, { recursive: true });
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { trustProxyOption } from './config.js';
 import { accessControlPlugin, routeAccessGuard } from './identity/access-plugin.js';
 import { authPlugin } from './identity/session-plugin.js';
 import { modules } from './modules/index.js';
+import type { FeatureModule } from './modules/module.js';
 import { createBearerTokens, securityOf, securitySchemes } from './modules/oauth/index.js';
 import { drainPlugin } from './platform/http/drain.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
@@ -37,6 +38,8 @@ import { webPlugin } from './web/web-plugin.js';
 export interface BuildAppOptions {
   /** More plugins after the feature modules (tests mount probe routes this way). */
   plugins?: FastifyPluginAsync[];
+  /** The features to mount, in order; the feature list by default (a test may add a fixture feature). */
+  modules?: readonly FeatureModule[];
 }
 
 export async function buildApp(platform: Platform, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -85,9 +88,13 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
     maxFiles: config.ATTACHMENT_MAX_PER_MESSAGE,
     maxFieldBytes: config.BODY_LIMIT_BYTES,
   });
-  await app.register(webPlugin, { production: config.NODE_ENV === 'production' });
+  const features = options.modules ?? modules;
+  await app.register(webPlugin, {
+    production: config.NODE_ENV === 'production',
+    featureViews: features.flatMap((m) => (m.views ? [m.views] : [])),
+  });
 
-  for (const module of modules) {
+  for (const module of features) {
     if (module.routes) await app.register(module.routes);
   }
   for (const plugin of options.plugins ?? []) await app.register(plugin);

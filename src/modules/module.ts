@@ -16,4 +16,9 @@ export interface FeatureModule {
   onSignOut?: SignOutHook;
   /** This feature's part of the account page. */
   profileSection?: ProfileSection;
+  /**
+   * Its templates folder when the feature lives outside src/modules (a test's fixture); a feature
+   * under src/modules keeps its pages in its own `views/` and the view loader finds them.
+   */
+  views?: URL;
 }

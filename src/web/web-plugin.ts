@@ -6,21 +6,23 @@ import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { APP_VERSION } from '../version.js';
 import { assetManifest, cacheControlFor } from './assets.js';
+import { viewSearchPath } from './view-paths.js';
 
 export interface WebPluginOptions {
   /** Caches compiled templates and reads the asset manifest once. */
   production: boolean;
+  /** Views folders of features kept outside src/modules (those under it are found on their own). */
+  featureViews?: readonly URL[];
 }
 
 export const APP_NAME = 'Switchboard';
 
 // Resolved from this module, so the same code finds src/web/* under tsx and dist/web/* when compiled.
-const VIEWS = new URL('./views/', import.meta.url);
 const STATIC = new URL('./static/', import.meta.url);
 
 /**
- * Server-rendered pages: Nunjucks templates through `reply.view()`, and the built CSS and scripts
- * under /static. Every template sees `appName`, `version`, `year` and `assets` (css, htmx, js URLs).
+ * Server-rendered pages: Nunjucks templates through `reply.view()` (the shared views and each
+ * feature's own), and the built CSS and scripts under /static. Every template sees `appName`, `version`, `year` and `assets` (css, htmx, js URLs).
  * Fails at boot with a clear message when the assets have not been built.
  */
 export const webPlugin = fp(
@@ -29,7 +31,7 @@ export const webPlugin = fp(
 
     await app.register(fastifyView, {
       engine: { nunjucks },
-      templates: fileURLToPath(VIEWS),
+      templates: viewSearchPath(options.featureViews),
       production: options.production,
       options: {
         autoescape: true,

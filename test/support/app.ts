@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { jobsFor, schedulesFor } from '../../src/modules/index.js';
+import type { FeatureModule } from '../../src/modules/module.js';
 import type { JobDefinition } from '../../src/platform/jobs/define.js';
 import { createPlatform, type Platform } from '../../src/platform/runtime.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   jobs?: readonly JobDefinition[];
   /** Probe routes mounted after the real ones. */
   plugins?: FastifyPluginAsync[];
+  /** The features to mount instead of the feature list (to add a fixture feature). */
+  modules?: readonly FeatureModule[];
 }
 
 /** The real app on a fresh database (and optionally the real Redis), exactly as `serve` builds it. */
@@ -55,7 +58,10 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     schedules: schedulesFor(config).filter((s) => jobs.includes(s.job)),
     runsJobs: options.runsJobs ?? false,
   });
-  const app = await buildApp(platform, { plugins: options.plugins ?? [] });
+  const app = await buildApp(platform, {
+    plugins: options.plugins ?? [],
+    ...(options.modules ? { modules: options.modules } : {}),
+  });
   return {
     app,
     // The test's own queries (factories, checks) act as the system, as a fixture loader would;

@@ -1,7 +1,8 @@
 import type { FeatureModule } from '../module.js';
-import { siteApiRoutes } from './routes.api.js';
-import { siteWebRoutes } from './routes.web.js';
+import { siteWebRoutes } from './routes.home.web.js';
+import { siteApiRoutes } from './routes.instance.api.js';
 
+/** The public site: the home page and the instance's name and version. */
 export const siteModule: FeatureModule = {
   name: 'site',
   async routes(app) {
