@@ -10,7 +10,7 @@ import {
   endUserSessions,
   inviteUser,
   userByEmailOrFail,
-} from '../modules/admin/users/service.js';
+} from '../modules/admin/index.js';
 import { jobsFor } from '../modules/index.js';
 import { createPlatform } from '../platform/runtime.js';
 import { AppError } from '../shared/errors.js';
