@@ -9,7 +9,7 @@ import { RoleGraphCache } from './role-graph-cache.js';
 import { requestMeta, requireUserId } from './session-plugin.js';
 import type { BearerTokens, TokenPrincipal } from './token-port.js';
 import { UserCache } from './users/cache.js';
-import { findUserById, type UserRow } from './users/repo.js';
+import { findUserSummaryById, type UserSummary } from './users/repo.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,7 +29,7 @@ declare module 'fastify' {
      * (through an access token: what its scopes allow of that). `user` is null for an
      * integration acting as itself (client credentials), named by `clientId`.
      */
-    actor: { user: UserRow | null; clientId?: string; permissions: Set<string> } | null;
+    actor: { user: UserSummary | null; clientId?: string; permissions: Set<string> } | null;
     /** Who this request's database work is for (row-level security); filled in by the access check. */
     dbActor: DbActor;
   }
@@ -73,7 +73,7 @@ export async function requireAccess(request: FastifyRequest, access: Access): Pr
   }
   const userId = requireUserId(request);
   const user = await request.server.userCache.get(userId, () =>
-    runAsOwnRowsReader(userId, () => findUserById(request.server.platform.database.db, userId)),
+    runAsOwnRowsReader(userId, () => findUserSummaryById(request.server.platform.database.db, userId)),
   );
   if (user?.status !== 'active') throw new AppError('unauthenticated');
   const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
@@ -171,7 +171,7 @@ export const accessControlPlugin = fp(
 );
 
 /** The person behind a permission-checked request; an integration acting as itself is refused. */
-export function actingUser(request: FastifyRequest): UserRow {
+export function actingUser(request: FastifyRequest): UserSummary {
   const user = request.actor?.user;
   if (!user) throw new AppError('forbidden', 'This needs a person, not an app acting on its own behalf.');
   return user;

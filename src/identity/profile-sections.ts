@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { UserRow } from './users/repo.js';
+import type { UserSummary } from './users/repo.js';
 
 /**
  * A feature's part of the account page (ticket notification choices, say): the partial it renders
@@ -10,7 +10,7 @@ export interface ProfileSection {
   /** The partial the account page includes, e.g. `pages/auth/_notifications.njk`. */
   template: string;
   /** The values the partial reads, merged into the page's state. */
-  state(request: FastifyRequest, user: UserRow): Promise<Record<string, unknown>>;
+  state(request: FastifyRequest, user: UserSummary): Promise<Record<string, unknown>>;
 }
 
 const sections = new Set<ProfileSection>();
@@ -23,7 +23,7 @@ export function registerProfileSection(section: ProfileSection): void {
 /** Every section's partial, in registration order, and their values for this viewer. */
 export async function profileSectionsFor(
   request: FastifyRequest,
-  user: UserRow,
+  user: UserSummary,
 ): Promise<{ profileSections: string[] } & Record<string, unknown>> {
   let values: Record<string, unknown> = {};
   for (const section of sections) values = { ...values, ...(await section.state(request, user)) };

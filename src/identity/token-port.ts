@@ -1,11 +1,11 @@
 import type { RoleGraph } from './role-graph.js';
-import type { UserRow } from './users/repo.js';
+import type { UserSummary } from './users/repo.js';
 
 /** Who acts through an access token, and with which permissions. */
 export interface TokenPrincipal {
   clientId: string;
   /** The user the app acts for; null for an integration's own (client credentials) token. */
-  user: UserRow | null;
+  user: UserSummary | null;
   scopes: string[];
   permissions: Set<string>;
 }

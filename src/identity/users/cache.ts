@@ -1,6 +1,6 @@
 import { LocalCopies } from '../../platform/cache/local-copies.js';
 import type { PubSub, Unsubscribe } from '../../platform/pubsub/port.js';
-import type { UserRow } from './repo.js';
+import type { UserSummary } from './repo.js';
 
 /** Sent by the users_changed trigger on commit (migration 202612061100_user_change_notices). */
 const CHANNEL = 'users.changed';
@@ -16,7 +16,7 @@ const inThisProcess = new Set<UserCache>();
  * request after a change made here never waits for the notice. `ttlSeconds` 0 keeps nothing.
  */
 export class UserCache {
-  private readonly copies: LocalCopies<UserRow>;
+  private readonly copies: LocalCopies<UserSummary>;
   private unsubscribe: Unsubscribe | undefined;
 
   constructor(
@@ -33,7 +33,7 @@ export class UserCache {
     });
   }
 
-  get(id: string, load: () => Promise<UserRow | undefined>): Promise<UserRow | undefined> {
+  get(id: string, load: () => Promise<UserSummary | undefined>): Promise<UserSummary | undefined> {
     return this.copies.get(id, load);
   }
 

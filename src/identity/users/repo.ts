@@ -12,6 +12,11 @@ import type { UsersTable } from './table.js';
 import './table.js';
 
 export type UserRow = Selectable<UsersTable>;
+/**
+ * A user as requests, caches and other features see them: everything but the password hash,
+ * which only the sign-in and password use cases read (through `findUserById`).
+ */
+export type UserSummary = Omit<UserRow, 'password_hash'>;
 type Db = Kysely<DB> | Transaction<DB>;
 
 const COLUMNS = [
@@ -32,6 +37,10 @@ const COLUMNS = [
   'updated_at',
 ] as const;
 
+const SUMMARY_COLUMNS = COLUMNS.filter(
+  (c): c is Exclude<(typeof COLUMNS)[number], 'password_hash'> => c !== 'password_hash',
+);
+
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
@@ -40,6 +49,10 @@ export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefi
 
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserSummaryById(db: Db, id: string): Promise<UserSummary | undefined> {
+  return db.selectFrom('users').select(SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 /** Inserts unless the email is taken; returns undefined when it is (no exception, no enumeration leak). */

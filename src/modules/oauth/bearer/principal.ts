@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { effectivePermissions, type RoleGraph } from '../../../identity/role-graph.js';
 import type { TokenPrincipal } from '../../../identity/token-port.js';
-import { findUserById } from '../../../identity/users/repo.js';
+import { findUserSummaryById } from '../../../identity/users/repo.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { findClient } from '../clients/repo.js';
 import { grantIsLive } from '../provider/grants.js';
@@ -31,7 +31,7 @@ export async function resolvePrincipal(
   }
   if (!claims.gid || !(await grantIsLive(db, claims.gid, claims.sub, client.client_id)))
     throw invalidToken('The access token was revoked.');
-  const user = await findUserById(db, claims.sub);
+  const user = await findUserSummaryById(db, claims.sub);
   if (user?.status !== 'active') throw invalidToken('The account this token acts for is not active.');
   const held = effectivePermissions(roles, user.roles);
   return {
