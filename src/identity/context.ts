@@ -28,6 +28,11 @@ export interface AuthContext {
    * so these are written afterwards in a transaction of their own: see `inTransaction`.
    */
   failures: AuthEventInput[];
+  /**
+   * Work that must commit even though the use case then refuses (a fresh verification link for
+   * a pending account that signed in): `inTransaction` runs it after the rollback, like `failures`.
+   */
+  afterRefusal?: ((trx: Transaction<DB>) => Promise<void>)[];
 }
 
 export const link = (config: Config, path: string, token: string): string =>

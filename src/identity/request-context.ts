@@ -12,12 +12,14 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const meta = requestMeta(request);
   const failures: AuthContext['failures'] = [];
+  const afterRefusal: NonNullable<AuthContext['afterRefusal']> = [];
   try {
-    return await deps.db.transaction().execute((trx) => run({ trx, meta, failures }));
+    return await deps.db.transaction().execute((trx) => run({ trx, meta, failures, afterRefusal }));
   } catch (error) {
-    if (failures.length > 0) {
+    if (failures.length > 0 || afterRefusal.length > 0) {
       await deps.db.transaction().execute(async (trx) => {
         for (const f of failures) await recordAuthEvent(trx, f.type, meta, f.userId, f.details);
+        for (const work of afterRefusal) await work(trx);
       });
     }
     throw error;

@@ -51,8 +51,16 @@ describe('sign-up and email verification', () => {
     const early = await client.post('/api/v1/auth/login', { email, password: PASSWORD });
     expect(early.statusCode).toBe(403);
     expect(early.json().code).toBe('email_not_verified');
+    // The refused sign-in still sends the fresh link it speaks of (the refusal rolled its request back).
+    const [resent] = await mailTo(t, email, 2);
+    expect(tokenFrom(resent!, '/auth/verify')).not.toBe(tokenFrom(mail!, '/auth/verify'));
 
-    const token = tokenFrom(mail!, '/auth/verify');
+    // The new link replaced the first one.
+    expect(
+      (await client.post('/api/v1/auth/verify-email', { token: tokenFrom(mail!, '/auth/verify') }))
+        .statusCode,
+    ).toBe(400);
+    const token = tokenFrom(resent!, '/auth/verify');
     // The browser that signed up keeps its password (see test/auth/pending-takeover.api.test.ts).
     expect((await client.post('/api/v1/auth/verify-email', { token })).json()).toMatchObject({
       passwordSet: true,

@@ -1,6 +1,8 @@
+import type { Transaction } from 'kysely';
 import { recordAuthEvent, recordAuthFailure } from '../../../identity/auth-events.js';
 import { type AuthContext, type AuthDeps, link } from '../../../identity/context.js';
 import { findUserByEmail, type UserRow, updateUser } from '../../../identity/users/repo.js';
+import type { DB } from '../../../platform/db/schema.js';
 import { AppError } from '../../../shared/errors.js';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
@@ -48,11 +50,16 @@ export async function loginWithPassword(
   await clearAccountFailures(deps, subject);
   if (user.status === 'disabled') throw new AppError('account_disabled');
   if (user.status === 'pending_verification') {
-    const token = await issueToken(ctx.trx, user.id, 'verify_email');
-    await deps.mail.queue(ctx.trx, user.email, 'verify-email', {
-      name: user.display_name,
-      url: link(deps.config, '/auth/verify', token),
-    });
+    // The refusal rolls this request back; the fresh link it promises must go out all the same.
+    const sendLink = async (trx: Transaction<DB>) => {
+      const token = await issueToken(trx, user.id, 'verify_email');
+      await deps.mail.queue(trx, user.email, 'verify-email', {
+        name: user.display_name,
+        url: link(deps.config, '/auth/verify', token),
+      });
+    };
+    if (ctx.afterRefusal) ctx.afterRefusal.push(sendLink);
+    else await sendLink(ctx.trx);
     throw new AppError('email_not_verified');
   }
   if (needsRehash(user.password_hash))
