@@ -1,18 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { AuthContext } from '../../identity/context.js';
 import { recordAudit } from '../../platform/audit/record.js';
-import type { DB } from '../../platform/db/schema.js';
 import { AppError } from '../../shared/errors.js';
-import './table.js';
-
-const COLUMNS = ['id', 'name', 'description', 'archived_at', 'created_at'] as const;
-
-/** Categories people choose from when opening a ticket (archived ones only for the team's filters). */
-export const listCategories = (db: Kysely<DB>, withArchived: boolean) => {
-  let q = db.selectFrom('ticket_categories').select(COLUMNS).orderBy('name');
-  if (!withArchived) q = q.where('archived_at', 'is', null);
-  return q.execute();
-};
+import { findCategory, insertCategory, updateCategory } from './repo/categories.js';
 
 function cleanName(name: string): string {
   const clean = name.trim();
@@ -52,12 +41,7 @@ export async function createCategory(
 ) {
   const name = cleanName(input.name);
   const row = await unique(
-    () =>
-      ctx.trx
-        .insertInto('ticket_categories')
-        .values({ name, description: input.description?.trim() ?? '' })
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow(),
+    () => insertCategory(ctx.trx, { name, description: input.description?.trim() ?? '' }),
     name,
   );
   await audit(ctx, actorId, 'created', row.id, { name });
@@ -79,17 +63,8 @@ export async function changeCategory(
   };
   const row =
     Object.keys(set).length === 0
-      ? await ctx.trx.selectFrom('ticket_categories').select(COLUMNS).where('id', '=', id).executeTakeFirst()
-      : await unique(
-          () =>
-            ctx.trx
-              .updateTable('ticket_categories')
-              .set(set)
-              .where('id', '=', id)
-              .returning(COLUMNS)
-              .executeTakeFirst(),
-          name ?? '',
-        );
+      ? await findCategory(ctx.trx, id)
+      : await unique(() => updateCategory(ctx.trx, id, set), name ?? '');
   if (!row) throw new AppError('not_found', 'There is no such category.');
   await audit(ctx, actorId, 'changed', id, changes);
   return row;

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { LocalCopies } from '../../platform/cache/local-copies.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { PubSub, Unsubscribe } from '../../platform/pubsub/port.js';
-import { listTickets, type Sort, type TicketFilters } from './list.js';
-import { seesAll, type TicketActor } from './policy.js';
+import type { Sort, TicketFilters } from './list-filters.js';
+import { readScope, seesAll, type TicketActor } from './policy.js';
+import { listTickets } from './repo/list.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,7 +56,7 @@ export class TicketListCache {
   list(db: Kysely<DB>, actor: TicketActor, filters: TicketFilters, page: Page): Promise<ListPage> {
     const sort: Sort = page.sort ?? '-created';
     const key = JSON.stringify([audience(actor, filters), filters, page.limit, page.cursor ?? null, sort]);
-    return this.derived(key, () => listTickets(db, actor, filters, page));
+    return this.derived(key, () => listTickets(db, readScope(actor), filters, page));
   }
 
   /**

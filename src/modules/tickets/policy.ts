@@ -10,6 +10,22 @@ export interface TicketActor {
 
 /** Agents (and integrations allowed to) see every ticket and its internal notes. */
 export const seesAll = (actor: TicketActor): boolean => actor.permissions.has('tickets:read:any');
+/**
+ * What a list or a search reads for an actor: the team every ticket and internal note; anyone
+ * else only the tickets they asked (none without a user, as row-level security says) and public
+ * messages.
+ */
+export interface ReadScope {
+  /** Whom the "mine" view and the `me` assignee name. */
+  userId: string | null;
+  /** Only this requester's tickets and public messages; null: everything. */
+  requesterId: string | null;
+}
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+export const readScope = (actor: TicketActor): ReadScope => ({
+  userId: actor.userId,
+  requesterId: seesAll(actor) ? null : (actor.userId ?? NO_USER),
+});
 /** Agents answer, assign and change every ticket. */
 export const handlesAll = (actor: TicketActor): boolean => actor.permissions.has('tickets:update:any');
 

@@ -6,9 +6,10 @@ import { sendSerialized, serializeFor } from '../../platform/http/pre-serialized
 import { AppError } from '../../shared/errors.js';
 import { attachmentsByMessage, withAttachments } from './attachments/service.js';
 import { inTicketTransaction, ticketDeps } from './context.js';
-import { assertVisible, seesAll } from './policy.js';
+import { assertVisible, readScope, seesAll } from './policy.js';
 import { listEvents } from './repo/events.js';
 import { listMessages } from './repo/messages.js';
+import { searchTickets } from './repo/search.js';
 import { findTicket } from './repo/tickets.js';
 import { ticketActor } from './request-actor.js';
 import {
@@ -29,7 +30,6 @@ import {
   TicketPage,
   TicketParams,
 } from './schemas.js';
-import { searchTickets } from './search.js';
 import { addMessage, changeTicket, openTicket } from './service.js';
 import type { Priority } from './table.js';
 
@@ -121,7 +121,7 @@ export const ticketApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const hits = await searchTickets(db, ticketActor(request), request.query.q, {
+      const hits = await searchTickets(db, readScope(ticketActor(request)), request.query.q, {
         language: app.platform.config.SEARCH_LANGUAGE,
         limit: request.query.limit ?? 20,
       });

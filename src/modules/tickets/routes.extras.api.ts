@@ -3,13 +3,15 @@ import Type from 'typebox';
 import { needs } from '../../identity/access.js';
 import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
-import { changeCategory, createCategory, listCategories } from './categories.js';
+import { changeCategory, createCategory } from './categories.js';
 import { inTicketTransaction, ticketDeps } from './context.js';
 import { assertVisible, seesAll } from './policy.js';
+import { listCategories } from './repo/categories.js';
 import { findTicket } from './repo/tickets.js';
+import { listTimeEntries } from './repo/time-entries.js';
 import { ticketActor } from './request-actor.js';
 import { TicketParams } from './schemas.js';
-import { deleteTimeEntry, listTimeEntries, logTime } from './time-entries.js';
+import { deleteTimeEntry, logTime } from './time-entries.js';
 
 const tags = ['tickets'];
 const Uuid = Type.String({ format: 'uuid' });

@@ -9,64 +9,30 @@ import { renderMail, type TicketNotice } from '../../../platform/mail/templates.
 import { ticketKey } from '../schemas.js';
 import type { NotificationJobs } from './notify.js';
 import { KINDS, preferencesOf } from './preferences.js';
-import type { NotificationData, NotificationKind } from './table.js';
-import './table.js';
+import {
+  type ClaimedNotification,
+  claimPending,
+  findRecipient,
+  forgetSentBefore,
+  noticeLookups,
+} from './repo.js';
 
 const Payload = Type.Object({ recipientId: Type.String({ minLength: 36, maxLength: 36 }) });
-interface Claimed {
-  id: string;
-  ticket_id: string;
-  actor_id: string | null;
-  kind: NotificationKind;
-  data: NotificationData;
-}
 /** Handled notifications are kept a while (what was mailed when), then forgotten. */
 const KEEP_DAYS = 30;
-
-/**
- * Everything pending for one person, taken in one statement: rows another run holds are skipped
- * (SKIP LOCKED), so two runs never mail the same row, and a run that finds nothing sends nothing.
- * The claim commits with the mail (and the run's ledger row), or not at all.
- */
-function claimPending(trx: Transaction<DB>, recipientId: string): Promise<Claimed[]> {
-  return trx
-    .updateTable('ticket_notifications')
-    .set({ sent_at: new Date() })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('ticket_notifications')
-        .select('id')
-        .where('recipient_id', '=', recipientId)
-        .where('sent_at', 'is', null)
-        .orderBy('id')
-        .forUpdate()
-        .skipLocked(),
-    )
-    .returning(['id', 'ticket_id', 'actor_id', 'kind', 'data'])
-    .execute()
-    .then((rows) => rows.sort((a, b) => Number(a.id) - Number(b.id)));
-}
 
 /** Each claimed row as the mail tells it, with the ticket's current key and subject. */
 async function describe(
   trx: Transaction<DB>,
   config: Config,
   recipientId: string,
-  claimed: Claimed[],
+  claimed: ClaimedNotification[],
 ): Promise<TicketNotice[]> {
-  const [tickets, actors, statuses] = await Promise.all([
-    trx
-      .selectFrom('tickets')
-      .select(['id', 'number', 'subject'])
-      .where('id', 'in', [...new Set(claimed.map((n) => n.ticket_id))])
-      .execute(),
-    trx
-      .selectFrom('users')
-      .select(['id', 'display_name'])
-      .where('id', 'in', [...new Set(claimed.map((n) => n.actor_id ?? recipientId))])
-      .execute(),
-    trx.selectFrom('ticket_statuses').select(['name', 'label']).execute(),
-  ]);
+  const [tickets, actors, statuses] = await noticeLookups(
+    trx,
+    [...new Set(claimed.map((n) => n.ticket_id))],
+    [...new Set(claimed.map((n) => n.actor_id ?? recipientId))],
+  );
   const ticket = new Map(tickets.map((t) => [t.id, t]));
   const name = new Map(actors.map((a) => [a.id, a.display_name]));
   const label = (status: string | undefined) =>
@@ -118,16 +84,8 @@ async function sendDigest(
 ): Promise<{ mailed: number; dropped: number; providerId?: string }> {
   const claimed = await claimPending(trx, recipientId);
   if (claimed.length === 0) return { mailed: 0, dropped: 0 };
-  await trx
-    .deleteFrom('ticket_notifications')
-    .where('recipient_id', '=', recipientId)
-    .where('sent_at', '<', new Date(Date.now() - KEEP_DAYS * 86_400_000))
-    .execute();
-  const recipient = await trx
-    .selectFrom('users')
-    .select(['email', 'display_name', 'status'])
-    .where('id', '=', recipientId)
-    .executeTakeFirst();
+  await forgetSentBefore(trx, recipientId, new Date(Date.now() - KEEP_DAYS * 86_400_000));
+  const recipient = await findRecipient(trx, recipientId);
   const preferences = await preferencesOf(trx, recipientId);
   const wanted = recipient?.status === 'active' ? claimed.filter((n) => preferences[n.kind]) : [];
   const notices = wanted.length > 0 ? await describe(trx, config, recipientId, wanted) : [];

@@ -4,8 +4,8 @@ import type { DB } from '../../../platform/db/schema.js';
 import type { TicketActor } from '../policy.js';
 import type { Visibility } from '../table.js';
 import { activeTeam } from '../team.js';
+import { insertNotifications, ticketParties } from './repo.js';
 import type { NotificationData, NotificationKind } from './table.js';
-import './table.js';
 
 /** Where notification digests are scheduled: a delayed job per recipient (digest.ts). */
 export interface NotificationJobs {
@@ -87,11 +87,7 @@ export async function notifyTicket(
   ticketId: string,
   change: TicketChange,
 ): Promise<void> {
-  const ticket = await ctx.trx
-    .selectFrom('tickets')
-    .select(['requester_id', 'assignee_id'])
-    .where('id', '=', ticketId)
-    .executeTakeFirstOrThrow();
+  const ticket = await ticketParties(ctx.trx, ticketId);
   const rows = [];
   for (const { kind, to, data } of plan(ticket, actor, change)) {
     const recipients =
@@ -114,7 +110,7 @@ export async function notifyTicket(
     }
   }
   if (rows.length === 0) return;
-  await ctx.trx.insertInto('ticket_notifications').values(rows).execute();
+  await insertNotifications(ctx.trx, rows);
   await ctx.notifications.schedule(
     ctx.trx,
     rows.map((r) => r.recipient_id),

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
+import { preferenceRows, upsertPreferences } from './repo.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from './table.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -28,11 +29,7 @@ export const kindsFor = (permissions: ReadonlySet<string>): NotificationKind[] =
 
 /** Someone's choices; every kind they never switched is on. */
 export async function preferencesOf(db: Db, userId: string): Promise<Preferences> {
-  const rows = await db
-    .selectFrom('notification_preferences')
-    .select(['kind', 'email'])
-    .where('user_id', '=', userId)
-    .execute();
+  const rows = await preferenceRows(db, userId);
   const preferences = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, true])) as Preferences;
   for (const row of rows) preferences[row.kind] = row.email;
   return preferences;
@@ -52,16 +49,6 @@ export async function savePreferences(
       email: email as boolean,
       updated_at: new Date(),
     }));
-  if (values.length > 0)
-    await trx
-      .insertInto('notification_preferences')
-      .values(values)
-      .onConflict((c) =>
-        c.columns(['user_id', 'kind']).doUpdateSet((eb) => ({
-          email: eb.ref('excluded.email'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
+  if (values.length > 0) await upsertPreferences(trx, values);
   return preferencesOf(trx, userId);
 }

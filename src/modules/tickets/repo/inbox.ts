@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
-import { inView, RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../list.js';
+import { RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../list-filters.js';
+import { inView } from './list.js';
 import '../table.js';
 import '../../../identity/users/table.js';
 

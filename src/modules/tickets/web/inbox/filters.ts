@@ -1,5 +1,5 @@
 import { formField } from '../../../../web/forms.js';
-import { SORTS, type Sort, type TicketFilters, VIEWS, type View } from '../../list.js';
+import { SORTS, type Sort, type TicketFilters, VIEWS, type View } from '../../list-filters.js';
 import { CHANNELS, type Channel, PRIORITIES, type Priority } from '../../table.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

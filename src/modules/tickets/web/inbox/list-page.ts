@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../../shared/errors.js';
 import { type FormState, renderPage } from '../../../../web/forms.js';
-import type { listTickets } from '../../list.js';
 import { mineCount, teamViewCounts } from '../../repo/inbox.js';
+import type { listTickets } from '../../repo/list.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketNav } from '../nav.js';
 import { type InboxQuery, inboxQueryString, parseInboxQuery } from './filters.js';

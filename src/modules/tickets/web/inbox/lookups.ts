@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { listCategories } from '../../categories.js';
+import { listCategories } from '../../repo/categories.js';
 import { displayNames } from '../../repo/inbox.js';
 import { activeUsersInRoles } from '../../repo/team.js';
 import { listStatuses } from '../../repo/tickets.js';

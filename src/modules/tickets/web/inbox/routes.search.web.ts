@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
 import { renderPage } from '../../../../web/forms.js';
+import { readScope } from '../../policy.js';
+import { searchTickets } from '../../repo/search.js';
 import { ticketActor } from '../../request-actor.js';
-import { searchTickets } from '../../search.js';
 import { ticketNav } from '../nav.js';
 import { loadChoices, lookupsFor } from './lookups.js';
 import { presentRow } from './present.js';
@@ -37,7 +38,7 @@ export const inboxSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           400,
         );
       if (!q) return renderPage(request, reply, 'pages/inbox/search.njk', context);
-      const found = await searchTickets(db, actor, q, {
+      const found = await searchTickets(db, readScope(actor), q, {
         language: app.platform.config.SEARCH_LANGUAGE,
         limit: LIMIT,
       });

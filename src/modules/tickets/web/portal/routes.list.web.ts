@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
-import type { TicketFilters } from '../../list.js';
-import type { TicketActor } from '../../policy.js';
+import type { TicketFilters } from '../../list-filters.js';
+import { readScope, type TicketActor } from '../../policy.js';
+import { searchTickets } from '../../repo/search.js';
 import { ticketActor } from '../../request-actor.js';
-import { searchTickets } from '../../search.js';
 import { ticketNav } from '../nav.js';
 import { presentTicketPage, statusTable } from '../present.js';
 
@@ -45,7 +45,7 @@ export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let snippets: Record<string, string | null> = {};
       let nextCursor: string | null = null;
       if (q) {
-        const hits = await searchTickets(db, requester, q, {
+        const hits = await searchTickets(db, readScope(requester), q, {
           language: app.platform.config.SEARCH_LANGUAGE,
           limit: 50,
         });

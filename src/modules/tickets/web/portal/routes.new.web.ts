@@ -10,9 +10,9 @@ import {
   handleForm,
   renderPage,
 } from '../../../../web/forms.js';
-import { listCategories } from '../../categories.js';
 import { inTicketTransaction, ticketDeps } from '../../context.js';
 import { handlesAll } from '../../policy.js';
+import { listCategories } from '../../repo/categories.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { openTicket } from '../../service.js';

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../platform/db/schema.js';
-import { seesAll, type TicketActor } from './policy.js';
-import type { TicketRow } from './repo/tickets.js';
+import type { DB } from '../../../platform/db/schema.js';
+import type { ReadScope } from '../policy.js';
 import { anyOfTheWords, tsQuery } from './search-query.js';
+import type { TicketRow } from './tickets.js';
 
 /** Markers ts_headline puts around hits; the text is HTML-escaped before they become <mark>. */
 const START = '\u0001';
@@ -40,24 +40,21 @@ const highlight = (text: string) => escapeHtml(text).replaceAll(START, '<mark>')
  * messages: it matches when every word is somewhere in it (not necessarily in one message). Words
  * are matched in the instance's search language (stemmed) and, as a fallback, as typed. A ticket
  * whose subject matches comes before one that does not, the better subject match first; the
- * others by the rank of their document; ties newest first. A customer searches their own tickets
- * and public messages only; the team searches everything, internal notes included. The snippet
+ * others by the rank of their document; ties newest first. The scope says whose tickets and
+ * which messages (policy.ts readScope): a customer's own and public ones, or everything. The snippet
  * is the newest visible message holding at least one of the words (found from the newest down,
  * so it reads a message or two per hit instead of ranking the whole thread: a fifth of a
  * search's cost for a busy customer).
  */
 export async function searchTickets(
   db: Kysely<DB>,
-  actor: TicketActor,
+  scope: ReadScope,
   text: string,
   options: { language: string; limit: number },
 ): Promise<SearchHit[]> {
-  const all = seesAll(actor);
   const perKind = Math.max(WINDOW, options.limit);
-  const visible = all ? sql`true` : sql`m.visibility = 'public'`;
-  const own = all
-    ? sql`true`
-    : sql`t.requester_id = ${actor.userId ?? '00000000-0000-0000-0000-000000000000'}::uuid`;
+  const visible = scope.requesterId === null ? sql`true` : sql`m.visibility = 'public'`;
+  const own = scope.requesterId === null ? sql`true` : sql`t.requester_id = ${scope.requesterId}::uuid`;
   // The candidates and the rank of their documents (a subject hit is ranked by its subject) come
   // from a function that uses the text indexes (the policies keep `@@` from them); the tickets and
   // messages are read here under the policies, like any other query, so the function can

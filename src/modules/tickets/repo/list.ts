@@ -1,38 +1,15 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../platform/db/schema.js';
-import { AppError } from '../../shared/errors.js';
-import { seesAll, type TicketActor } from './policy.js';
-import { TICKET_COLUMNS, type TicketRow } from './repo/tickets.js';
-import type { Channel, Priority, StatusKind } from './table.js';
-
-export const SORTS = ['-created', 'created', '-updated'] as const;
-export type Sort = (typeof SORTS)[number];
-export const VIEWS = ['unassigned', 'mine', 'open', 'waiting', 'resolved'] as const;
-export type View = (typeof VIEWS)[number];
-
-export interface TicketFilters {
-  view?: View;
-  status?: string[];
-  priority?: Priority[];
-  categoryId?: string;
-  /** A user id, `me` or `none`. */
-  assignee?: string;
-  requesterId?: string;
-  channel?: Channel;
-  tag?: string;
-  createdFrom?: Date;
-  createdTo?: Date;
-}
-
-/** The inbox views: work still to do (open or waiting) split by owner, and what was just resolved. */
-export const VIEW_KINDS: Record<View, StatusKind[]> = {
-  unassigned: ['open', 'waiting'],
-  mine: ['open', 'waiting'],
-  open: ['open', 'waiting'],
-  waiting: ['waiting'],
-  resolved: ['resolved'],
-};
-export const RECENTLY_RESOLVED_DAYS = 7;
+import type { DB } from '../../../platform/db/schema.js';
+import { AppError } from '../../../shared/errors.js';
+import {
+  RECENTLY_RESOLVED_DAYS,
+  type Sort,
+  type TicketFilters,
+  VIEW_KINDS,
+  type View,
+} from '../list-filters.js';
+import type { ReadScope } from '../policy.js';
+import { TICKET_COLUMNS, type TicketRow } from './tickets.js';
 
 /**
  * A ticket's status is one of the view's kinds. As an array (computed once), not a join: the
@@ -74,7 +51,7 @@ function decodeCursor(cursor: string, sort: Sort): [string, string] {
 
 export async function listTickets(
   db: Kysely<DB>,
-  actor: TicketActor,
+  scope: ReadScope,
   filters: TicketFilters,
   page: { limit: number; cursor?: string; sort?: Sort },
 ): Promise<{ items: TicketRow[]; nextCursor: string | null }> {
@@ -84,14 +61,13 @@ export async function listTickets(
     .selectFrom('tickets')
     .select(TICKET_COLUMNS)
     .select(sql<string>`tickets.updated_at::text`.as('updated_key'));
-  // Customers list their own tickets whatever they ask for (row-level security says the same).
-  if (!seesAll(actor))
-    q = q.where('tickets.requester_id', '=', actor.userId ?? '00000000-0000-0000-0000-000000000000');
+  // A requester's scope lists their own tickets whatever they ask for.
+  if (scope.requesterId !== null) q = q.where('tickets.requester_id', '=', scope.requesterId);
   else if (filters.requesterId) q = q.where('tickets.requester_id', '=', filters.requesterId);
 
   if (filters.view) q = q.where(inView(filters.view));
   if (filters.view === 'unassigned') q = q.where('tickets.assignee_id', 'is', null);
-  if (filters.view === 'mine') q = q.where('tickets.assignee_id', '=', actor.userId);
+  if (filters.view === 'mine') q = q.where('tickets.assignee_id', '=', scope.userId);
   if (filters.view === 'resolved')
     q = q.where(
       'tickets.resolved_at',
@@ -102,7 +78,7 @@ export async function listTickets(
   if (filters.priority?.length) q = q.where('tickets.priority', 'in', filters.priority);
   if (filters.categoryId) q = q.where('tickets.category_id', '=', filters.categoryId);
   if (filters.assignee === 'none') q = q.where('tickets.assignee_id', 'is', null);
-  else if (filters.assignee === 'me') q = q.where('tickets.assignee_id', '=', actor.userId);
+  else if (filters.assignee === 'me') q = q.where('tickets.assignee_id', '=', scope.userId);
   else if (filters.assignee) q = q.where('tickets.assignee_id', '=', filters.assignee);
   if (filters.channel) q = q.where('tickets.channel', '=', filters.channel);
   if (filters.tag) q = q.where('tickets.tags', '@>', sql<string[]>`array[${filters.tag}]::text[]`);

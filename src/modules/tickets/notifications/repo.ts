@@ -1,0 +1,115 @@
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { DB } from '../../../platform/db/schema.js';
+import type {
+  NotificationData,
+  NotificationKind,
+  NotificationPreferencesTable,
+  TicketNotificationsTable,
+} from './table.js';
+import './table.js';
+import '../table.js';
+import '../../../identity/users/table.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** A pending notification as the digest reads it. */
+export interface ClaimedNotification {
+  id: string;
+  ticket_id: string;
+  actor_id: string | null;
+  kind: NotificationKind;
+  data: NotificationData;
+}
+
+/** Who a ticket's notifications can reach: its requester and its assignee. */
+export const ticketParties = (trx: Transaction<DB>, ticketId: string) =>
+  trx
+    .selectFrom('tickets')
+    .select(['requester_id', 'assignee_id'])
+    .where('id', '=', ticketId)
+    .executeTakeFirstOrThrow();
+
+export async function insertNotifications(
+  trx: Transaction<DB>,
+  rows: readonly Insertable<TicketNotificationsTable>[],
+): Promise<void> {
+  await trx.insertInto('ticket_notifications').values(rows).execute();
+}
+
+/**
+ * Everything pending for one person, taken in one statement: rows another run holds are skipped
+ * (SKIP LOCKED), so two runs never mail the same row, and a run that finds nothing sends nothing.
+ * The claim commits with the mail (and the run's ledger row), or not at all.
+ */
+export function claimPending(trx: Transaction<DB>, recipientId: string): Promise<ClaimedNotification[]> {
+  return trx
+    .updateTable('ticket_notifications')
+    .set({ sent_at: new Date() })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('ticket_notifications')
+        .select('id')
+        .where('recipient_id', '=', recipientId)
+        .where('sent_at', 'is', null)
+        .orderBy('id')
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(['id', 'ticket_id', 'actor_id', 'kind', 'data'])
+    .execute()
+    .then((rows) => rows.sort((a, b) => Number(a.id) - Number(b.id)));
+}
+
+/** Forgets someone's notifications handled before `before`. */
+export async function forgetSentBefore(
+  trx: Transaction<DB>,
+  recipientId: string,
+  before: Date,
+): Promise<void> {
+  await trx
+    .deleteFrom('ticket_notifications')
+    .where('recipient_id', '=', recipientId)
+    .where('sent_at', '<', before)
+    .execute();
+}
+
+/** Where and whether a digest goes: the recipient's address, name and account status. */
+export const findRecipient = (trx: Transaction<DB>, recipientId: string) =>
+  trx
+    .selectFrom('users')
+    .select(['email', 'display_name', 'status'])
+    .where('id', '=', recipientId)
+    .executeTakeFirst();
+
+/** What a digest names: the tickets' numbers and subjects, the actors' names, the status labels. */
+export const noticeLookups = (
+  trx: Transaction<DB>,
+  ticketIds: readonly string[],
+  actorIds: readonly string[],
+) =>
+  Promise.all([
+    trx.selectFrom('tickets').select(['id', 'number', 'subject']).where('id', 'in', ticketIds).execute(),
+    trx.selectFrom('users').select(['id', 'display_name']).where('id', 'in', actorIds).execute(),
+    trx.selectFrom('ticket_statuses').select(['name', 'label']).execute(),
+  ]);
+
+/** The kinds someone switched, and how. */
+export const preferenceRows = (db: Db, userId: string) =>
+  db.selectFrom('notification_preferences').select(['kind', 'email']).where('user_id', '=', userId).execute();
+
+/** Saves the given switches; kinds left out keep their setting. */
+export async function upsertPreferences(
+  trx: Transaction<DB>,
+  values: readonly Insertable<NotificationPreferencesTable>[],
+): Promise<void> {
+  await trx
+    .insertInto('notification_preferences')
+    .values(values)
+    .onConflict((c) =>
+      c.columns(['user_id', 'kind']).doUpdateSet((eb) => ({
+        email: eb.ref('excluded.email'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
