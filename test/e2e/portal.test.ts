@@ -62,7 +62,12 @@ describe('the customer portal in Chromium', () => {
     await expect(page.locator('[data-testid="body"]').first().innerHTML()).resolves.toContain(
       '<strong>every</strong>',
     );
-    await expect(page.locator('[data-live-status]').textContent()).resolves.toBe('Live');
+    // The page says "Live" once its event stream is open (a moment after the page loads).
+    await waitFor(
+      async () => (await page.locator('[data-live-status]').textContent()) === 'Live',
+      5_000,
+      'the stream to open',
+    );
     const { id } = await ticketIdOf(key);
     // The file is on the first message, served as the image its bytes say it is.
     const link = page.locator('[data-testid="attachment"]');
