@@ -3,8 +3,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/accounts.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
-import { mailTo, tokenFrom } from '../support/outbox.js';
+import { mailTo, type OutboxMail, tokenFrom } from '../support/outbox.js';
 import { SessionClient } from '../support/session-client.js';
+import { waitFor } from '../support/wait.js';
 
 // Pre-registration takeover ("pre-hijacked accounts"): a stranger signs up with the victim's address
 // and a password of their choosing, then waits for the victim to prove the mailbox. Whatever path
@@ -100,12 +101,21 @@ async function leftovers(userId: string) {
 
 const NOTHING_LEFT = { factors: 0, backupCodes: 0, phone: null, sessions: 0, grants: 0, hasPassword: false };
 
-/** The token of the newest mailed link to `path` (mails are sent by jobs, so not in a fixed order). */
+/**
+ * The token of the newest mailed link to `path`, once at least `minimum` mails have come and one of
+ * them holds such a link (mails are sent by jobs, so they arrive in no fixed order).
+ */
 async function mailedToken(email: string, path: string, minimum = 1): Promise<string> {
-  const mails = await mailTo(t, email, minimum);
-  const mail = mails.find((m) => m.body_text.includes(`${path}?token=`));
-  if (!mail) throw new Error(`no ${path} link among ${mails.length} mail(s) to ${email}`);
-  return tokenFrom(mail, path);
+  let mail: OutboxMail | undefined;
+  await waitFor(
+    async () => {
+      mail = (await mailTo(t, email, minimum)).find((m) => m.body_text.includes(`${path}?token=`));
+      return mail !== undefined;
+    },
+    15_000,
+    `a ${path} link mailed to ${email}`,
+  );
+  return tokenFrom(mail!, path);
 }
 
 /** Posts a page's form as a browser would: its CSRF field, the visitor's cookies, form encoding. */
