@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/platform/process/free-port.js';
 import { type RunningServer, runCli, startServer } from '../support/cli.js';
-import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait.js';
 
 /** `npm start` with no DATABASE_URL: the embedded PostgreSQL, a SIGKILL, and a restart that recovers. */

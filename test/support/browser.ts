@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort } from '../../src/platform/process/free-port.js';
 import { TEST_PASSWORD } from './accounts.js';
 import { buildTestApp, type TestApp, type TestAppOptions } from './app.js';
-import { freePort } from './free-port.js';
 
 /** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
 export function launchBrowser(): Promise<Browser> {

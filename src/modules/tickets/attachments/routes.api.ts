@@ -115,7 +115,7 @@ export const attachmentApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'x-content-type-options': 'nosniff',
           // Even opened directly, a file can run nothing and reach nothing (CSP sandbox).
           'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
-          'cache-control': 'private, max-age=3600',
+          // No cache-control here: every answer to a session or bearer is no-store (session-plugin.ts).
           etag: `"${file.sha256}"`,
         })
         .send(content);
