@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { effectivePermissions } from '../../identity/role-graph.js';
-import { findUserById } from '../../identity/users/repo.js';
+import { findUserSummaryById } from '../../identity/users/repo.js';
 import { runAsDbActor } from '../../platform/db/actor-context.js';
 import { AppError } from '../../shared/errors.js';
 import { seesAll, type TicketActor } from './policy.js';
@@ -36,7 +36,7 @@ export function streamStillAllowed(request: FastifyRequest, actor: TicketActor):
     const live = await app.platform.sessions.get(session.idHash);
     if (live?.userId !== session.userId || live.data.mfa === 'pending' || live.data.mfa === 'enroll')
       return undefined;
-    const user = await findUserById(db, session.userId);
+    const user = await findUserSummaryById(db, session.userId);
     if (user?.status !== 'active') return undefined;
     return effectivePermissions(await app.roleGraph.get(), user.roles);
   }
