@@ -98,14 +98,16 @@ function report(manifest: Record<string, string>, started: number): void {
 }
 
 /**
- * dist/ mirrors src/'s runtime half, so the compiled plugin finds views and static files beside it:
- * src/web/{views,static} and every feature's src/modules/<feature>/views.
+ * dist/ mirrors src/'s runtime half, so the compiled plugin finds views, messages and static files
+ * beside it: src/web/{views,messages,static} and every feature's src/modules/<feature>/{views,messages}.
  */
 function copyToDist(): void {
-  const folders = [path.join(WEB, 'views'), path.join(WEB, 'static')];
+  const folders = [path.join(WEB, 'views'), path.join(WEB, 'messages'), path.join(WEB, 'static')];
   for (const feature of readdirSync(MODULES, { withFileTypes: true })) {
-    const views = path.join(MODULES, feature.name, 'views');
-    if (feature.isDirectory() && existsSync(views)) folders.push(views);
+    for (const part of ['views', 'messages']) {
+      const folder = path.join(MODULES, feature.name, part);
+      if (feature.isDirectory() && existsSync(folder)) folders.push(folder);
+    }
   }
   for (const folder of folders) {
     const target = path.join('dist', path.relative('src', folder));

@@ -72,10 +72,8 @@ export async function requireAccess(request: FastifyRequest, access: Access): Pr
     return;
   }
   const userId = requireUserId(request);
-  const user = await request.server.userCache.get(userId, () =>
-    runAsOwnRowsReader(userId, () => findUserSummaryById(request.server.platform.database.db, userId)),
-  );
-  if (user?.status !== 'active') throw new AppError('unauthenticated');
+  const user = await activeUser(request, userId);
+  if (!user) throw new AppError('unauthenticated');
   const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
   request.actor = { user, permissions };
   Object.assign(dbActor, { context: 'user', userId: user.id, permissions: [...permissions] });
@@ -90,6 +88,31 @@ export async function requireAccess(request: FastifyRequest, access: Access): Pr
     }),
   );
   throw new AppError('forbidden');
+}
+
+/** The user behind `userId` when active (the short-lived cache, else their own row). */
+async function activeUser(request: FastifyRequest, userId: string): Promise<UserSummary | undefined> {
+  const user = await request.server.userCache.get(userId, () =>
+    runAsOwnRowsReader(userId, () => findUserSummaryById(request.server.platform.database.db, userId)),
+  );
+  return user?.status === 'active' ? user : undefined;
+}
+
+/**
+ * Who is looking at a page, for the app shell (their name, their navigation, their language): the
+ * fully signed-in, active user of the session and what their roles grant, or undefined. Never
+ * throws; a session still waiting for a second factor is nobody yet.
+ */
+export async function signedInViewer(
+  request: FastifyRequest,
+): Promise<{ user: UserSummary; permissions: ReadonlySet<string> } | undefined> {
+  if (request.actor?.user && !request.actor.clientId)
+    return { user: request.actor.user, permissions: request.actor.permissions };
+  const session = request.session;
+  if (!session || session.data.mfa === 'pending' || session.data.mfa === 'enroll') return undefined;
+  const user = await activeUser(request, session.userId);
+  if (!user) return undefined;
+  return { user, permissions: effectivePermissions(await request.server.roleGraph.get(), user.roles) };
 }
 
 /** The same check for a request that authenticated with an access token instead of a session. */

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { registerNavigation } from '../identity/navigation.js';
 import { registerProfileSection } from '../identity/profile-sections.js';
 import { registerSignOutHook } from '../identity/sign-out-hooks.js';
 import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.js';
@@ -25,6 +26,7 @@ export const modules: readonly FeatureModule[] = [
 for (const module of modules) {
   if (module.onSignOut) registerSignOutHook(module.onSignOut);
   if (module.profileSection) registerProfileSection(module.profileSection);
+  if (module.navigation) registerNavigation(module.navigation);
 }
 
 export const jobsFor = (config: Config): JobDefinition[] =>

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
+import type { NavEntry } from '../identity/navigation.js';
 import type { ProfileSection } from '../identity/profile-sections.js';
 import type { SignOutHook } from '../identity/sign-out-hooks.js';
 import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.js';
@@ -14,6 +15,8 @@ export interface FeatureModule {
   schedules?: readonly ScheduleDefinition[] | ((config: Config) => readonly ScheduleDefinition[]);
   /** Ends what this feature holds for a user whose access is withdrawn (sign-out, password change …). */
   onSignOut?: SignOutHook;
+  /** Its pages in the app's navigation (header, admin section, user menu), by permission. */
+  navigation?: readonly NavEntry[];
   /** This feature's part of the account page. */
   profileSection?: ProfileSection;
   /**

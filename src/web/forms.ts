@@ -68,10 +68,18 @@ export interface FormOptions {
   passThrough?: readonly ErrorCode[];
 }
 
-/** A refusal as page state: field errors next to their fields, otherwise (or when the page words it) one message. */
-export function refusalState(error: AppError, options: FormOptions = {}): FormState {
+/**
+ * A refusal as page state: field errors next to their fields, otherwise (or when the page words it)
+ * one message: the error's own detail, else its title in the page's language.
+ */
+export function refusalState(
+  error: AppError,
+  options: FormOptions = {},
+  t?: (key: string) => string,
+): FormState {
   const errors = fieldErrors(error, options.rename);
-  const text = options.messageFor?.(error) ?? (Object.keys(errors).length ? undefined : error.message);
+  const said = error.detail ?? t?.(`errors:titles.${error.code}`) ?? error.message;
+  const text = options.messageFor?.(error) ?? (Object.keys(errors).length ? undefined : said);
   return { errors, messages: text ? [{ type: 'error', text }] : [] };
 }
 
@@ -98,7 +106,7 @@ export async function handleForm(
     if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
     if (options.passThrough?.includes(error.code)) throw error;
     if (error.extras.headers) reply.headers(error.extras.headers);
-    const refused = { ...state, ...refusalState(error, options) };
+    const refused = { ...state, ...refusalState(error, options, request.page?.t) };
     return typeof page === 'string'
       ? renderPage(request, reply, page, refused, error.status)
       : page(refused, error.status);

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { APP_VERSION } from '../version.js';
 import { assetManifest, cacheControlFor } from './assets.js';
+import { preparePage, signedOutContext } from './page-context.js';
+import { preferenceRoutes } from './routes.preferences.js';
 import { viewSearchPath } from './view-paths.js';
 
 export interface WebPluginOptions {
@@ -16,6 +18,25 @@ export interface WebPluginOptions {
 }
 
 export const APP_NAME = 'Switchboard';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    preparePage: typeof preparePage;
+  }
+}
+
+const SIGNED_OUT_ENGLISH = signedOutContext();
+
+/** A browser asking for a page (not the API, not a static file, not an event stream). */
+function isPageRequest(request: FastifyRequest): boolean {
+  const url = request.url;
+  if (url.startsWith('/api/') || url.startsWith('/static/') || url.startsWith('/oauth/jwks')) return false;
+  return (
+    request.method !== 'GET' ||
+    (request.headers.accept ?? '').includes('text/html') ||
+    request.headers['hx-request'] === 'true'
+  );
+}
 
 // Resolved from this module, so the same code finds src/web/* under tsx and dist/web/* when compiled.
 const STATIC = new URL('./static/', import.meta.url);
@@ -49,8 +70,20 @@ export const webPlugin = fp(
         get assets() {
           return assets();
         },
+        // A render without a request (the OAuth provider's own pages) still has a shell: English,
+        // signed out. A page request's context (reply.locals) replaces all of these.
+        ...SIGNED_OUT_ENGLISH,
       },
     });
+
+    // Every page gets the shell's context (language, viewer, navigation, time zone) before its
+    // handler runs; the error handler asks for it too when a request failed before this hook.
+    app.decorateRequest('page', null);
+    app.decorate('preparePage', preparePage);
+    app.addHook('preHandler', async (request, reply) => {
+      if (isPageRequest(request)) await preparePage(request, reply);
+    });
+    await app.register(preferenceRoutes);
 
     await app.register(fastifyStatic, {
       root: fileURLToPath(STATIC),

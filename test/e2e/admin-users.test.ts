@@ -16,7 +16,7 @@ describe('the admin panel in Chromium', () => {
 
     // A signed-out visitor is sent to sign in first.
     await page.goto(`${served.baseUrl}/admin/users`);
-    await page.waitForURL(`${served.baseUrl}/login`);
+    await page.waitForURL(`${served.baseUrl}/login?next=%2Fadmin%2Fusers`);
     await page.fill('#field-email', admin.email);
     await page.fill('#field-password', TEST_PASSWORD);
     await page.click('button:has-text("Sign in")');

@@ -205,7 +205,8 @@ describe('the customer portal in Chromium', () => {
       (await agent.post(`/api/v1/tickets/${opened.id}/messages`, { body: 'Not for revoked sessions.' }))
         .statusCode,
     ).toBe(201);
-    await page.waitForURL(`${suite.served.baseUrl}/login`);
+    // Back to sign-in, which will bring them back to this ticket.
+    await page.waitForURL(`${suite.served.baseUrl}/login?next=${encodeURIComponent(`/tickets/${opened.key}`)}`);
     await expect(page.content()).resolves.not.toContain('Not for revoked sessions.');
     await page.close();
   });

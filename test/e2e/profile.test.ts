@@ -31,7 +31,7 @@ describe('the profile page in Chromium', () => {
     page.setDefaultTimeout(10_000);
     const problems = await watchProblems(page);
     await page.goto(`${suite.served.baseUrl}/account`);
-    await page.waitForURL(`${suite.served.baseUrl}/login`);
+    await page.waitForURL(`${suite.served.baseUrl}/login?next=%2Faccount`);
     await page.fill('#field-email', email);
     await page.fill('#field-password', TEST_PASSWORD);
     await page.click('button:has-text("Sign in")');

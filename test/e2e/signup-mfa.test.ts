@@ -55,7 +55,7 @@ describe('a newcomer in Chromium', () => {
     await expect(page.locator('[data-testid="backup-codes"] li').count()).resolves.toBe(10);
 
     await page.goto(`${suite.served.baseUrl}/account`);
-    await page.click('button:has-text("Sign out")');
+    await page.click('main button:has-text("Sign out")');
     await page.waitForURL(`${suite.served.baseUrl}/login`);
     await page.fill('#field-email', email);
     await page.fill('#field-password', password);

@@ -42,7 +42,7 @@ describe('agent inbox pages', () => {
     expect((await post(customer, `/inbox/${ticket.key}/claim`, { version: '1' })).statusCode).toBe(403);
     const anonymous = await t.app.inject({ method: 'GET', url: '/inbox', headers: html });
     expect(anonymous.statusCode).toBe(303);
-    expect(anonymous.headers.location).toBe('/login');
+    expect(anonymous.headers.location).toBe('/login?next=%2Finbox');
     expect((await page(agent, '/inbox/SB-1')).statusCode).toBe(404);
     expect((await page(agent, '/inbox/not-a-key')).statusCode).toBe(404);
   });

@@ -18,7 +18,7 @@ export async function updateProfile(
   userId: string,
   patch: Static<typeof ProfilePatch>,
 ): Promise<UserRow> {
-  if (patch.timeZone !== undefined && !KNOWN_TIME_ZONES.has(patch.timeZone)) {
+  if (patch.timeZone !== undefined && patch.timeZone !== null && !KNOWN_TIME_ZONES.has(patch.timeZone)) {
     throw new AppError('validation_failed', `${patch.timeZone} is not a known time zone.`, {
       errors: [{ pointer: '/body/timeZone', detail: 'is not a known IANA time zone' }],
     });

@@ -9,8 +9,8 @@ export interface UsersTable {
   company: string | null;
   phone: string | null;
   phone_verified_at: Date | null;
-  locale: Generated<string>;
-  time_zone: Generated<string>;
+  locale: string | null;
+  time_zone: string | null;
   status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
   roles: ColumnType<string[], string[] | undefined, string[]>;
   email_verified_at: Date | null;

@@ -196,7 +196,7 @@ describe('the dev outbox of a laptop instance is for that machine only', () => {
       headers: { host, accept: 'text/html' },
     });
     expect(page.statusCode).toBe(303);
-    expect(page.headers.location).toBe('/login');
+    expect(page.headers.location).toBe('/login?next=%2Fadmin%2Foutbox');
   });
 
   it('refuses a request without a Host header', async () => {
@@ -294,7 +294,7 @@ describe('dev outbox on a server reached by name', () => {
     });
     // A browser is sent to sign in first.
     expect(anonymousPage.statusCode).toBe(303);
-    expect(anonymousPage.headers.location).toBe('/login');
+    expect(anonymousPage.headers.location).toBe('/login?next=%2Fadmin%2Foutbox');
     expect(anonymousPage.body).not.toContain('/auth/verify?token=');
 
     const customer = await signedIn(`customer-${Date.now()}@example.com`, false);

@@ -18,6 +18,17 @@ const knowSecret = (config: Config) => {
 /** The tamper-evident audit log: viewer, export, nightly retention. Writers call recordAudit(). */
 export const auditModule: FeatureModule = {
   name: 'audit',
+  navigation: [
+    {
+      key: 'audit',
+      href: '/admin/audit',
+      label: 'audit:nav.audit',
+      description: 'audit:nav.auditAbout',
+      area: 'admin',
+      permissions: ['audit:read'],
+      order: 60,
+    },
+  ],
   async routes(app) {
     knowSecret(app.platform.config);
     await app.register(auditApiRoutes);

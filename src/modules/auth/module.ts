@@ -10,6 +10,18 @@ import { authWebRoutes } from './routes.web.js';
 
 export const authModule: FeatureModule = {
   name: 'auth',
+  navigation: [
+    {
+      key: 'sign-in',
+      href: '/login',
+      label: 'auth:nav.signIn',
+      area: 'main',
+      audience: 'signed-out',
+      order: 90,
+    },
+    { key: 'account', href: '/account', label: 'auth:nav.account', area: 'account', home: 90, order: 10 },
+    { key: 'security', href: '/account/security', label: 'auth:nav.security', area: 'account', order: 20 },
+  ],
   async routes(app) {
     await app.register(authApiRoutes);
     await app.register(meApiRoutes);

@@ -46,8 +46,12 @@ export const Me = Type.Object(
     company: Type.Union([Type.String(), Type.Null()]),
     phone: Type.Union([Type.String(), Type.Null()]),
     phoneVerified: Type.Boolean(),
-    locale: Type.String(),
-    timeZone: Type.String(),
+    locale: Type.Union([Type.String(), Type.Null()], {
+      description: 'Chosen language; null follows the browser (Accept-Language)',
+    }),
+    timeZone: Type.Union([Type.String(), Type.Null()], {
+      description: 'Chosen IANA time zone; null follows the browser',
+    }),
     status: Type.String(),
     roles: Type.Array(Type.String()),
   },

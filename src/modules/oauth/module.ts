@@ -20,6 +20,24 @@ import { providerRoutes } from './routes.provider.api.js';
  */
 export const oauthModule: FeatureModule = {
   name: 'oauth',
+  navigation: [
+    {
+      key: 'apps',
+      href: '/admin/apps',
+      label: 'oauth:nav.clients',
+      description: 'oauth:nav.clientsAbout',
+      area: 'admin',
+      permissions: ['oauth_clients:manage'],
+      order: 50,
+    },
+    {
+      key: 'connected-apps',
+      href: '/account/apps',
+      label: 'oauth:nav.connectedApps',
+      area: 'account',
+      order: 30,
+    },
+  ],
   async routes(app) {
     await app.register(jwksRoutes);
     const { db } = app.platform.database;

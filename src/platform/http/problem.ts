@@ -42,10 +42,19 @@ const STATUS_CODES: Record<number, ErrorCode> = {
  * detail to the client; any other error becomes `internal` with no detail, so no stack, SQL or
  * message from a library can leak.
  */
-export function toProblem(error: unknown, requestId: string, instance: string): Problem {
+/**
+ * The problem document for a thrown error. `translate` gives the title in the caller's language
+ * (`errors:titles.<code>`); without it the catalogue's English title is used.
+ */
+export function toProblem(
+  error: unknown,
+  requestId: string,
+  instance: string,
+  translate?: (key: string) => string,
+): Problem {
   const base = (code: ErrorCode, detail?: string, errors?: FieldError[]): Problem => ({
     type: `https://switchboard.dev/problems/${code.replaceAll('_', '-')}`,
-    title: ERRORS[code].title,
+    title: translate?.(`errors:titles.${code}`) ?? ERRORS[code].title,
     status: ERRORS[code].status,
     code,
     ...(detail ? { detail } : {}),

@@ -9,13 +9,16 @@ import { OutboxMailer } from './outbox.js';
 import type { Mailer } from './port.js';
 import { ResendMailer } from './resend.js';
 import { SmtpMailer } from './smtp.js';
-import { type MailData, type MailTemplate, renderMail } from './templates.js';
+import { type MailData, type MailReader, type MailTemplate, renderMail } from './templates.js';
+
+/** A mail's recipient: an address, or a person whose language and time zone the mail follows. */
+export type MailRecipient = string | { email: string; locale?: string | null; time_zone?: string | null };
 
 /** What features use to send mail: render a template and queue it in their transaction. */
 export interface MailQueue {
   queue<T extends MailTemplate>(
     trx: Transaction<DB>,
-    to: string,
+    to: MailRecipient,
     template: T,
     data: MailData[T],
   ): Promise<void>;
@@ -44,8 +47,13 @@ export function createMail(options: { config: Config; jobs: () => JobQueue }): {
     job,
     queue: {
       async queue(trx, to, template, data) {
-        const rendered = renderMail(template, data);
-        await options.jobs().enqueue({ trx }, job, { to, from, ...rendered, idempotencyKey: randomUUID() });
+        const reader: MailReader =
+          typeof to === 'string' ? {} : { locale: to.locale ?? null, timeZone: to.time_zone ?? null };
+        const rendered = renderMail(template, data, reader);
+        const address = typeof to === 'string' ? to : to.email;
+        await options
+          .jobs()
+          .enqueue({ trx }, job, { to: address, from, ...rendered, idempotencyKey: randomUUID() });
       },
     },
   };

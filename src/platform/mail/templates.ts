@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import type { TFunction } from 'i18next';
 import nunjucks from 'nunjucks';
+import { translator } from '../i18n/catalog.js';
+import { type DateStyle, formatDate, isTimeZone } from '../i18n/format.js';
+import { pickLocale } from '../i18n/locales.js';
 
 // The .njk files live with the other views, which the build copies to dist/web/views.
 const DIR = fileURLToPath(new URL('../../web/views/mail/', import.meta.url));
@@ -41,14 +45,19 @@ export interface TicketNotice {
   url: string;
 }
 
-const SUBJECTS: { [T in MailTemplate]: string | ((data: MailData[T]) => string) } = {
-  'verify-email': 'Confirm your email address',
-  'magic-link': 'Your sign-in link',
-  'password-reset': 'Reset your password',
-  invitation: 'You are invited to Switchboard',
-  'security-notice': 'Security notice for your account',
-  'ticket-update': ({ notice }) => `[${notice.key}] ${notice.label}: ${notice.subject}`,
-  'ticket-digest': ({ notices }) => `${notices.length} updates on your tickets`,
+/**
+ * Each mail's subject, in the reader's language: a message key under `mail:subjects` (the mail
+ * namespace, src/web/messages/mail.<locale>.json), or a function of the data for the ticket mails.
+ */
+const SUBJECTS: { [T in MailTemplate]: (data: MailData[T], t: TFunction) => string } = {
+  'verify-email': (_, t) => t('mail:subjects.verifyEmail'),
+  'magic-link': (_, t) => t('mail:subjects.magicLink'),
+  'password-reset': (_, t) => t('mail:subjects.passwordReset'),
+  invitation: (_, t) => t('mail:subjects.invitation'),
+  'security-notice': (_, t) => t('mail:subjects.securityNotice'),
+  'ticket-update': ({ notice }, t) =>
+    t('mail:subjects.ticketUpdate', { key: notice.key, label: notice.label, subject: notice.subject }),
+  'ticket-digest': ({ notices }, t) => t('mail:subjects.ticketDigest', { count: notices.length }),
 };
 
 export type MailTemplate = keyof MailData;
@@ -60,14 +69,35 @@ export interface RenderedMail {
   text: string;
 }
 
-/** Renders a mail's subject, HTML and plain-text parts from `web/views/mail/<name>.{html,txt}.njk`. */
-export function renderMail<T extends MailTemplate>(template: T, data: MailData[T]): RenderedMail {
-  const title = SUBJECTS[template] as string | ((data: MailData[T]) => string);
-  const subject = typeof title === 'function' ? title(data) : title;
-  const context = { ...data, subject };
+/** Whose mail it is: their language and time zone (null: not chosen, so English and UTC). */
+export interface MailReader {
+  locale?: string | null;
+  timeZone?: string | null;
+}
+
+/**
+ * Renders a mail's subject, HTML and plain-text parts from `web/views/mail/<name>.{html,txt}.njk`,
+ * in the reader's language and with times in their zone: templates get `t`, `lang`, `date()`.
+ */
+export function renderMail<T extends MailTemplate>(
+  template: T,
+  data: MailData[T],
+  reader: MailReader = {},
+): RenderedMail {
+  const lang = pickLocale(reader.locale);
+  const timeZone = isTimeZone(reader.timeZone) ? reader.timeZone : 'UTC';
+  const t = translator(lang);
+  const subject = (SUBJECTS[template] as (data: MailData[T], t: TFunction) => string)(data, t);
+  const context = {
+    ...data,
+    subject,
+    t,
+    lang,
+    date: (value: Date | string | number, style?: DateStyle) => formatDate(value, lang, timeZone, style),
+  };
   return {
     subject,
-    html: env.render(`${template}.html.njk`, context),
+    html: env.render(`${template}.html.njk`, context).trim(),
     text: env.render(`${template}.txt.njk`, context).trim(),
   };
 }

@@ -10,3 +10,33 @@ document.addEventListener('submit', (event) => {
   const question = form?.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// Preference selects (language, theme) apply on change; their button is there for no-script use.
+for (const select of document.querySelectorAll('select[data-autosubmit]')) {
+  select.form?.querySelector('[data-autosubmit-button]')?.classList.add('sr-only');
+  select.addEventListener('change', () => select.form?.requestSubmit());
+}
+
+// An open menu closes on a click elsewhere or on Escape, as menus do.
+document.addEventListener('click', (event) => {
+  for (const menu of document.querySelectorAll('details[data-menu][open]'))
+    if (!(event.target instanceof Node && menu.contains(event.target))) menu.removeAttribute('open');
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return;
+  for (const menu of document.querySelectorAll('details[data-menu][open]')) {
+    menu.removeAttribute('open');
+    menu.querySelector('summary')?.focus();
+  }
+});
+
+// The browser's time zone, for pages of people who have not chosen one in their profile.
+try {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split('; ').includes(`sb_tz=${encodeURIComponent(zone)}`)) {
+    const secure = location.protocol === 'https:' ? '; Secure' : '';
+    document.cookie = `sb_tz=${encodeURIComponent(zone)}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+  }
+} catch {
+  // No Intl time zone support: times stay in UTC, labelled as such.
+}

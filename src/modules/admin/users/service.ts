@@ -60,7 +60,7 @@ export async function inviteUser(
   });
   if (!user) throw new AppError('conflict', `${email.toLowerCase()} already has an account.`);
   const token = await issueToken(ctx.trx, user.id, 'invitation');
-  await deps.mail.queue(ctx.trx, user.email, 'invitation', {
+  await deps.mail.queue(ctx.trx, user, 'invitation', {
     name: user.display_name,
     inviter: actor.name,
     site: new URL(deps.config.PUBLIC_URL).host,
@@ -163,7 +163,7 @@ export async function resetUserMfa(
     removedFactors,
     endedSessions,
   });
-  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+  await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
     headline: 'Your two-factor sign-in was reset',
     details: [

@@ -114,7 +114,7 @@ export async function verifyTotp(
 async function tellOwnerOfReplay(deps: AuthDeps, ctx: AuthContext, userId: string): Promise<void> {
   const user = await findUserById(ctx.trx, userId);
   if (!user) return;
-  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+  await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
     headline: 'Someone used an authenticator code that was already used',
     details: [
@@ -163,7 +163,7 @@ export async function factorChanged(
   what: string,
 ): Promise<void> {
   await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what });
-  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+  await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
     headline: 'Your sign-in settings changed',
     details: [what, 'If this was not you, reset your password and contact your administrator.'],

@@ -43,7 +43,7 @@ export async function changePassword(
   const ended = await deps.sessions.deleteByUser(user.id, currentIdHash);
   await runSignOutHooks(ctx.trx, user.id, 'password_changed');
   await recordAuthEvent(ctx.trx, 'password_changed', ctx.meta, user.id, { sessionsEnded: ended });
-  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+  await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
     headline: 'Your password was changed',
     details: [

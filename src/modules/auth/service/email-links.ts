@@ -19,7 +19,7 @@ export async function requestMagicLink(deps: AuthDeps, ctx: AuthContext, email: 
   const user = await findUserByEmail(ctx.trx, email);
   if (!user || user.status === 'disabled') return;
   const token = await issueToken(ctx.trx, user.id, 'magic_link');
-  await deps.mail.queue(ctx.trx, user.email, 'magic-link', {
+  await deps.mail.queue(ctx.trx, user, 'magic-link', {
     name: user.display_name,
     url: link(deps.config, '/auth/magic', token),
   });
@@ -45,7 +45,7 @@ export async function requestPasswordReset(deps: AuthDeps, ctx: AuthContext, ema
   const user = await findUserByEmail(ctx.trx, email);
   if (!user || user.status === 'disabled') return;
   const token = await issueToken(ctx.trx, user.id, 'reset_password');
-  await deps.mail.queue(ctx.trx, user.email, 'password-reset', {
+  await deps.mail.queue(ctx.trx, user, 'password-reset', {
     name: user.display_name,
     url: link(deps.config, '/auth/reset', token),
   });
@@ -79,7 +79,7 @@ export async function resetPassword(
   await liftSignInBackoff(deps, user.id);
   await runSignOutHooks(ctx.trx, user.id, 'password_reset');
   await recordAuthEvent(ctx.trx, 'password_reset', ctx.meta, user.id, { sessionsEnded: ended });
-  await deps.mail.queue(ctx.trx, user.email, 'security-notice', {
+  await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
     headline: 'Your password was changed',
     details: [

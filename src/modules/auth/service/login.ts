@@ -53,7 +53,7 @@ export async function loginWithPassword(
     // The refusal rolls this request back; the fresh link it promises must go out all the same.
     const sendLink = async (trx: Transaction<DB>) => {
       const token = await issueToken(trx, user.id, 'verify_email');
-      await deps.mail.queue(trx, user.email, 'verify-email', {
+      await deps.mail.queue(trx, user, 'verify-email', {
         name: user.display_name,
         url: link(deps.config, '/auth/verify', token),
       });

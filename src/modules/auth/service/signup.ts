@@ -45,7 +45,7 @@ export async function signUp(
   if (!user) {
     const existing = await findUserByEmail(ctx.trx, input.email);
     if (existing) {
-      await deps.mail.queue(ctx.trx, existing.email, 'security-notice', {
+      await deps.mail.queue(ctx.trx, existing, 'security-notice', {
         name: existing.display_name,
         headline: 'Someone tried to create an account with your email address',
         details: [
@@ -58,7 +58,7 @@ export async function signUp(
   }
   await recordAuthEvent(ctx.trx, 'signup', ctx.meta, user.id);
   const token = await issueToken(ctx.trx, user.id, 'verify_email');
-  await deps.mail.queue(ctx.trx, user.email, 'verify-email', {
+  await deps.mail.queue(ctx.trx, user, 'verify-email', {
     name: user.display_name,
     url: link(deps.config, '/auth/verify', token),
   });

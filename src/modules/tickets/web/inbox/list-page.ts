@@ -4,7 +4,6 @@ import { type FormState, renderPage } from '../../../../web/forms.js';
 import { mineCount, teamViewCounts } from '../../repo/inbox.js';
 import type { listTickets } from '../../repo/list.js';
 import { ticketActor } from '../../request-actor.js';
-import { ticketNav } from '../nav.js';
 import { type InboxQuery, inboxQueryString, parseInboxQuery } from './filters.js';
 import { type Choices, loadChoices, lookupsFor } from './lookups.js';
 import { presentRow } from './present.js';
@@ -97,7 +96,6 @@ export async function renderInbox(
     choices,
     resultsUrl,
     returnTo: resultsUrl.slice('/inbox/list?'.length),
-    nav: ticketNav(ticketActor(request)),
     active: 'inbox',
     messages: [...found.messages, ...(options.state?.messages ?? [])],
     bulk: options.state?.bulk ?? null,

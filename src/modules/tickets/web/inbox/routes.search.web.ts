@@ -5,7 +5,6 @@ import { renderPage } from '../../../../web/forms.js';
 import { readScope } from '../../policy.js';
 import { searchTickets } from '../../repo/search.js';
 import { ticketActor } from '../../request-actor.js';
-import { ticketNav } from '../nav.js';
 import { loadChoices, lookupsFor } from './lookups.js';
 import { presentRow } from './present.js';
 
@@ -25,7 +24,7 @@ export const inboxSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const q = (request.query.q ?? '').trim();
       const actor = ticketActor(request);
-      const context = { q, hits: [] as unknown[], nav: ticketNav(actor), active: 'inbox' };
+      const context = { q, hits: [] as unknown[], active: 'search' };
       if (q.length > 200)
         return renderPage(
           request,

@@ -8,7 +8,6 @@ import { listTimeEntries } from '../../repo/time-entries.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { threadAttachments } from '../form-uploads.js';
-import { ticketNav } from '../nav.js';
 import { presentThreadMessage, when } from '../present.js';
 import { ticketByKey } from '../ticket-key.js';
 import { loadChoices, lookupsFor } from './lookups.js';
@@ -94,7 +93,6 @@ export async function renderTicket(
     TICKET_TEMPLATE,
     {
       ...shown,
-      nav: ticketNav(actor),
       active: 'inbox',
       ticket: {
         id: ticket.id,

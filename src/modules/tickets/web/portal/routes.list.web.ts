@@ -5,7 +5,6 @@ import type { TicketFilters } from '../../list-filters.js';
 import { readScope, type TicketActor } from '../../policy.js';
 import { searchTickets } from '../../repo/search.js';
 import { ticketActor } from '../../request-actor.js';
-import { ticketNav } from '../nav.js';
 import { presentTicketPage, statusTable } from '../present.js';
 
 /** What the status filter offers customers: the work still going on, or what is done. */
@@ -78,7 +77,6 @@ export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         next: nextCursor ? url({ cursor: nextCursor }) : null,
         first: cursor ? url() : null,
         listUrl: url(cursor ? { cursor } : {}),
-        nav: ticketNav(actor),
         active: 'tickets',
       };
       const partial = request.headers['hx-request'] === 'true';

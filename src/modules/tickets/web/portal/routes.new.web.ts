@@ -18,7 +18,6 @@ import { ticketKey } from '../../schemas.js';
 import { openTicket } from '../../service.js';
 import { PRIORITIES, type Priority } from '../../table.js';
 import { onFileField, uploadsFromForm } from '../form-uploads.js';
-import { ticketNav } from '../nav.js';
 
 const TEMPLATE = 'pages/portal/new.njk';
 const PRIORITY_LABELS: Record<Priority, string> = {
@@ -46,8 +45,7 @@ export const portalNewTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         value: p,
         label: PRIORITY_LABELS[p],
       })),
-      nav: ticketNav(actor),
-      active: 'tickets',
+      active: 'new-ticket',
     };
   };
 

@@ -5,7 +5,6 @@ import { listMessages } from '../../repo/messages.js';
 import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
 import { threadAttachments } from '../form-uploads.js';
-import { ticketNav } from '../nav.js';
 import { presentThreadMessage, presentTicketPage, statusTable, when } from '../present.js';
 
 const TEMPLATE = 'pages/portal/ticket.njk';
@@ -42,7 +41,6 @@ export async function threadContext(request: FastifyRequest, ticket: TicketRow) 
       .filter((e) => e.text !== null),
     closed: view.statusKind === 'closed',
     canAct: ticket.requester_id === actor.userId,
-    nav: ticketNav(actor),
     active: 'tickets',
   };
 }
