@@ -206,7 +206,9 @@ describe('the customer portal in Chromium', () => {
         .statusCode,
     ).toBe(201);
     // Back to sign-in, which will bring them back to this ticket.
-    await page.waitForURL(`${suite.served.baseUrl}/login?next=${encodeURIComponent(`/tickets/${opened.key}`)}`);
+    await page.waitForURL(
+      `${suite.served.baseUrl}/login?next=${encodeURIComponent(`/tickets/${opened.key}`)}`,
+    );
     await expect(page.content()).resolves.not.toContain('Not for revoked sessions.');
     await page.close();
   });

@@ -67,7 +67,11 @@ describe('message catalogues', () => {
 
   it('finds untranslated words, and lets expressions and markup through', () => {
     expect(untranslatedText('<p>Hello {{ name }}</p>')).toEqual(['Hello']);
-    expect(untranslatedText('<button aria-label="Close">{{ t("x") }}</button>')).toEqual(['aria-label="Close"']);
-    expect(untranslatedText('{# a note #}<p class="mt-2">{{ t("a") }} · {{ b }}</p>{% if x %}{% endif %}')).toEqual([]);
+    expect(untranslatedText('<button aria-label="Close">{{ t("x") }}</button>')).toEqual([
+      'aria-label="Close"',
+    ]);
+    expect(
+      untranslatedText('{# a note #}<p class="mt-2">{{ t("a") }} · {{ b }}</p>{% if x %}{% endif %}'),
+    ).toEqual([]);
   });
 });

@@ -22,14 +22,26 @@ export const PENDING_MARK = '{# i18n: pending #}';
 export function keysUsedIn(source: string): string[] {
   const keys: string[] = [];
   // A key ending in `.` is a prefix completed at run time (`'shell.themes.' ~ option`): not checkable.
-  for (const match of source.matchAll(/\bt\(\s*['"]([A-Za-z0-9_.:-]*[A-Za-z0-9_])['"]/g)) keys.push(match[1]!);
-  for (const match of source.matchAll(/\b(?:label|description|labelKey|messageKey): '([a-z]+:[A-Za-z0-9_.-]+)'/g))
+  for (const match of source.matchAll(/\bt\(\s*['"]([A-Za-z0-9_.:-]*[A-Za-z0-9_])['"]/g))
+    keys.push(match[1]!);
+  for (const match of source.matchAll(
+    /\b(?:label|description|labelKey|messageKey): '([a-z]+:[A-Za-z0-9_.-]+)'/g,
+  ))
     keys.push(match[1]!);
   return keys;
 }
 
 /** Attributes people read (or hear): their values must come from the catalogue too. */
-const READ_ATTRIBUTES = ['aria-label', 'placeholder', 'title', 'alt', 'aria-description', 'content', 'label', 'data-confirm'];
+const READ_ATTRIBUTES = [
+  'aria-label',
+  'placeholder',
+  'title',
+  'alt',
+  'aria-description',
+  'content',
+  'label',
+  'data-confirm',
+];
 
 /**
  * Text a template shows that is not produced by an expression: what is left after removing
