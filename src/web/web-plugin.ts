@@ -7,6 +7,7 @@ import nunjucks from 'nunjucks';
 import { APP_VERSION } from '../version.js';
 import { assetManifest, cacheControlFor } from './assets.js';
 import { preparePage, signedOutContext } from './page-context.js';
+import { pwaRoutes } from './pwa/routes.js';
 import { preferenceRoutes } from './routes.preferences.js';
 import { viewSearchPath } from './view-paths.js';
 
@@ -27,15 +28,19 @@ declare module 'fastify' {
 
 const SIGNED_OUT_ENGLISH = signedOutContext();
 
-/** A browser asking for a page (not the API, not a static file, not an event stream). */
+/**
+ * A browser asking for a page, or posting to something that may answer with one: not the API, not
+ * a static file, not the OAuth endpoints apps call. Only these pay for the page context.
+ */
 function isPageRequest(request: FastifyRequest): boolean {
   const url = request.url;
-  if (url.startsWith('/api/') || url.startsWith('/static/') || url.startsWith('/oauth/jwks')) return false;
-  return (
-    request.method !== 'GET' ||
-    (request.headers.accept ?? '').includes('text/html') ||
-    request.headers['hx-request'] === 'true'
-  );
+  if (url.startsWith('/api/') || url.startsWith('/static/')) return false;
+  if (request.method === 'GET') {
+    const accept = request.headers.accept ?? '';
+    return accept.includes('text/html') || request.headers['hx-request'] === 'true';
+  }
+  // Any other method: a form post may answer with its page again (tests post forms as JSON too).
+  return !url.startsWith('/oauth/') || url.startsWith('/oauth/interaction/');
 }
 
 // Resolved from this module, so the same code finds src/web/* under tsx and dist/web/* when compiled.
@@ -84,6 +89,7 @@ export const webPlugin = fp(
       if (isPageRequest(request)) await preparePage(request, reply);
     });
     await app.register(preferenceRoutes);
+    await app.register(pwaRoutes, { appName: APP_NAME, assets });
 
     await app.register(fastifyStatic, {
       root: fileURLToPath(STATIC),
