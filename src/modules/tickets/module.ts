@@ -10,6 +10,7 @@ import { notificationPreferenceWebRoutes } from './notifications/routes.preferen
 import { ticketApiRoutes } from './routes.api.js';
 import { ticketExtrasApiRoutes } from './routes.extras.api.js';
 import { ticketStreamRoutes } from './routes.stream.api.js';
+import { categoryWebRoutes } from './web/categories/routes.web.js';
 import { inboxWebRoutes } from './web/inbox/routes.web.js';
 import { portalWebRoutes } from './web/portal/routes.web.js';
 
@@ -88,6 +89,7 @@ export const ticketsModule: FeatureModule = {
     await app.register(notificationPreferenceWebRoutes);
     await app.register(portalWebRoutes);
     await app.register(inboxWebRoutes);
+    await app.register(categoryWebRoutes);
   },
   jobs: (config) => [digestJob(config), attachmentCleanupJob],
   schedules: [attachmentCleanupSchedule],
