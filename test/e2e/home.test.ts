@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createUser } from '../support/actors.js';
 import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
+import { signInContext, visibleText } from '../support/pages.js';
 
-const suite = useServedAppInBrowser();
+const suite = useServedAppInBrowser({ env: { MFA_REQUIRED_ROLES: 'none' } });
 
 describe('home page in Chromium', () => {
   it('renders styled, with htmx loaded and no console errors or CSP violations', async () => {
@@ -11,13 +13,58 @@ describe('home page in Chromium', () => {
 
     expect(response?.status()).toBe(200);
     expect(await page.title()).toContain('Switchboard');
-    expect(await page.locator('h1').textContent()).toBe('One inbox for every customer conversation');
+    expect(await page.locator('h1').textContent()).toBe('How can we help?');
     const button = page.locator('a.btn-primary').first();
     expect(await button.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
     expect(await button.evaluate((el) => getComputedStyle(el).borderTopLeftRadius)).not.toBe('0px');
     expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe('object');
     expect(problems).toEqual({ console: [], csp: [], failedRequests: [] });
     await page.close();
+  });
+
+  it('greets a customer: "Ask for help" and "Sign in" first, no self-hosting talk, no dead links', async () => {
+    const page = await suite.browser.newPage();
+    await page.goto(suite.served.baseUrl);
+    const actions = page.locator('main a.btn');
+    expect(await actions.allTextContents()).toEqual(['Ask for help', 'Sign in']);
+    expect(await actions.nth(0).getAttribute('href')).toBe('/help');
+    expect(await actions.nth(1).getAttribute('href')).toBe('/login');
+    const text = await visibleText(page, 'main');
+    for (const word of ['npm', 'Run your own', 'self-hosted', 'PostgreSQL', 'Accounts are next'])
+      expect(text).not.toContain(word);
+    for (const heading of ['Follow your requests', 'Reach us your way', 'Answers on your own'])
+      expect(text).toContain(heading);
+    const links = await page
+      .locator('main a')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    for (const href of links) expect((await page.request.get(href)).status(), href).not.toBe(404);
+    await page.close();
+  });
+
+  it('sends a signed-in customer to a new ticket and to their own start page', async () => {
+    const user = await createUser(suite.served, ['customer'], 'home');
+    const context = await suite.browser.newContext();
+    await signInContext(context, suite.served.baseUrl, user.email);
+    const page = await context.newPage();
+    await page.goto(suite.served.baseUrl);
+    const actions = page.locator('main a.btn');
+    expect(await actions.nth(0).getAttribute('href')).toBe('/tickets/new');
+    expect(await actions.nth(1).getAttribute('href')).toBe('/tickets');
+    expect(await page.locator('main a', { hasText: 'Sign in' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('speaks Dutch to a Dutch browser before anyone signs in', async () => {
+    const context = await suite.browser.newContext({
+      locale: 'nl-NL',
+      extraHTTPHeaders: { 'accept-language': 'nl' },
+    });
+    const page = await context.newPage();
+    await page.goto(suite.served.baseUrl);
+    expect(await page.locator('html').getAttribute('lang')).toBe('nl');
+    expect(await page.locator('h1').textContent()).toBe('Waarmee kunnen we je helpen?');
+    expect(await page.locator('main a.btn').allTextContents()).toEqual(['Vraag om hulp', 'Inloggen']);
+    await context.close();
   });
 
   it('serves the stylesheet under a fingerprinted name, cached as immutable', async () => {
@@ -43,6 +90,40 @@ describe('home page in Chromium', () => {
     await page.evaluate(() => document.documentElement.classList.add('dark'));
     expect(await background()).toBe(dark);
     await page.close();
+  });
+
+  it('has a theme switch: Dark pins dark mode across pages, Automatic follows the system again', async () => {
+    const context = await suite.browser.newContext({ colorScheme: 'light' });
+    const page = await context.newPage();
+    await page.goto(suite.served.baseUrl);
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const light = await background();
+    expect(await page.locator('#pref-theme option').allTextContents()).toEqual([
+      'Automatic',
+      'Light',
+      'Dark',
+    ]);
+
+    await Promise.all([
+      page.waitForURL(suite.served.baseUrl + '/'),
+      page.selectOption('#pref-theme', 'dark'),
+    ]);
+    await page.waitForLoadState();
+    expect(await page.locator('html').getAttribute('class')).toBe('dark');
+    const dark = await background();
+    expect(dark).not.toBe(light);
+    expect((await context.cookies()).find((c) => c.name === 'sb_theme')?.value).toBe('dark');
+    await page.goto(`${suite.served.baseUrl}/login`);
+    expect(await page.locator('html').getAttribute('class')).toBe('dark');
+    expect(await page.locator('#pref-theme').inputValue()).toBe('dark');
+
+    await Promise.all([page.waitForURL(/\/login$/), page.selectOption('#pref-theme', 'auto')]);
+    await page.waitForLoadState();
+    expect(await page.locator('html').getAttribute('class')).toBeNull();
+    expect(await background()).toBe(light);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe(dark);
+    await context.close();
   });
 
   it('offers a skip link as the first thing the keyboard reaches', async () => {

@@ -40,3 +40,32 @@ try {
 } catch {
   // No Intl time zone support: times stay in UTC, labelled as such.
 }
+
+// Installable app: the service worker (/sw.js) keeps the shell's files and an offline page. It is
+// told this page's language so the offline page speaks it. Signing out drops anything but those
+// from its cache (the sign-out answer clears site data too; this is the belt to those braces).
+if ('serviceWorker' in navigator) {
+  const lang = document.documentElement.lang;
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/' })
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => registration.active?.postMessage({ type: 'language', lang }))
+    .catch(() => {
+      // No worker (private mode, an old browser): the site works as before, only not offline.
+    });
+}
+document.addEventListener('submit', (event) => {
+  const form = event.target instanceof HTMLFormElement ? event.target : null;
+  if (!form || new URL(form.action, location.href).pathname !== '/logout' || !('caches' in window)) return;
+  const keep = (url) => {
+    const path = new URL(url).pathname;
+    return path.startsWith('/static/') || path === '/offline';
+  };
+  (async () => {
+    for (const name of await caches.keys()) {
+      if (!name.startsWith('switchboard-')) continue;
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) if (!keep(request.url)) await cache.delete(request);
+    }
+  })();
+});
