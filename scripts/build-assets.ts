@@ -83,6 +83,7 @@ function emitAll(css: Buffer): Record<string, string> {
     'passkeys.js': emit('passkeys', 'js', readFileSync(path.join(WEB, 'scripts/passkeys.js'))),
     'live.js': emit('live', 'js', readFileSync(path.join(WEB, 'scripts/live.js'))),
     'inbox.js': emit('inbox', 'js', readFileSync(path.join(WEB, 'scripts/inbox.js'))),
+    'attachments.js': emit('attachments', 'js', readFileSync(path.join(WEB, 'scripts/attachments.js'))),
   };
   writeAtomically(path.join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const current = new Set(Object.values(manifest).map((url) => path.basename(url)));

@@ -13,6 +13,8 @@ export interface Assets {
   live: string;
   /** The agent inbox: selection, bulk actions and keyboard shortcuts. */
   inbox: string;
+  /** Ticket forms' attachments: size check before upload, previews and a progress bar. */
+  attachments: string;
 }
 
 /** A name written by scripts/build-assets.ts: `<name>.<8 hex of the content hash>.<ext>`. */
@@ -50,6 +52,7 @@ function read(file: string): Assets {
       passkeys: manifest['passkeys.js'],
       live: manifest['live.js'],
       inbox: manifest['inbox.js'],
+      attachments: manifest['attachments.js'],
     };
     if (Object.values(assets).some((url) => !url)) throw new Error('an entry is missing');
     return assets as Assets;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestJob, notificationJobs } from '../../src/modules/tickets/notifications/digest.js';
 import { addMessage } from '../../src/modules/tickets/service.js';
 import type { Database } from '../../src/platform/db/connection.js';
+import { formatDate } from '../../src/platform/i18n/format.js';
 import { createMailer } from '../../src/platform/mail/index.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -72,6 +73,33 @@ describe('ticket notifications', () => {
     expect(mail!.body_text).toContain('We received your request.');
     expect(mail!.body_text).toContain('About Printer on fire.');
     expect(mail!.body_text).toContain(`${t.config.PUBLIC_URL}/tickets/${ticket.key}`);
+  });
+
+  it('writes in the reader’s language and zone, the reply’s Markdown as HTML (sanitised), plain in the text part', async () => {
+    const [customer, agent] = [await person(t, 'customer'), await person(t, 'agent')];
+    await owner.db
+      .updateTable('users')
+      .set({ locale: 'nl', time_zone: 'Europe/Amsterdam' })
+      .where('id', '=', customer.id)
+      .execute();
+    const ticket = await openTicket(customer, 'Printer kapot');
+    await mailTo(t, customer.email);
+    await reply(agent, ticket.id, 'Try **this** first:\n\n- restart\n\n<script>alert(1)</script>');
+    const [mail] = await mailsWithHtml(customer.email);
+    if (!mail) throw new Error('no reply mail');
+    expect(mail.subject).toBe(`[${ticket.key}] Nieuwe reactie: Printer kapot`);
+    expect(mail.body_text).toContain('reageerde:');
+    expect(mail.body_text).toContain('Try **this** first:');
+    expect(mail.body_html).toContain('<strong>this</strong>');
+    expect(mail.body_html).toContain('<li>restart</li>');
+    expect(mail.body_html).not.toContain('<script>');
+    const [sent] = await sql<{ created_at: Date }>`select created_at from ticket_notifications
+      where recipient_id = ${customer.id} and kind = 'agent_reply'`
+      .execute(owner.db)
+      .then((r) => r.rows);
+    const local = formatDate(sent!.created_at, 'nl', 'Europe/Amsterdam', 'datetime');
+    expect(local).not.toBe(formatDate(sent!.created_at, 'nl', 'UTC', 'datetime'));
+    expect(mail.body_text).toContain(local);
   });
 
   it('mails the customer public replies and status changes, never internal notes, never the actor', async () => {
@@ -277,7 +305,7 @@ describe('ticket notifications', () => {
     await run('race-4', customer.id);
     const mails = await mailsTo(customer.email);
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toBe('3 updates on your tickets');
+    expect(mails[0]!.subject).toMatch(/^\[SB-\d+\] 3 updates on your tickets$/);
     for (const i of [0, 1, 2]) expect(mails[0]!.body_text).toContain(`Reply ${i}`);
 
     await owner.db.updateTable('users').set({ status: 'disabled' }).where('id', '=', customer.id).execute();
@@ -341,18 +369,30 @@ describe('a burst of changes', () => {
   });
   afterAll(() => slow?.close());
 
-  it('is one digest mail, not ten', async () => {
+  it('sends the receipt at once, then one digest that names its ticket, not nine mails', async () => {
     const [customer, agent] = [await person(slow, 'customer'), await person(slow, 'agent')];
     const ticket = await openTicket(agent, 'Many updates', { requesterId: customer.id });
+    const [receipt] = await mailTo(slow, customer.email);
+    expect(receipt!.subject).toBe(`[${ticket.key}] Request received: Many updates`);
+    expect(receipt!.body_text).toContain('opened this request for you.');
     for (let i = 1; i <= 9; i++) await reply(agent, ticket.id, `Update number ${i}.`);
-    const [digest] = await mailTo(slow, customer.email);
-    expect(digest!.subject).toBe('10 updates on your tickets');
-    expect(digest!.body_text).toContain('opened this request for you.');
+    const [digest] = await mailTo(slow, customer.email, 2);
+    expect(digest!.subject).toBe(`[${ticket.key}] 9 updates on your tickets`);
+    expect(digest!.body_text).toContain(`- ${ticket.key} · Many updates`);
     for (let i = 1; i <= 9; i++) expect(digest!.body_text).toContain(`Update number ${i}.`);
     await settled(slow);
-    expect(await mailsTo(customer.email, slow)).toHaveLength(1);
+    expect(await mailsTo(customer.email, slow)).toHaveLength(2);
   }, 30_000);
 });
+
+/** The newest mail to `email`, with its HTML part. */
+async function mailsWithHtml(email: string) {
+  const [first] = await mailTo(t, email, 2);
+  const { rows } = await sql<{ subject: string; body_text: string; body_html: string }>`
+    select subject, body_text, body_html from outbox_messages
+    where recipient = ${email} and subject = ${first!.subject}`.execute(t.platform.database.db);
+  return rows;
+}
 
 /** Every mail to `email` so far. */
 async function mailsTo(email: string, app: TestApp = t): Promise<OutboxMail[]> {

@@ -83,6 +83,7 @@ export const multipartPlugin = fp(
             'validation_failed',
             `Send at most ${limits.maxFiles} files at once.`,
             {
+              filename: part.filename,
               errors: [{ pointer: `/body/${part.fieldname}`, detail: `at most ${limits.maxFiles} files` }],
             },
           );
@@ -94,6 +95,7 @@ export const multipartPlugin = fp(
             'payload_too_large',
             `${part.filename || 'A file'} is larger than ${formatBytes(limits.maxFileBytes)}.`,
             {
+              filename: part.filename,
               errors: [
                 {
                   pointer: `/body/${part.fieldname}`,

@@ -12,7 +12,8 @@ export function pageHeaders(https: boolean): Record<string, string> {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    // blob: for the previews of images chosen in a file input (object URLs made by the page itself).
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
     "form-action 'self'",

@@ -75,7 +75,7 @@ describe('mail templates', () => {
         { ...notice, key: 'SB-10424', body: null, url: 'https://help.acme.test/tickets/SB-10424' },
       ],
     });
-    expect(digest.subject).toBe('2 updates on your tickets');
+    expect(digest.subject).toBe('[SB-10423, SB-10424] 2 updates on your tickets');
     expect(digest.text).toContain('SB-10423 · VPN <drops>');
     expect(digest.text).toContain('https://help.acme.test/tickets/SB-10424');
   });
@@ -87,6 +87,7 @@ describe('mail templates', () => {
       'password-reset',
       'security-notice',
       'ticket-digest',
+      'ticket-help',
       'ticket-update',
       'verify-email',
     ]);

@@ -29,6 +29,8 @@ export interface MailData {
   'ticket-update': { name: string; notice: TicketNotice };
   /** Several things happened (on one or more tickets) since the last mail: one digest. */
   'ticket-digest': { name: string; notices: TicketNotice[] };
+  /** Someone asked for help with the address of an existing account: sign in to send it. */
+  'ticket-help': { name: string; subject: string; body: string; url: string };
 }
 
 /** One event on a ticket, as a notification mail tells it (plain text; the templates escape it). */
@@ -42,7 +44,13 @@ export interface TicketNotice {
   headline: string;
   /** The reply's text, when there is one. */
   body: string | null;
+  /** The reply as sanitised HTML (Markdown rendered), for the HTML part. */
+  bodyHtml?: string | null;
+  /** When it happened (shown in the reader's zone). */
+  at?: Date | string;
   url: string;
+  /** A receipt to someone without a confirmed account: the link that confirms it and opens the ticket. */
+  confirmUrl?: string;
 }
 
 /**
@@ -57,7 +65,12 @@ const SUBJECTS: { [T in MailTemplate]: (data: MailData[T], t: TFunction) => stri
   'security-notice': (_, t) => t('mail:subjects.securityNotice'),
   'ticket-update': ({ notice }, t) =>
     t('mail:subjects.ticketUpdate', { key: notice.key, label: notice.label, subject: notice.subject }),
-  'ticket-digest': ({ notices }, t) => t('mail:subjects.ticketDigest', { count: notices.length }),
+  'ticket-digest': ({ notices }, t) =>
+    t('tickets:mail.subjects.digest', {
+      count: notices.length,
+      keys: [...new Set(notices.map((n) => n.key))].join(', '),
+    }),
+  'ticket-help': ({ subject }, t) => t('tickets:mail.subjects.help', { subject }),
 };
 
 export type MailTemplate = keyof MailData;

@@ -7,5 +7,10 @@ import { KINDS, kindsFor, preferencesOf } from './preferences.js';
 export async function notificationChoices(request: FastifyRequest, user: UserSummary) {
   const permissions = effectivePermissions(await request.server.roleGraph.get(), user.roles);
   const preferences = await preferencesOf(request.server.platform.database.db, user.id);
-  return kindsFor(permissions).map((kind) => ({ kind, label: KINDS[kind].label, on: preferences[kind] }));
+  const t = request.page?.t;
+  return kindsFor(permissions).map((kind) => ({
+    kind,
+    label: t ? t(`tickets:notifications.kinds.${kind}`) : KINDS[kind].label,
+    on: preferences[kind],
+  }));
 }

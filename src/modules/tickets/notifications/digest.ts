@@ -1,11 +1,15 @@
+import type { TFunction } from 'i18next';
 import type { Transaction } from 'kysely';
 import Type from 'typebox';
 import type { Config } from '../../../config.js';
 import type { DB } from '../../../platform/db/schema.js';
+import { translator } from '../../../platform/i18n/catalog.js';
+import { pickLocale } from '../../../platform/i18n/locales.js';
 import { defineJob, type JobDefinition } from '../../../platform/jobs/define.js';
 import type { JobQueue } from '../../../platform/jobs/queue.js';
 import type { Mailer } from '../../../platform/mail/port.js';
 import { renderMail, type TicketNotice } from '../../../platform/mail/templates.js';
+import { renderMarkdown } from '../markdown.js';
 import { ticketKey } from '../schemas.js';
 import type { NotificationJobs } from './notify.js';
 import { KINDS, preferencesOf } from './preferences.js';
@@ -21,12 +25,16 @@ const Payload = Type.Object({ recipientId: Type.String({ minLength: 36, maxLengt
 /** Handled notifications are kept a while (what was mailed when), then forgotten. */
 const KEEP_DAYS = 30;
 
-/** Each claimed row as the mail tells it, with the ticket's current key and subject. */
+/**
+ * Each claimed row as the mail tells it, in the recipient's language (`tickets:notifications.*`),
+ * with the ticket's current key and subject and the reply rendered from Markdown for the HTML part.
+ */
 async function describe(
   trx: Transaction<DB>,
   config: Config,
   recipientId: string,
   claimed: ClaimedNotification[],
+  t: TFunction,
 ): Promise<TicketNotice[]> {
   const [tickets, actors, statuses] = await noticeLookups(
     trx,
@@ -36,39 +44,33 @@ async function describe(
   const ticket = new Map(tickets.map((t) => [t.id, t]));
   const name = new Map(actors.map((a) => [a.id, a.display_name]));
   const label = (status: string | undefined) =>
-    statuses.find((s) => s.name === status)?.label ?? status ?? 'unknown';
-  return claimed.flatMap(({ ticket_id, actor_id, kind, data }) => {
-    const t = ticket.get(ticket_id);
-    if (!t) return [];
-    const key = ticketKey(t.number);
+    statuses.find((s) => s.name === status)?.label ?? status ?? t('tickets:notifications.unknown');
+  return claimed.flatMap(({ ticket_id, actor_id, kind, data, created_at }) => {
+    const found = ticket.get(ticket_id);
+    if (!found) return [];
+    const key = ticketKey(found.number);
     const forTeam = KINDS[kind].audience === 'team';
-    const nobody = kind === 'ticket_assigned' ? 'An integration' : forTeam ? 'The customer' : 'The team';
-    const who = (actor_id && name.get(actor_id)) || nobody;
-    const [short, headline] = {
-      ticket_created: [
-        'Request received',
-        actor_id === recipientId || !actor_id
-          ? 'We received your request. We will answer here and let you know by mail.'
-          : `${who} opened this request for you.`,
-      ],
-      agent_reply: ['New reply', `${who} replied:`],
-      status_changed: [
-        `Now ${label(data.to)}`,
-        `${who} changed the status from ${label(data.from)} to ${label(data.to)}.`,
-      ],
-      customer_reply: [
-        'Customer reply',
-        data.reopened ? `${who} replied, and the ticket is open again:` : `${who} replied:`,
-      ],
-      ticket_assigned: ['Assigned to you', `${who} assigned this ticket to you.`],
-    }[kind];
+    const nobody = kind === 'ticket_assigned' ? 'integration' : forTeam ? 'customer' : 'team';
+    const who = (actor_id && name.get(actor_id)) || t(`tickets:notifications.nobody.${nobody}`);
+    const own = actor_id === recipientId || !actor_id;
+    const words = { who, from: label(data.from), to: label(data.to) };
+    const variant =
+      kind === 'ticket_created'
+        ? own
+          ? 'own'
+          : 'forYou'
+        : kind === 'customer_reply' && data.reopened
+          ? 'reopened'
+          : 'plain';
     return [
       {
         key,
-        subject: t.subject,
-        label: short!,
-        headline: headline!,
+        subject: found.subject,
+        label: t(`tickets:notifications.${kind}.label`, words),
+        headline: t(`tickets:notifications.${kind}.${variant}`, words),
         body: data.body ?? null,
+        bodyHtml: data.body ? renderMarkdown(data.body) : null,
+        at: created_at,
         url: `${config.PUBLIC_URL}/${forTeam ? 'inbox' : 'tickets'}/${key}`,
       },
     ];
@@ -88,13 +90,15 @@ async function sendDigest(
   const recipient = await findRecipient(trx, recipientId);
   const preferences = await preferencesOf(trx, recipientId);
   const wanted = recipient?.status === 'active' ? claimed.filter((n) => preferences[n.kind]) : [];
-  const notices = wanted.length > 0 ? await describe(trx, config, recipientId, wanted) : [];
+  const reader = { locale: recipient?.locale ?? null, timeZone: recipient?.time_zone ?? null };
+  const t = translator(pickLocale(reader.locale));
+  const notices = wanted.length > 0 ? await describe(trx, config, recipientId, wanted, t) : [];
   if (!recipient || notices.length === 0) return { mailed: 0, dropped: claimed.length };
   const name = recipient.display_name;
   const rendered =
     notices.length === 1
-      ? renderMail('ticket-update', { name, notice: notices[0]! })
-      : renderMail('ticket-digest', { name, notices });
+      ? renderMail('ticket-update', { name, notice: notices[0]! }, reader)
+      : renderMail('ticket-digest', { name, notices }, reader);
   const { providerId } = await mailer.send(
     { to: recipient.email, from: config.MAIL_FROM, ...rendered, idempotencyKey: `ticket-notices-${jobId}` },
     trx,
@@ -123,7 +127,8 @@ export const digestJob = (config: Config): JobDefinition<typeof Payload> =>
   });
 
 /**
- * Schedules a digest per recipient, NOTIFY_DIGEST_DELAY_SECONDS out, in the caller's transaction.
+ * Schedules a digest per recipient, NOTIFY_DIGEST_DELAY_SECONDS out (a receipt: at once), in the
+ * caller's transaction.
  * Every change schedules its own run; the first to start takes everything pending by then, so a
  * burst of changes is one mail and the later runs find nothing.
  */
@@ -131,9 +136,11 @@ export function notificationJobs(platform: { config: Config; jobs: JobQueue }): 
   const job = digestJob(platform.config);
   const startAfterSeconds = platform.config.NOTIFY_DIGEST_DELAY_SECONDS;
   return {
-    async schedule(trx, recipientIds) {
+    async schedule(trx, recipientIds, options = {}) {
+      // A receipt goes out at once (and takes along whatever else is pending for that person).
+      const delay = options.atOnce ? 0 : startAfterSeconds;
       for (const recipientId of new Set(recipientIds))
-        await platform.jobs.enqueue({ trx }, job, { recipientId }, { startAfterSeconds });
+        await platform.jobs.enqueue({ trx }, job, { recipientId }, { startAfterSeconds: delay });
     },
   };
 }

@@ -9,7 +9,11 @@ import type { NotificationData, NotificationKind } from './table.js';
 
 /** Where notification digests are scheduled: a delayed job per recipient (digest.ts). */
 export interface NotificationJobs {
-  schedule(trx: Transaction<DB>, recipientIds: readonly string[]): Promise<void>;
+  schedule(
+    trx: Transaction<DB>,
+    recipientIds: readonly string[],
+    options?: { atOnce?: boolean },
+  ): Promise<void>;
 }
 
 /**
@@ -114,5 +118,6 @@ export async function notifyTicket(
   await ctx.notifications.schedule(
     ctx.trx,
     rows.map((r) => r.recipient_id),
+    { atOnce: change.event === 'opened' },
   );
 }

@@ -19,6 +19,7 @@ export interface ClaimedNotification {
   actor_id: string | null;
   kind: NotificationKind;
   data: NotificationData;
+  created_at: Date;
 }
 
 /** Who a ticket's notifications can reach: its requester and its assignee. */
@@ -55,7 +56,7 @@ export function claimPending(trx: Transaction<DB>, recipientId: string): Promise
         .forUpdate()
         .skipLocked(),
     )
-    .returning(['id', 'ticket_id', 'actor_id', 'kind', 'data'])
+    .returning(['id', 'ticket_id', 'actor_id', 'kind', 'data', 'created_at'])
     .execute()
     .then((rows) => rows.sort((a, b) => Number(a.id) - Number(b.id)));
 }
@@ -73,11 +74,11 @@ export async function forgetSentBefore(
     .execute();
 }
 
-/** Where and whether a digest goes: the recipient's address, name and account status. */
+/** Where and whether a digest goes, and in which language and zone: the recipient's address, name, status, locale and zone. */
 export const findRecipient = (trx: Transaction<DB>, recipientId: string) =>
   trx
     .selectFrom('users')
-    .select(['email', 'display_name', 'status'])
+    .select(['email', 'display_name', 'status', 'locale', 'time_zone'])
     .where('id', '=', recipientId)
     .executeTakeFirst();
 

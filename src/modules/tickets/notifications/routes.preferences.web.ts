@@ -19,7 +19,7 @@ export const notificationPreferenceWebRoutes: FastifyPluginAsyncTypebox = async 
       const changes = Object.fromEntries(shown.map((kind) => [kind, form[kind] === 'on']));
       await inTransaction(deps, request, (ctx) => savePreferences(ctx.trx, user.id, changes));
       return accountPage(request, reply, user, {
-        messages: [{ type: 'success', text: 'Your notification settings are saved.' }],
+        messages: [{ type: 'success', text: request.page!.t('tickets:notifications.saved') }],
       });
     }),
   );

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import type { TFunction } from 'i18next';
+import type { Config } from '../../../config.js';
 import { receivedUploads } from '../../../platform/http/multipart.js';
 import { formatBytes } from '../../../shared/bytes.js';
 import { AppError } from '../../../shared/errors.js';
@@ -11,6 +13,7 @@ import {
   storeUploads,
   withAttachments,
 } from '../attachments/service.js';
+import { displayName } from '../attachments/sniff.js';
 import { inTicketTransaction, type TicketDeps } from '../context.js';
 import type { TicketActor } from '../policy.js';
 
@@ -40,28 +43,63 @@ async function keptUploads(request: FastifyRequest, actor: TicketActor): Promise
  * The files of a multipart page form: those sent now are stored as the actor's uploads (in a
  * transaction of their own, see storeUploads), and those an earlier refused submit stored are
  * kept. `claim` goes into openTicket/addMessage; `kept` lets a refused form show the files again
- * (as hidden fields), so nobody has to pick them twice. `problem` is a broken limit, as the file
- * input's error; nothing new is stored then.
+ * (as hidden fields), so nobody has to pick them twice. `problem` is a broken limit (a file too
+ * large, one too many, an empty one), as the file input's error: the form is refused, but the
+ * valid files sent with the refused one are stored and kept all the same.
  */
 export async function uploadsFromForm(deps: TicketDeps, request: FastifyRequest, actor: TicketActor) {
-  const { files, problem } = receivedUploads(request);
+  const received = receivedUploads(request);
   const kept = await keptUploads(request, actor);
   const { platform } = request.server;
+  const t = request.page?.t;
+  const empty = received.files.filter((f) => f.data.length === 0);
+  const files = received.files.filter((f) => f.data.length > 0);
   const stored =
-    files.length === 0 || problem
+    files.length === 0
       ? []
       : await inTicketTransaction(deps, request, (ctx) =>
           storeUploads(attachmentDeps(platform), ctx, actor, files, `/body/${FILES_FIELD}`),
         );
   const all = [...kept, ...stored.map(view)];
+  const refusedName = received.problem
+    ? String(received.problem.extras.filename ?? '')
+    : empty[0]
+      ? displayName(empty[0].filename)
+      : '';
+  const problem = received.problem
+    ? onFileField(
+        t && stored.length + kept.length > 0
+          ? keptMessage(received.problem, refusedName, t, platform.config)
+          : received.problem,
+      )
+    : empty[0]
+      ? onFileField(
+          new AppError('validation_failed', `${refusedName} is empty.`, {
+            errors: [{ pointer: `/body/${FILES_FIELD}`, detail: `${refusedName} is empty.` }],
+          }),
+        )
+      : null;
   return {
-    problem: problem ? onFileField(problem) : null,
+    problem,
     kept: all,
     claim: withAttachments(
       platform.config,
       all.map((a) => a.id),
     ),
   };
+}
+
+/** A refused file named, with the reassurance that the others were kept, in the page's language. */
+function keptMessage(problem: AppError, name: string, t: TFunction, config: Config) {
+  const reason =
+    problem.code === 'payload_too_large'
+      ? t('tickets:attachments.reasons.tooBig', { size: formatBytes(config.ATTACHMENT_MAX_BYTES) })
+      : t('tickets:attachments.reasons.tooMany', { count: config.ATTACHMENT_MAX_PER_MESSAGE });
+  const detail = t('tickets:attachments.refused', { name: name || '?', reason });
+  return new AppError(problem.code, detail, {
+    ...problem.extras,
+    errors: [{ pointer: `/body/${FILES_FIELD}`, detail }],
+  });
 }
 
 /** Refusals about attachments (limits, claims) belong next to the file input on a page. */
@@ -81,3 +119,12 @@ export async function threadAttachments(request: FastifyRequest, messageIds: rea
   const byMessage = await attachmentsByMessage(request.server.platform.database.db, messageIds);
   return (messageId: string) => (byMessage.get(messageId) ?? []).map(view);
 }
+
+/** The server's limits, for the file input to check files before they are sent (attachments.js). */
+export const uploadLimits = (
+  config: Pick<Config, 'ATTACHMENT_MAX_BYTES' | 'ATTACHMENT_MAX_PER_MESSAGE'>,
+) => ({
+  maxBytes: config.ATTACHMENT_MAX_BYTES,
+  maxFiles: config.ATTACHMENT_MAX_PER_MESSAGE,
+  sizeText: formatBytes(config.ATTACHMENT_MAX_BYTES),
+});

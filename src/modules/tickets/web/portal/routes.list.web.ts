@@ -9,7 +9,8 @@ import { presentTicketPage, statusTable } from '../present.js';
 
 /** What the status filter offers customers: the work still going on, or what is done. */
 const STATES = ['', 'active', 'resolved', 'closed'] as const;
-const STATE_LABELS = { '': 'All', active: 'Open', resolved: 'Resolved', closed: 'Closed' };
+/** Message keys under `tickets:portal.list.states`. */
+const STATE_LABELS = { '': 'all', active: 'active', resolved: 'resolved', closed: 'closed' };
 const PAGE = 20;
 
 /**
@@ -73,7 +74,10 @@ export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         snippets,
         state,
         q,
-        states: STATES.map((value) => ({ value, label: STATE_LABELS[value] })),
+        states: STATES.map((value) => ({
+          value,
+          label: request.page!.t(`tickets:portal.list.states.${STATE_LABELS[value]}`),
+        })),
         next: nextCursor ? url({ cursor: nextCursor }) : null,
         first: cursor ? url() : null,
         listUrl: url(cursor ? { cursor } : {}),

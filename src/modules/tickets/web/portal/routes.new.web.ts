@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
 import { AppError } from '../../../../shared/errors.js';
 import {
@@ -17,15 +18,9 @@ import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { openTicket } from '../../service.js';
 import { PRIORITIES, type Priority } from '../../table.js';
-import { onFileField, uploadsFromForm } from '../form-uploads.js';
+import { onFileField, uploadLimits, uploadsFromForm } from '../form-uploads.js';
 
 const TEMPLATE = 'pages/portal/new.njk';
-const PRIORITY_LABELS: Record<Priority, string> = {
-  low: 'Low: whenever you get to it',
-  normal: 'Normal',
-  high: 'High: it holds up my work',
-  urgent: 'Urgent: nothing works',
-};
 
 /** "Ask for help": the form that opens a ticket, with the choices this person has. */
 export const portalNewTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,20 +32,31 @@ export const portalNewTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const actor = ticketActor(request);
     const premium = actor.permissions.has('tickets:priority') || handlesAll(actor);
     const categories = await listCategories(db, false);
+    const t = request.page!.t;
     return {
-      categories: [{ value: '', label: 'Not sure' }].concat(
+      categories: [{ value: '', label: t('tickets:portal.new.notSure') }].concat(
         categories.map((c) => ({ value: c.id, label: c.name })),
       ),
       priorities: PRIORITIES.filter((p) => premium || (p !== 'high' && p !== 'urgent')).map((p) => ({
         value: p,
-        label: PRIORITY_LABELS[p],
+        label: t(`tickets:portal.new.priorities.${p}`),
       })),
+      uploadLimits: uploadLimits(app.platform.config),
       active: 'new-ticket',
     };
   };
 
-  app.get('/tickets/new', CREATE, async (request, reply) =>
-    renderPage(request, reply, TEMPLATE, { ...(await formContext(request)), values: { priority: 'normal' } }),
+  // A question mailed to the owner of an existing account (/help) comes back filled in: sending it is theirs.
+  const Prefill = Type.Object({
+    subject: Type.Optional(Type.String({ maxLength: 200 })),
+    body: Type.Optional(Type.String({ maxLength: 2000 })),
+    categoryId: Type.Optional(Type.String({ maxLength: 40 })),
+  });
+  app.get('/tickets/new', { ...CREATE, schema: { querystring: Prefill } }, async (request, reply) =>
+    renderPage(request, reply, TEMPLATE, {
+      ...(await formContext(request)),
+      values: { priority: 'normal', ...request.query },
+    }),
   );
 
   app.post(

@@ -28,7 +28,7 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const ticket = await ticketByKey(db, ticketActor(request), request.params.key);
       const messages = request.query.closed
-        ? [{ type: 'success' as const, text: 'Your ticket is closed. Reply any time to reopen it.' }]
+        ? [{ type: 'success' as const, text: request.page!.t('tickets:portal.ticket.closed') }]
         : [];
       return renderThread(request, reply, ticket, { messages });
     },
@@ -91,7 +91,7 @@ export const portalThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         {
           messageFor: (error) =>
             error.code === 'precondition_failed'
-              ? 'The ticket changed while you were reading it. Here is what is current now; close it again if you still want to.'
+              ? request.page!.t('tickets:portal.ticket.changed')
               : error.message,
         },
       );

@@ -1,20 +1,26 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TFunction } from 'i18next';
 import { type FormState, renderPage } from '../../../../web/forms.js';
 import { listEvents } from '../../repo/events.js';
 import { listMessages } from '../../repo/messages.js';
 import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
-import { threadAttachments } from '../form-uploads.js';
+import { threadAttachments, uploadLimits } from '../form-uploads.js';
 import { presentThreadMessage, presentTicketPage, statusTable, when } from '../present.js';
 
 const TEMPLATE = 'pages/portal/ticket.njk';
 const FRAGMENT = 'pages/portal/_thread.njk';
 
 /** What a requester's timeline says about each change (their own view: no notes, no time). */
-function describeEvent(kind: string, to: string | null, labels: Map<string, string>): string | null {
-  if (kind === 'status') return `Status changed to ${labels.get(to ?? '') ?? to}`;
-  if (kind === 'priority') return `Priority set to ${to}`;
-  if (kind === 'assignee') return to ? 'An agent took this ticket' : 'Back in the team’s queue';
+function describeEvent(kind: string, to: string | null, labels: Map<string, string>, t: TFunction) {
+  const k = (key: string, values: Record<string, string> = {}) => t(`tickets:portal.ticket.${key}`, values);
+  if (kind === 'status')
+    return k('events.status', {
+      to: t(`tickets:portal.status.${to}`, { defaultValue: labels.get(to ?? '') ?? to ?? '' }),
+    });
+  if (kind === 'priority')
+    return k('events.priority', { to: t(`tickets:portal.priority.${to}`, { defaultValue: to ?? '' }) });
+  if (kind === 'assignee') return to ? k('events.taken') : k('events.queued');
   return null;
 }
 
@@ -37,10 +43,14 @@ export async function threadContext(request: FastifyRequest, ticket: TicketRow) 
     ticket: view,
     thread: messages.map((m) => ({ ...presentThreadMessage(m), attachments: filesOf(m.id) })),
     history: events
-      .map((e) => ({ text: describeEvent(e.kind, e.to_value, labels), at: when(e.created_at) }))
+      .map((e) => ({
+        text: describeEvent(e.kind, e.to_value, labels, request.page!.t),
+        at: when(e.created_at),
+      }))
       .filter((e) => e.text !== null),
     closed: view.statusKind === 'closed',
     canAct: ticket.requester_id === actor.userId,
+    uploadLimits: uploadLimits(request.server.platform.config),
     active: 'tickets',
   };
 }
