@@ -122,7 +122,7 @@ describe('agent inbox pages', () => {
     expect(stale.statusCode).toBe(412);
     expect(stale.body).toContain('Someone else changed this ticket');
     expect(stale.body).toContain('draft that must survive');
-    expect(stale.body).toContain('high priority');
+    expect(stale.body).toContain('High priority');
     const messages = (await agent.get(`/api/v1/tickets/${ticket.id}/messages`)).json().items;
     expect(messages).toHaveLength(1);
 
@@ -169,6 +169,49 @@ describe('agent inbox pages', () => {
     });
     expect(badStatus.statusCode).toBe(400);
     expect(badStatus.body).toContain('There is no status sleeping.');
+
+    // When every ticket changed: post/redirect/get, and the list says what changed (role=status).
+    const c = await open('Bulk three');
+    const done = await post(agent, '/inbox/bulk', {
+      ticket: `${c.id}:${c.version}`,
+      priority: 'high',
+      return: 'view=all&priority=normal',
+    });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`/inbox?view=all&priority=normal&changed=${c.key}`);
+    const after = await page(agent, done.headers.location as string);
+    expect(after.body).toMatch(new RegExp(`role="status"[^]*Changed ${c.key}\\.`));
+  });
+
+  it('counts every view under the filters in force and shows each filter as a chip that removes it', async () => {
+    const words = `zebra${Date.now()}`;
+    const [a, b] = [await open(`Printer ${words}`), await open('Scanner jams')];
+    for (const [ticket, change] of [
+      [a, { tags: [words] }],
+      [b, { tags: [words], priority: 'urgent' }],
+    ] as const)
+      await agent.request('PATCH', `/api/v1/tickets/${ticket.id}`, change, {
+        'if-match': `"${ticket.version}"`,
+      });
+    const countOf = (body: string, view: string) =>
+      Number(new RegExp(`data-testid="count-${view}">(\\d+)<`).exec(body)?.[1]);
+    const tagged = await page(agent, `/inbox?view=unassigned&tag=${words}`);
+    expect(countOf(tagged.body, 'unassigned')).toBe(2);
+    expect(countOf(tagged.body, 'mine')).toBe(0);
+    const urgent = await page(agent, `/inbox?view=unassigned&tag=${words}&priority=urgent`);
+    expect(countOf(urgent.body, 'unassigned')).toBe(1);
+    expect(countOf(urgent.body, 'all')).toBe(1);
+    expect(urgent.body).toContain(`data-testid="row-${b.key}"`);
+    expect(urgent.body).toMatch(/data-chip="priority"[^>]*aria-label="Remove filter Priority: Urgent"/);
+    expect(urgent.body).toContain(`href="/inbox?view=unassigned&amp;tag=${words}"`);
+    const found = await page(agent, `/inbox?view=all&q=${words}`);
+    expect(countOf(found.body, 'all')).toBe(1);
+    expect(found.body).toContain(`data-testid="row-${a.key}"`);
+    expect(found.body).not.toContain(`data-testid="row-${b.key}"`);
+    expect(found.body).toContain('data-chip="q"');
+    const fragment = await page(agent, `/inbox/list?view=all&q=${words}`);
+    expect(fragment.body).toContain('id="inbox-views"');
+    expect(countOf(fragment.body, 'all')).toBe(1);
   });
 
   it('searches every ticket for the team, internal notes included, with hits highlighted', async () => {

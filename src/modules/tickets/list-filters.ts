@@ -18,6 +18,8 @@ export interface TicketFilters {
   tag?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  /** Words in the subject or the messages, in the instance's search language. */
+  text?: { query: string; language: string };
 }
 
 /** The inbox views: work still to do (open or waiting) split by owner, and what was just resolved. */

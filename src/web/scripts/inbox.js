@@ -1,4 +1,5 @@
-// The agent inbox: selection, bulk actions and keyboard shortcuts (progressive enhancement).
+// The agent inbox: selection, bulk actions, the split view and keyboard shortcuts (progressive
+// enhancement).
 // Without this file every form still works; with it, the selection survives live reloads of the
 // list, a reply draft survives the page's other forms, and the common actions have keys.
 
@@ -7,15 +8,30 @@ const rows = () => [...document.querySelectorAll('[data-row]')];
 const boxes = () => [...document.querySelectorAll('input[name="ticket"][form="bulk-form"]')];
 const idOf = (box) => box.value.split(':')[0];
 
-// The selection and the highlighted row, by ticket id, so a reloaded list gets them back.
+// The selection, the highlighted row and the row open beside the list, by ticket id, so a
+// reloaded list gets them back.
 const selected = new Set();
 let currentId = null;
+let openId = null;
+
+let announced = 0;
 
 function restoreList() {
   for (const box of boxes()) box.checked = selected.has(idOf(box));
-  for (const row of rows()) row.toggleAttribute('data-current', row.dataset.ticketId === currentId);
+  for (const row of rows()) {
+    row.toggleAttribute('data-current', row.dataset.ticketId === currentId);
+    row.toggleAttribute('data-open', row.dataset.ticketId === openId);
+  }
+  const chosen = boxes().filter((b) => b.checked).length;
   const count = document.querySelector('[data-selected-count]');
-  if (count) count.textContent = String(boxes().filter((b) => b.checked).length);
+  if (count) count.textContent = String(chosen);
+  // The bulk bar only while something is selected; the change is announced once.
+  const bar = document.querySelector('[data-bulk-bar]');
+  if (bar) bar.hidden = chosen === 0;
+  const announce = document.querySelector('[data-selected-announce]');
+  if (announce && chosen !== announced)
+    announce.textContent = chosen ? `${chosen} ${announce.dataset.word}` : '';
+  announced = chosen;
   const all = document.querySelector('[data-select-all]');
   if (all) all.checked = boxes().length > 0 && boxes().every((b) => b.checked);
 }
@@ -62,7 +78,8 @@ function listKeys(event) {
     choose(box, !box.checked);
     restoreList();
   } else if ((event.key === 'o' || event.key === 'Enter') && row) {
-    window.location.assign(row.querySelector('[data-open]').href);
+    const link = row.querySelector('[data-open]');
+    if (!openBeside(link)) window.location.assign(link.href);
   } else return false;
   return true;
 }
@@ -129,3 +146,56 @@ function keepDraft() {
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', keepDraft);
 else keepDraft();
+
+// Split view: on wide screens a ticket opens beside the list (which stays live), under its own
+// address, so reload and the back button work; on narrow screens links open the page as usual.
+const WIDE = window.matchMedia('(min-width: 1280px)');
+const pane = () => document.querySelector('[data-ticket-pane]');
+
+function openBeside(link) {
+  const target = pane();
+  if (!link || !target || !WIDE.matches || !window.htmx) return false;
+  openId = link.closest('[data-row]')?.dataset.ticketId ?? null;
+  currentId = openId ?? currentId;
+  restoreList();
+  target.setAttribute('aria-busy', 'true');
+  window.htmx
+    .ajax('GET', link.href, { target, select: '[data-ticket-view]', swap: 'innerHTML' })
+    .finally(() => target.removeAttribute('aria-busy'));
+  window.history.pushState({ inboxPane: link.href }, '', link.href);
+  return true;
+}
+
+document.addEventListener('click', (event) => {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+  const link =
+    event.target instanceof Element ? event.target.closest('[data-ticket-list] [data-open]') : null;
+  if (link && openBeside(link)) event.preventDefault();
+});
+// Back or forward between list and ticket addresses: show what the address says.
+window.addEventListener('popstate', () => {
+  if (root()?.dataset.inbox === 'list') window.location.reload();
+});
+
+// Buttons show that their request runs: busy at once, disabled after the form has been sent (so
+// the button's own name and value still go along); a page from the back-forward cache is reset.
+document.addEventListener('submit', (event) => {
+  if (event.defaultPrevented || !(event.target instanceof HTMLFormElement)) return;
+  if (event.target.method === 'dialog') return;
+  const button = event.submitter ?? event.target.querySelector('[type="submit"]');
+  if (!(button instanceof HTMLButtonElement)) return;
+  button.setAttribute('aria-busy', 'true');
+  setTimeout(() => {
+    button.disabled = true;
+  });
+});
+window.addEventListener('pageshow', () => {
+  for (const button of document.querySelectorAll('button[aria-busy="true"]')) {
+    button.removeAttribute('aria-busy');
+    button.disabled = false;
+  }
+  restoreList();
+});
+
+restoreList();

@@ -24,11 +24,13 @@ function connect(element) {
   if (!url || element.dataset.liveConnected) return;
   element.dataset.liveConnected = 'true';
   const source = new EventSource(url);
-  const status = document.querySelector('[data-live-status]');
+  element.liveSource = source;
+  const status = element.querySelector('[data-live-status]') ?? document.querySelector('[data-live-status]');
+  // The words come from the page (data-text-live …), in the reader's language.
   const show = (state, text) => {
     if (!status) return;
     status.dataset.state = state;
-    status.textContent = text;
+    status.textContent = status.dataset[`text${state[0].toUpperCase()}${state.slice(1)}`] ?? text;
   };
   let pending = [];
   let timer;
@@ -87,5 +89,17 @@ function start() {
   if (streams.length > 0) guardRedirectedReloads();
   for (const element of streams) connect(element);
 }
+
+// A ticket opened beside the inbox list (split view) brings its own stream: follow it too, and
+// close the one of the ticket it replaces.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  const pane =
+    event.target instanceof Element && event.target.matches('[data-ticket-pane]') ? event.target : null;
+  for (const element of pane?.querySelectorAll('[data-live-stream]') ?? []) element.liveSource?.close();
+});
+document.addEventListener('htmx:afterSettle', (event) => {
+  const pane = event.target instanceof Element ? event.target.closest('[data-ticket-pane]') : null;
+  for (const element of pane?.querySelectorAll('[data-live-stream]') ?? []) connect(element);
+});
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
 else start();

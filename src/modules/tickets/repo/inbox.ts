@@ -1,43 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
-import { RECENTLY_RESOLVED_DAYS, VIEW_KINDS, type View } from '../list-filters.js';
-import { inView } from './list.js';
+import { type TicketFilters, VIEWS, type View } from '../list-filters.js';
+import type { ReadScope } from '../policy.js';
+import { filterConditions, viewConditions } from './list.js';
 import '../table.js';
 import '../../../identity/users/table.js';
-
-type TeamView = Exclude<View, 'mine'>;
-
-/**
- * How many tickets each team-wide inbox view holds (listTickets' view rules), in one pass. The same
- * for every agent, so the list cache keeps one copy for all of them.
- */
-export async function teamViewCounts(db: Kysely<DB>): Promise<Record<TeamView, number>> {
-  const kind = (view: View) => sql`s.kind = any(${VIEW_KINDS[view]}::text[])`;
-  const { rows } = await sql<Record<TeamView, string>>`
-    select
-      count(*) filter (where ${kind('unassigned')} and t.assignee_id is null) as unassigned,
-      count(*) filter (where ${kind('open')}) as open,
-      count(*) filter (where ${kind('waiting')}) as waiting,
-      count(*) filter (where ${kind('resolved')}
-        and t.resolved_at > now() - make_interval(days => ${RECENTLY_RESOLVED_DAYS})) as resolved
-    from tickets t join ticket_statuses s on s.name = t.status
-    where s.kind <> 'closed'`.execute(db);
-  const row = rows[0]!;
-  return {
-    unassigned: Number(row.unassigned),
-    open: Number(row.open),
-    waiting: Number(row.waiting),
-    resolved: Number(row.resolved),
-  };
-}
-
-/** How many tickets the "mine" view holds for one agent (through the assignee index). */
-export async function mineCount(db: Kysely<DB>, userId: string | null): Promise<{ mine: number }> {
-  if (!userId) return { mine: 0 };
-  const { rows } = await sql<{ mine: string }>`
-    select count(*) as mine from tickets where assignee_id = ${userId} and ${inView('mine')}`.execute(db);
-  return { mine: Number(rows[0]!.mine) };
-}
 
 /** Display names for a page's worth of user ids (readable by anyone who shares a thread with them). */
 export async function displayNames(db: Kysely<DB>, ids: readonly (string | null)[]) {
@@ -57,3 +24,40 @@ export const requesterInfo = (db: Kysely<DB>, id: string) =>
     .select(['id', 'display_name', 'email', 'company', 'phone', 'created_at'])
     .where('id', '=', id)
     .executeTakeFirst();
+
+/**
+ * How many tickets each inbox view holds under these filters (the view itself left out), in one
+ * pass with the list's own conditions; `all` is every ticket the filters match.
+ */
+export async function filteredViewCounts(
+  db: Kysely<DB>,
+  scope: ReadScope,
+  filters: TicketFilters,
+): Promise<Record<View | 'all', number>> {
+  const { view: _, ...rest } = filters;
+  const where = filterConditions(scope, rest);
+  const countOf = (view: View) =>
+    sql`count(*) filter (where ${sql.join(viewConditions(scope, view), sql` and `)})`;
+  const { rows } = await sql<Record<View | 'all', string>>`
+    select ${sql.join(VIEWS.map((v) => sql`${countOf(v)} as ${sql.ref(v)}`))}, count(*) as "all"
+    from tickets where ${where.length ? sql.join(where, sql` and `) : sql`true`}`.execute(db);
+  const row = rows[0]!;
+  return Object.fromEntries([...VIEWS, 'all'].map((v) => [v, Number(row[v as View])])) as Record<
+    View | 'all',
+    number
+  >;
+}
+
+/**
+ * Of these tickets, those whose newest public message is the requester's: the customer spoke last
+ * and waits for the team (the inbox marks them).
+ */
+export async function customerSpokeLast(db: Kysely<DB>, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await sql<{ id: string }>`
+    select t.id from tickets t
+    join lateral (select m.author_id from ticket_messages m
+      where m.ticket_id = t.id and m.visibility = 'public' order by m.created_at desc limit 1) last on true
+    where t.id = any(${ids}::uuid[]) and last.author_id = t.requester_id`.execute(db);
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 import { AppError } from '../../../shared/errors.js';
 import {
@@ -9,6 +9,7 @@ import {
   type View,
 } from '../list-filters.js';
 import type { ReadScope } from '../policy.js';
+import { tsQuery } from './search-query.js';
 import { TICKET_COLUMNS, type TicketRow } from './tickets.js';
 
 /**
@@ -49,6 +50,46 @@ function decodeCursor(cursor: string, sort: Sort): [string, string] {
   });
 }
 
+/** The rules of an inbox view (its statuses, its owner, how recent) as conditions on `tickets`. */
+export function viewConditions(scope: ReadScope, view: View | undefined): RawBuilder<boolean>[] {
+  if (!view) return [];
+  const conditions = [inView(view)];
+  if (view === 'unassigned') conditions.push(sql<boolean>`tickets.assignee_id is null`);
+  if (view === 'mine') conditions.push(sql<boolean>`tickets.assignee_id = ${scope.userId}::uuid`);
+  if (view === 'resolved')
+    conditions.push(
+      sql<boolean>`tickets.resolved_at > now() - make_interval(days => ${RECENTLY_RESOLVED_DAYS})`,
+    );
+  return conditions;
+}
+
+/**
+ * The filters besides the view as conditions on `tickets`, shared by the list and the inbox's
+ * counts (repo/inbox.ts), so a count always says how many rows its view would list.
+ */
+export function filterConditions(scope: ReadScope, filters: TicketFilters): RawBuilder<boolean>[] {
+  const c: RawBuilder<boolean>[] = [];
+  if (filters.status?.length) c.push(sql<boolean>`tickets.status in (${sql.join(filters.status)})`);
+  if (filters.priority?.length) c.push(sql<boolean>`tickets.priority in (${sql.join(filters.priority)})`);
+  if (filters.categoryId) c.push(sql<boolean>`tickets.category_id = ${filters.categoryId}::uuid`);
+  if (filters.assignee === 'none') c.push(sql<boolean>`tickets.assignee_id is null`);
+  else if (filters.assignee === 'me') c.push(sql<boolean>`tickets.assignee_id = ${scope.userId}::uuid`);
+  else if (filters.assignee) c.push(sql<boolean>`tickets.assignee_id = ${filters.assignee}::uuid`);
+  if (filters.channel) c.push(sql<boolean>`tickets.channel = ${filters.channel}`);
+  if (filters.tag) c.push(sql<boolean>`tickets.tags @> array[${filters.tag}]::text[]`);
+  if (filters.createdFrom) c.push(sql<boolean>`tickets.created_at >= ${filters.createdFrom}`);
+  if (filters.createdTo) c.push(sql<boolean>`tickets.created_at < ${filters.createdTo}`);
+  if (filters.text) {
+    // Every word, in the subject or the messages the reader may see (the team's document holds
+    // internal notes too).
+    const q = tsQuery(filters.text.language, filters.text.query);
+    const audience = scope.requesterId === null ? 'team' : 'public';
+    c.push(sql<boolean>`(tickets.search @@ ${q} or exists (select 1 from ticket_search_documents d
+      where d.ticket_id = tickets.id and d.audience = ${audience} and d.doc @@ ${q}))`);
+  }
+  return c;
+}
+
 export async function listTickets(
   db: Kysely<DB>,
   scope: ReadScope,
@@ -65,25 +106,8 @@ export async function listTickets(
   if (scope.requesterId !== null) q = q.where('tickets.requester_id', '=', scope.requesterId);
   else if (filters.requesterId) q = q.where('tickets.requester_id', '=', filters.requesterId);
 
-  if (filters.view) q = q.where(inView(filters.view));
-  if (filters.view === 'unassigned') q = q.where('tickets.assignee_id', 'is', null);
-  if (filters.view === 'mine') q = q.where('tickets.assignee_id', '=', scope.userId);
-  if (filters.view === 'resolved')
-    q = q.where(
-      'tickets.resolved_at',
-      '>',
-      sql<Date>`now() - make_interval(days => ${RECENTLY_RESOLVED_DAYS})`,
-    );
-  if (filters.status?.length) q = q.where('tickets.status', 'in', filters.status);
-  if (filters.priority?.length) q = q.where('tickets.priority', 'in', filters.priority);
-  if (filters.categoryId) q = q.where('tickets.category_id', '=', filters.categoryId);
-  if (filters.assignee === 'none') q = q.where('tickets.assignee_id', 'is', null);
-  else if (filters.assignee === 'me') q = q.where('tickets.assignee_id', '=', scope.userId);
-  else if (filters.assignee) q = q.where('tickets.assignee_id', '=', filters.assignee);
-  if (filters.channel) q = q.where('tickets.channel', '=', filters.channel);
-  if (filters.tag) q = q.where('tickets.tags', '@>', sql<string[]>`array[${filters.tag}]::text[]`);
-  if (filters.createdFrom) q = q.where('tickets.created_at', '>=', filters.createdFrom);
-  if (filters.createdTo) q = q.where('tickets.created_at', '<', filters.createdTo);
+  for (const condition of [...viewConditions(scope, filters.view), ...filterConditions(scope, filters)])
+    q = q.where(condition);
 
   if (page.cursor) {
     const [key, id] = decodeCursor(page.cursor, sort);

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { translator } from '../../../../platform/i18n/catalog.js';
 import { AppError } from '../../../../shared/errors.js';
 import { formField } from '../../../../web/forms.js';
 import { ticketActor } from '../../request-actor.js';
@@ -18,23 +19,24 @@ const invalid = (field: string, detail: string) =>
  */
 export function readChanges(request: FastifyRequest, body: unknown, fields: readonly Field[]): TicketChanges {
   const changes: TicketChanges = {};
+  const t = request.page?.t ?? translator('en');
   const value = (field: Field) => (fields.includes(field) ? formField(body, field) : '');
   const assignee = value('assignee');
   if (assignee === 'me') changes.assigneeId = ticketActor(request).userId;
   else if (assignee === 'none') changes.assigneeId = null;
   else if (UUID.test(assignee)) changes.assigneeId = assignee;
-  else if (assignee) throw invalid('assignee', 'Choose someone from the list.');
+  else if (assignee) throw invalid('assignee', t('tickets:ticket.errors.assignee'));
   const status = value('status');
-  if (status.length > 40) throw invalid('status', 'Choose a status from the list.');
+  if (status.length > 40) throw invalid('status', t('tickets:ticket.errors.status'));
   if (status) changes.status = status;
   const priority = value('priority');
   if (priority && !PRIORITIES.includes(priority as Priority))
-    throw invalid('priority', 'Choose a priority from the list.');
+    throw invalid('priority', t('tickets:ticket.errors.priority'));
   if (priority) changes.priority = priority as Priority;
   const category = value('category');
   if (category === 'none') changes.categoryId = null;
   else if (UUID.test(category)) changes.categoryId = category;
-  else if (category) throw invalid('category', 'Choose a category from the list.');
+  else if (category) throw invalid('category', t('tickets:ticket.errors.category'));
   if (fields.includes('tags'))
     changes.tags = formField(body, 'tags')
       .split(/[\s,]+/)

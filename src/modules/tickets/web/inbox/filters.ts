@@ -6,6 +6,8 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TAG = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
 
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
 /** The inbox's GET form as typed (kept in the form and in every link), and what it means. */
 export const FIELDS = [
   'view',
@@ -18,6 +20,7 @@ export const FIELDS = [
   'from',
   'to',
   'sort',
+  'q',
 ] as const;
 export type InboxValues = Record<(typeof FIELDS)[number], string>;
 
@@ -33,7 +36,12 @@ export interface InboxQuery {
 const date = (value: string) => (DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : null);
 
 /** Reads the inbox query leniently: every mistake is a message next to its filter, not a 500. */
-export function parseInboxQuery(query: unknown, statuses: readonly string[]): InboxQuery {
+export function parseInboxQuery(
+  query: unknown,
+  statuses: readonly string[],
+  t: Translate,
+  language: string,
+): InboxQuery {
   const values = Object.fromEntries(FIELDS.map((f) => [f, formField(query, f)])) as InboxValues;
   const errors: Record<string, string> = {};
   const filters: TicketFilters = {};
@@ -41,33 +49,36 @@ export function parseInboxQuery(query: unknown, statuses: readonly string[]): In
     errors[field] = message;
   };
   const view = values.view || 'open';
-  if (view !== 'all' && !VIEWS.includes(view as View)) refuse('view', 'Choose one of the views.');
+  if (view !== 'all' && !VIEWS.includes(view as View)) refuse('view', t('tickets:inbox.errors.view'));
   else if (view !== 'all') filters.view = view as View;
-  if (values.status && !statuses.includes(values.status)) refuse('status', 'Choose a status from the list.');
+  if (values.status && !statuses.includes(values.status)) refuse('status', t('tickets:inbox.errors.status'));
   else if (values.status) filters.status = [values.status];
   if (values.priority && !PRIORITIES.includes(values.priority as Priority))
-    refuse('priority', 'Choose a priority from the list.');
+    refuse('priority', t('tickets:inbox.errors.priority'));
   else if (values.priority) filters.priority = [values.priority as Priority];
-  if (values.category && !UUID.test(values.category)) refuse('category', 'Choose a category from the list.');
+  if (values.category && !UUID.test(values.category)) refuse('category', t('tickets:inbox.errors.category'));
   else if (values.category) filters.categoryId = values.category;
   const assignee = values.assignee;
   if (assignee && !['me', 'none'].includes(assignee) && !UUID.test(assignee))
-    refuse('assignee', 'Choose an assignee from the list.');
+    refuse('assignee', t('tickets:inbox.errors.assignee'));
   else if (assignee) filters.assignee = assignee;
   if (values.channel && !CHANNELS.includes(values.channel as Channel))
-    refuse('channel', 'Choose a channel from the list.');
+    refuse('channel', t('tickets:inbox.errors.channel'));
   else if (values.channel) filters.channel = values.channel as Channel;
   const tag = values.tag.toLowerCase();
-  if (tag && !TAG.test(tag)) refuse('tag', 'A tag is letters, digits, ., - or _.');
+  if (tag && !TAG.test(tag)) refuse('tag', t('tickets:inbox.errors.tag'));
   else if (tag) filters.tag = tag;
   const from = values.from && date(values.from);
-  if (from === null) refuse('from', 'Give the date as YYYY-MM-DD.');
+  if (from === null) refuse('from', t('tickets:inbox.errors.date'));
   else if (from) filters.createdFrom = new Date(`${from}T00:00:00Z`);
   const to = values.to && date(values.to);
-  if (to === null) refuse('to', 'Give the date as YYYY-MM-DD.');
+  if (to === null) refuse('to', t('tickets:inbox.errors.date'));
   // "To" includes that whole day.
   else if (to) filters.createdTo = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000);
-  if (values.sort && !SORTS.includes(values.sort as Sort)) refuse('sort', 'Choose an order from the list.');
+  if (values.sort && !SORTS.includes(values.sort as Sort)) refuse('sort', t('tickets:inbox.errors.sort'));
+  const q = values.q.trim();
+  if (q.length > 200) refuse('q', t('tickets:inbox.errors.q'));
+  else if (q) filters.text = { query: q, language };
   const cursor = formField(query, 'cursor');
   return {
     values: { ...values, view },

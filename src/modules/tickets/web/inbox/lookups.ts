@@ -5,15 +5,14 @@ import { activeUsersInRoles } from '../../repo/team.js';
 import { listStatuses } from '../../repo/tickets.js';
 import { CHANNELS, PRIORITIES } from '../../table.js';
 import { teamRoles } from '../../team.js';
+import { statusLabel, type Translate } from './page-text.js';
 import type { Lookups } from './present.js';
-
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * What the inbox pages choose from (statuses, categories, agents, priorities, channels) and the
- * names behind the ids they show. Small lists, read per page.
+ * names behind the ids they show, labelled in the reader's language. Small lists, read per page.
  */
-export async function loadChoices(app: FastifyInstance) {
+export async function loadChoices(app: FastifyInstance, t: Translate) {
   const db = app.platform.database.db;
   const [statuses, categories, agents] = await Promise.all([
     listStatuses(db),
@@ -21,15 +20,15 @@ export async function loadChoices(app: FastifyInstance) {
     activeUsersInRoles(db, teamRoles(await app.roleGraph.get())),
   ]);
   return {
-    statuses: statuses.map((s) => ({ value: s.name, label: s.label, kind: s.kind })),
+    statuses: statuses.map((s) => ({ value: s.name, label: statusLabel(t, s.name, s.label), kind: s.kind })),
     categories: categories.map((c) => ({
       value: c.id,
-      label: c.archived_at ? `${c.name} (archived)` : c.name,
+      label: c.archived_at ? t('tickets:ticket.side.archived', { name: c.name }) : c.name,
       archived: Boolean(c.archived_at),
     })),
     agents: agents.map((a) => ({ value: a.id, label: a.display_name || a.email })),
-    priorities: PRIORITIES.map((p) => ({ value: p, label: capital(p) })),
-    channels: CHANNELS.map((c) => ({ value: c, label: c === 'sms' ? 'SMS' : capital(c) })),
+    priorities: PRIORITIES.map((p) => ({ value: p, label: t(`tickets:priority.${p}`) })),
+    channels: CHANNELS.map((c) => ({ value: c, label: t(`tickets:ticket.channels.${c}`) })),
   };
 }
 export type Choices = Awaited<ReturnType<typeof loadChoices>>;
@@ -39,10 +38,13 @@ export async function lookupsFor(
   app: FastifyInstance,
   choices: Choices,
   userIds: readonly (string | null)[],
+  t: Translate,
 ): Promise<Lookups> {
   return {
+    t,
     names: await displayNames(app.platform.database.db, userIds),
     statusLabels: new Map(choices.statuses.map((s) => [s.value, s.label])),
+    priorityLabels: new Map(choices.priorities.map((p) => [p.value as string, p.label])),
     categoryNames: new Map(choices.categories.map((c) => [c.value, c.label])),
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
+import { translator } from '../../../../platform/i18n/catalog.js';
 import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, formField, formText, handleForm } from '../../../../web/forms.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
@@ -12,7 +13,8 @@ import { addMessage, changeTicket } from '../../service.js';
 import { deleteTimeEntry, logTime } from '../../time-entries.js';
 import { onFileField, uploadsFromForm } from '../form-uploads.js';
 import { readChanges } from './changes.js';
-import type { DONE } from './routes.ticket.web.js';
+import { pageOf } from './page-text.js';
+import type { Done } from './routes.ticket.web.js';
 import { currentValues, loadTicket, renderTicket } from './ticket-page.js';
 
 const WRITE = {
@@ -30,15 +32,14 @@ const WRITE_ENTRY = {
 const PROPERTIES = ['assignee', 'status', 'priority', 'category', 'tags'] as const;
 // Service pointers name API fields; the page's fields are named for people.
 const FIELD_OF: Record<string, string> = { assigneeId: 'assignee', categoryId: 'category', workDate: 'date' };
-const STALE =
-  'Someone else changed this ticket after you opened it (see the timeline), so nothing was saved. The page now shows the ticket as it is; what you typed or chose is still in the form: check it and send again.';
 
 /** precondition_failed's status: the change was based on an older version of the ticket. */
 const STALE_STATUS = 412;
 
-const version = (body: unknown) => {
+const version = (body: unknown, request: FastifyRequest) => {
   const v = formField(body, 'version');
-  if (!/^\d{1,9}$/.test(v)) throw new AppError('validation_failed', 'Reload the page and try again.');
+  if (!/^\d{1,9}$/.test(v))
+    throw new AppError('validation_failed', (request.page?.t ?? translator('en'))('tickets:ticket.reload'));
   return Number(v);
 };
 
@@ -67,11 +68,12 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request: FastifyRequest & { params: { key: string } },
     reply: FastifyReply,
     typed: Record<string, string>,
-    run: (ctx: TicketContext, ticket: TicketRow) => Promise<keyof typeof DONE>,
+    run: (ctx: TicketContext, ticket: TicketRow) => Promise<Done>,
     /** More for the page when it comes back refused (the files a reply already uploaded). */
     refusedState: FormState = {},
   ) {
     const ticket = await loadTicket(request, request.params.key);
+    const { t } = await pageOf(request, reply);
     // Refused, the page shows the ticket as it is now, with what was typed or chosen.
     const page = async (refused: FormState, status: number) => {
       const fresh = await loadTicket(request, request.params.key);
@@ -100,7 +102,8 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       {
         rename: FIELD_OF,
-        messageFor: (error) => (error.code === 'precondition_failed' ? STALE : error.message),
+        messageFor: (error) =>
+          error.code === 'precondition_failed' ? t('tickets:ticket.stale') : error.message,
       },
     );
   }
@@ -113,7 +116,7 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.body,
         Object.keys(changed) as (typeof PROPERTIES)[number][],
       );
-      await changeTicket(ctx, ticketActor(request), ticket.id, version(request.body), changes);
+      await changeTicket(ctx, ticketActor(request), ticket.id, version(request.body, request), changes);
       return 'changed';
     });
   });
@@ -121,7 +124,7 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/inbox/:key/claim', WRITE, (request, reply) =>
     act(request, reply, {}, async (ctx, ticket) => {
       const actor = ticketActor(request);
-      await changeTicket(ctx, actor, ticket.id, version(request.body), { assigneeId: actor.userId });
+      await changeTicket(ctx, actor, ticket.id, version(request.body, request), { assigneeId: actor.userId });
       return 'claimed';
     }),
   );
@@ -146,7 +149,9 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (uploads.problem) throw uploads.problem;
         // The status change goes first: it is the part that can be stale, and then nothing is sent.
         if (typed.then_status)
-          await changeTicket(ctx, actor, ticket.id, version(request.body), { status: typed.then_status });
+          await changeTicket(ctx, actor, ticket.id, version(request.body, request), {
+            status: typed.then_status,
+          });
         await addMessage(ctx, actor, ticket.id, {
           body: typed.body,
           visibility: typed.visibility as 'public' | 'internal',

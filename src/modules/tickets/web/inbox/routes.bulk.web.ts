@@ -11,6 +11,7 @@ import { changeTicket } from '../../service.js';
 import { readChanges } from './changes.js';
 import { UUID } from './filters.js';
 import { renderInbox } from './list-page.js';
+import { pageOf } from './page-text.js';
 
 const MAX_SELECTION = 100;
 
@@ -37,11 +38,13 @@ export const inboxBulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/inbox/bulk',
     { ...needs('tickets:update:any'), schema: { body: FormBody } },
     async (request, reply) => {
-      const back = Object.fromEntries(new URLSearchParams(formField(request.body, 'return')));
+      const { t } = await pageOf(request, reply);
+      const returnTo = formField(request.body, 'return');
+      const back = Object.fromEntries(new URLSearchParams(returnTo));
       const refuse = (text: string, status = 400) =>
         renderInbox(request, reply, back, { state: { messages: [{ type: 'error', text }] }, status });
       const chosen = selection(request.body).slice(0, MAX_SELECTION);
-      if (chosen.length === 0) return refuse('Select one or more tickets first.');
+      if (chosen.length === 0) return refuse(t('tickets:inbox.bulk.none'));
       const page = (refused: FormState, status: number) =>
         renderInbox(request, reply, back, { state: refused, status });
       return handleForm(
@@ -51,18 +54,33 @@ export const inboxBulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         {},
         async () => {
           const changes = readChanges(request, request.body, ['assignee', 'status', 'priority']);
-          if (Object.keys(changes).length === 0) return refuse('Choose what to change for the selection.');
+          if (Object.keys(changes).length === 0) return refuse(t('tickets:inbox.bulk.nothing'));
           const outcome = await applyEach(request, chosen, changes);
+          // All done: back to the list it came from (post/redirect/get), which says what changed.
+          if (outcome.stale.length === 0 && outcome.refused.length === 0) {
+            const query = new URLSearchParams(returnTo);
+            query.delete('changed');
+            query.set('changed', outcome.done.join(','));
+            return reply.redirect(`/inbox?${query.toString()}`, 303);
+          }
           const messages: NonNullable<FormState['messages']> = [];
           if (outcome.done.length)
-            messages.push({ type: 'success', text: `Changed ${outcome.done.join(', ')}.` });
+            messages.push({
+              type: 'success',
+              text: t('tickets:inbox.bulk.changed', { keys: outcome.done.join(', ') }),
+            });
           if (outcome.stale.length)
             messages.push({
               type: 'warning',
-              text: `Not changed, because someone else changed them after the list loaded: ${(await Promise.all(outcome.stale.map(keyOf))).join(', ')}. Check them and try again.`,
+              text: t('tickets:inbox.bulk.stale', {
+                keys: (await Promise.all(outcome.stale.map(keyOf))).join(', '),
+              }),
             });
           for (const { id, reason } of outcome.refused)
-            messages.push({ type: 'error', text: `${await keyOf(id)} was not changed: ${reason}` });
+            messages.push({
+              type: 'error',
+              text: t('tickets:inbox.bulk.refused', { key: await keyOf(id), reason }),
+            });
           const status = outcome.done.length ? 200 : outcome.stale.length ? 409 : 400;
           return renderInbox(request, reply, back, { state: { messages }, status });
         },

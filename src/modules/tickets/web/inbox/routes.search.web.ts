@@ -6,6 +6,7 @@ import { readScope } from '../../policy.js';
 import { searchTickets } from '../../repo/search.js';
 import { ticketActor } from '../../request-actor.js';
 import { loadChoices, lookupsFor } from './lookups.js';
+import { pageOf } from './page-text.js';
 import { presentRow } from './present.js';
 
 const Query = Type.Object({ q: Type.Optional(Type.String({ maxLength: 400 })) });
@@ -23,6 +24,7 @@ export const inboxSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { ...needs('tickets:read:any'), schema: { querystring: Query } },
     async (request, reply) => {
       const q = (request.query.q ?? '').trim();
+      const { t } = await pageOf(request, reply);
       const actor = ticketActor(request);
       const context = { q, hits: [] as unknown[], active: 'search' };
       if (q.length > 200)
@@ -32,7 +34,7 @@ export const inboxSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'pages/inbox/search.njk',
           {
             ...context,
-            errors: { q: 'Search for at most 200 characters.' },
+            errors: { q: t('tickets:search.tooLong') },
           },
           400,
         );
@@ -43,8 +45,9 @@ export const inboxSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const look = await lookupsFor(
         request.server,
-        await loadChoices(request.server),
+        await loadChoices(request.server, t),
         found.flatMap((h) => [h.ticket.requester_id, h.ticket.assignee_id]),
+        t,
       );
       const hits = found.map((h) => ({
         ...presentRow(h.ticket, look),

@@ -1,20 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
+import { pageOf } from './page-text.js';
 import { loadTicket, renderActivity, renderTicket } from './ticket-page.js';
 
 const READ = needs('tickets:read:any');
 const Params = Type.Object({ key: Type.String({ maxLength: 30 }) });
 
 /** What a successful action says once the browser is back on the ticket (post/redirect/get). */
-export const DONE = {
-  changed: 'Changes saved.',
-  claimed: 'The ticket is assigned to you.',
-  reply: 'Reply sent.',
-  note: 'Internal note added.',
-  time: 'Time logged.',
-  time_removed: 'Time entry removed.',
-} as const;
+export const DONE = ['changed', 'claimed', 'reply', 'note', 'time', 'time_removed'] as const;
+export type Done = (typeof DONE)[number];
 
 /** The agent's view of one ticket, and its live region (thread and timeline). */
 export const inboxTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -29,9 +24,10 @@ export const inboxTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const ticket = await loadTicket(request, request.params.key);
-      const done = DONE[request.query.done as keyof typeof DONE];
+      const done = DONE.find((d) => d === request.query.done);
+      const { t } = await pageOf(request, reply);
       return renderTicket(request, reply, ticket, {
-        messages: done ? [{ type: 'success', text: done }] : [],
+        messages: done ? [{ type: 'success', text: t(`tickets:ticket.done.${done}`) }] : [],
       });
     },
   );

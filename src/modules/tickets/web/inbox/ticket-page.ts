@@ -8,9 +8,10 @@ import { listTimeEntries } from '../../repo/time-entries.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
 import { threadAttachments } from '../form-uploads.js';
-import { presentThreadMessage, when } from '../present.js';
+import { presentThreadMessage } from '../present.js';
 import { ticketByKey } from '../ticket-key.js';
 import { loadChoices, lookupsFor } from './lookups.js';
+import { pageOf } from './page-text.js';
 import { dayText, eventUserIds, minutesText, presentEvent } from './present.js';
 
 export const TICKET_TEMPLATE = 'pages/inbox/ticket.njk';
@@ -20,15 +21,21 @@ export const loadTicket = (request: FastifyRequest, key: string) =>
   ticketByKey(request.server.platform.database.db, ticketActor(request), key);
 
 /** The thread and the timeline: the part of the page that follows the ticket's live stream. */
-async function activity(request: FastifyRequest, ticket: TicketRow, seenVersion: number) {
+async function activity(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ticket: TicketRow,
+  seenVersion: number,
+) {
   const { db } = request.server.platform.database;
-  const choices = await loadChoices(request.server);
+  const { t } = await pageOf(request, reply);
+  const choices = await loadChoices(request.server, t);
   const [messages, events] = await Promise.all([
     listMessages(db, ticket.id, true),
     listEvents(db, ticket.id, true),
   ]);
   const [look, filesOf] = await Promise.all([
-    lookupsFor(request.server, choices, eventUserIds(events)),
+    lookupsFor(request.server, choices, eventUserIds(events), t),
     threadAttachments(
       request,
       messages.map((m) => m.id),
@@ -39,7 +46,12 @@ async function activity(request: FastifyRequest, ticket: TicketRow, seenVersion:
     key: ticketKey(ticket.number),
     activityUrl: `/inbox/${ticketKey(ticket.number)}/activity?v=${seenVersion}`,
     changedSince: ticket.version > seenVersion,
-    thread: messages.map((m) => ({ ...presentThreadMessage(m), attachments: filesOf(m.id) })),
+    thread: messages.map((m) => ({
+      ...presentThreadMessage(m),
+      at: m.created_at,
+      channel: t(`tickets:ticket.channels.${m.channel}`),
+      attachments: filesOf(m.id),
+    })),
     timeline: events.map((e) => presentEvent(e, look)),
   };
 }
@@ -51,7 +63,7 @@ export async function renderActivity(
   seen: number,
 ) {
   const ticket = await loadTicket(request, key);
-  return reply.view(ACTIVITY_TEMPLATE, await activity(request, ticket, seen));
+  return reply.view(ACTIVITY_TEMPLATE, await activity(request, reply, ticket, seen));
 }
 
 /** The form values showing a ticket as it is now. */
@@ -76,15 +88,18 @@ export async function renderTicket(
 ) {
   const { db } = request.server.platform.database;
   const actor = ticketActor(request);
+  const { t } = await pageOf(request, reply);
   const [shown, entries, requester] = await Promise.all([
-    activity(request, ticket, ticket.version),
+    activity(request, reply, ticket, ticket.version),
     listTimeEntries(db, ticket.id),
     requesterInfo(db, ticket.requester_id),
   ]);
-  const look = await lookupsFor(request.server, shown.choices, [
-    ticket.assignee_id,
-    ...entries.map((e) => e.agent_id),
-  ]);
+  const look = await lookupsFor(
+    request.server,
+    shown.choices,
+    [ticket.assignee_id, ...entries.map((e) => e.agent_id)],
+    t,
+  );
   const total = entries.reduce((sum, e) => sum + e.minutes, 0);
   const billable = entries.filter((e) => e.billable).reduce((sum, e) => sum + e.minutes, 0);
   return renderPage(
@@ -99,12 +114,16 @@ export async function renderTicket(
         subject: ticket.subject,
         version: ticket.version,
         channel: ticket.channel,
+        channelLabel: t(`tickets:ticket.channels.${ticket.channel}`),
         statusLabel: look.statusLabels.get(ticket.status) ?? ticket.status,
         priority: ticket.priority,
-        assignee: ticket.assignee_id ? (look.names.get(ticket.assignee_id) ?? 'Unknown') : null,
+        priorityLabel: look.priorityLabels.get(ticket.priority) ?? ticket.priority,
+        assignee: ticket.assignee_id
+          ? (look.names.get(ticket.assignee_id) ?? t('tickets:ticket.unknown'))
+          : null,
         mine: ticket.assignee_id !== null && ticket.assignee_id === actor.userId,
-        created: when(ticket.created_at),
-        updated: when(ticket.updated_at),
+        createdAt: ticket.created_at,
+        updatedAt: ticket.updated_at,
       },
       liveUrl: `/api/v1/tickets/${ticket.id}/stream`,
       requester: requester
@@ -119,14 +138,16 @@ export async function renderTicket(
         entries: entries.map((e) => ({
           id: e.id,
           mine: e.agent_id !== null && e.agent_id === actor.userId,
-          agent: e.agent_id ? (look.names.get(e.agent_id) ?? 'Unknown') : 'An integration',
-          minutes: minutesText(e.minutes),
+          agent: e.agent_id
+            ? (look.names.get(e.agent_id) ?? t('tickets:ticket.unknown'))
+            : t('tickets:ticket.time.integration'),
+          minutes: minutesText(t, e.minutes),
           note: e.note,
           billable: e.billable,
           date: dayText(e.work_date),
         })),
-        total: minutesText(total),
-        billable: minutesText(billable),
+        total: minutesText(t, total),
+        billable: minutesText(t, billable),
       },
       today: new Date().toISOString().slice(0, 10),
       current: currentValues(ticket),
