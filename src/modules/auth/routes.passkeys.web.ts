@@ -9,24 +9,26 @@ import { takeReturnTo } from '../../identity/return-to.js';
 import { requireEnrollable, requirePendingMfa, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
 import { FormBody, formField, handleForm } from '../../web/forms.js';
+import { backupCodesSessionData } from './backup-codes-download.js';
 import { renameFactor } from './mfa/factors-repo.js';
 import { finishPasskeyAuthentication, finishPasskeyRegistration } from './mfa/passkeys.js';
 import { requireUser } from './mfa/service.js';
 import { securityPage, securityRefusal } from './security-page.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
+import { refusalWords, wordsFor } from './words.js';
 
 /**
  * The passkey forms. The page script (src/web/scripts/passkeys.js) runs the WebAuthn ceremony with
  * options from the JSON API, puts the authenticator's answer in the hidden `credential` field and
  * submits the form, so success and failure are handled here like any other form post.
  */
-function credentialField<T>(body: unknown): T {
-  const raw = (body as Record<string, unknown> | undefined)?.credential;
+function credentialField<T>(request: FastifyRequest): T {
+  const raw = (request.body as Record<string, unknown> | undefined)?.credential;
   try {
     if (typeof raw !== 'string' || raw.length > 16_384) throw new Error('missing');
     return JSON.parse(raw) as T;
   } catch {
-    throw new AppError('bad_request', 'The passkey answer was missing or damaged. Try again.');
+    throw new AppError('bad_request', wordsFor(request)('auth:passkey.damaged'));
   }
 }
 
@@ -44,27 +46,41 @@ export const passkeyWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     inTransaction(deps, request, async (ctx) => {
       const user = await finishPasskeyAuthentication(deps, ctx, {
         challengeId: formField(request.body, 'challengeId'),
-        response: credentialField<AuthenticationResponseJSON>(request.body),
+        response: credentialField<AuthenticationResponseJSON>(request),
       });
       if (expectedUserId && user.id !== expectedUserId)
-        throw new AppError('invalid_code', 'That passkey belongs to someone else.');
+        throw new AppError('invalid_code', wordsFor(request)('auth:passkey.someoneElse'));
       return user;
     }).then(async (user) => {
       await beginSession(deps, request, reply, user, 'passkey', 'done');
-      return reply.redirect(next ?? takeReturnTo(request, reply), 303);
+      return reply.redirect(next ?? (await takeReturnTo(request, reply, user)), 303);
     });
 
-  const signIn = { heading: 'Sign in', lead: 'Welcome back.' };
-  app.post('/login/passkey', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
-    handleForm(request, reply, 'pages/auth/sign-in.njk', signIn, () => signInWithPasskey(request, reply)),
-  );
+  app.post('/login/passkey', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
+    const t = wordsFor(request);
+    const signIn = { heading: t('auth:signIn.title'), lead: t('auth:signIn.lead') };
+    return handleForm(
+      request,
+      reply,
+      'pages/auth/sign-in.njk',
+      signIn,
+      () => signInWithPasskey(request, reply),
+      refusalWords(request),
+    );
+  });
 
-  const challenge = { heading: 'Two-factor sign-in', lead: 'One more step to confirm it is you.' };
-  app.post('/mfa/passkey', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
-    handleForm(request, reply, 'pages/auth/mfa.njk', { ...challenge, hasPasskey: true }, () =>
-      signInWithPasskey(request, reply, requirePendingMfa(request)),
-    ),
-  );
+  app.post('/mfa/passkey', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) => {
+    const t = wordsFor(request);
+    const challenge = { heading: t('auth:mfa.title'), lead: t('auth:mfa.lead'), hasPasskey: true };
+    return handleForm(
+      request,
+      reply,
+      'pages/auth/mfa.njk',
+      challenge,
+      () => signInWithPasskey(request, reply, requirePendingMfa(request)),
+      refusalWords(request),
+    );
+  });
 
   // Re-authentication with a passkey instead of the password (and the only way for an account that has none).
   app.post('/account/reauth/passkey', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) =>
@@ -80,20 +96,27 @@ export const passkeyWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       securityRefusal(deps, request, reply, async () => {
         const user = await requireUser(deps, requireEnrollable(request));
         requireRecentAuth(request);
-        const name = formField(request.body, 'name').slice(0, PASSKEY_NAME_MAX) || 'Passkey';
+        const t = wordsFor(request);
+        const name =
+          formField(request.body, 'name').slice(0, PASSKEY_NAME_MAX) || t('auth:passkey.defaultName');
         const added = await inTransaction(deps, request, (ctx) =>
           finishPasskeyRegistration(deps, ctx, user, {
             challengeId: formField(request.body, 'challengeId'),
             name,
-            response: credentialField<RegistrationResponseJSON>(request.body),
+            response: credentialField<RegistrationResponseJSON>(request),
           }),
         );
-        await restartAfterFactorAdded(deps, request, reply, user);
+        await restartAfterFactorAdded(
+          deps,
+          request,
+          reply,
+          user,
+          backupCodesSessionData(deps, added.backupCodes),
+        );
         return securityPage(deps, request, reply, {
           backupCodes: added.backupCodes,
-          messages: [
-            { type: 'success', text: `Passkey “${name}” added. Your other sessions were signed out.` },
-          ],
+          enrolled: true,
+          messages: [{ type: 'success', text: t('auth:passkey.added', { name }) }],
         });
       }),
   );
@@ -108,9 +131,10 @@ export const passkeyWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       securityRefusal(deps, request, reply, async () => {
         const userId = requireEnrollable(request);
         const label = formField(request.body, 'label').slice(0, PASSKEY_NAME_MAX);
-        if (!label) throw new AppError('validation_failed', 'Enter a name.');
+        if (!label) throw new AppError('validation_failed', wordsFor(request)('auth:security.enterName'));
         const result = await renameFactor(deps.db, userId, request.params.id, label);
-        if (Number(result.numUpdatedRows) === 0) throw new AppError('not_found', 'No such factor.');
+        if (Number(result.numUpdatedRows) === 0)
+          throw new AppError('not_found', wordsFor(request)('auth:security.noFactor'));
         return reply.redirect('/account/security', 303);
       }),
   );

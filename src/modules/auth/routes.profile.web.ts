@@ -9,29 +9,32 @@ import { requireUserId } from '../../identity/session-plugin.js';
 import type { UserRow } from '../../identity/users/repo.js';
 import { ProfilePatch } from '../../identity/users/schemas.js';
 import { TIME_ZONES, updateProfile } from '../../identity/users/service.js';
+import { LOCALE_NAMES, LOCALES } from '../../platform/i18n/locales.js';
 import { AppError } from '../../shared/errors.js';
 import { firstSchemaError } from '../../shared/schema-errors.js';
 import { FormBody, type FormState, formField, handleForm, renderPage } from '../../web/forms.js';
+import { preparePage } from '../../web/page-context.js';
+import { isLocale } from '../../web/preferences.js';
 import { requireUser } from './mfa/service.js';
 import { presentMe } from './present.js';
 import { confirmPhone, sendPhoneVerification, wrongPhoneCode } from './service/phone.js';
+import { wordsFor } from './words.js';
 
 const TEMPLATE = 'pages/auth/account.njk';
-const ZONE_OPTIONS = TIME_ZONES.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
-
-const FIELD_MESSAGES: Record<string, string> = {
-  displayName: 'Enter your name (at most 120 characters).',
-  company: 'At most 200 characters.',
-  locale: 'Use a language tag such as en, nl or en-GB.',
-  timeZone: 'Choose a time zone from the list.',
-};
+/** The empty value of the language and zone selects: null in the profile, the browser decides. */
+const AUTOMATIC = '';
+const ZONES = TIME_ZONES.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
 
 /** What every rendering of the account page shows, whatever form was just sent. */
-const pageState = async (request: FastifyRequest, user: UserRow) => ({
-  user: presentMe(user),
-  timeZones: ZONE_OPTIONS,
-  ...(await profileSectionsFor(request, user)),
-});
+const pageState = async (request: FastifyRequest, user: UserRow) => {
+  const automatic = { value: AUTOMATIC, label: wordsFor(request)('auth:account.automatic') };
+  return {
+    user: presentMe(user),
+    languages: [automatic, ...LOCALES.map((code) => ({ value: code, label: LOCALE_NAMES[code] }))],
+    timeZones: [automatic, ...ZONES],
+    ...(await profileSectionsFor(request, user)),
+  };
+};
 
 export const accountPage = async (
   request: FastifyRequest,
@@ -77,23 +80,33 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/account/profile', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) => {
+    const t = wordsFor(request);
+    const locale = formField(request.body, 'locale');
     const patch: Static<typeof ProfilePatch> = {
       displayName: formField(request.body, 'displayName'),
       company: formField(request.body, 'company') || null,
-      locale: formField(request.body, 'locale') || 'en',
-      timeZone: formField(request.body, 'timeZone') || 'UTC',
+      locale: locale === AUTOMATIC ? null : locale,
+      timeZone: formField(request.body, 'timeZone') || null,
     };
-    return action(request, reply, { values: patch as Record<string, string> }, async (user) => {
+    const values = { ...patch, company: patch.company ?? '', locale, timeZone: patch.timeZone ?? AUTOMATIC };
+    return action(request, reply, { values: values as Record<string, string> }, async (user) => {
       const invalid = firstSchemaError(ProfilePatch, patch);
-      if (invalid) {
-        const field = invalid.pointer.split('/').pop()!;
+      const field =
+        invalid?.pointer.split('/').pop() ?? (patch.locale && !isLocale(patch.locale) ? 'locale' : '');
+      if (field) {
+        const detail = ['displayName', 'company', 'locale', 'timeZone'].includes(field)
+          ? t(`auth:account.errors.${field}`)
+          : (invalid?.message ?? '');
         throw new AppError('validation_failed', undefined, {
-          errors: [{ pointer: `/body/${field}`, detail: FIELD_MESSAGES[field] ?? invalid.message }],
+          errors: [{ pointer: `/body/${field}`, detail }],
         });
       }
       const updated = await inTransaction(deps, request, (ctx) => updateProfile(ctx.trx, user.id, patch));
+      // The page after saving speaks the language, and shows the zone, just chosen.
+      request.page = null;
+      const context = await preparePage(request, reply);
       return page(request, reply, updated, {
-        messages: [{ type: 'success', text: 'Your profile is saved.' }],
+        messages: [{ type: 'success', text: context.t('auth:account.saved') }],
       });
     });
   });
@@ -104,7 +117,7 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await inTransaction(deps, request, (ctx) => sendPhoneVerification(deps, ctx, user, phone));
       return page(request, reply, user, {
         pendingPhone: phone,
-        messages: [{ type: 'info', text: `We texted a code to ${phone}. It is valid for 10 minutes.` }],
+        messages: [{ type: 'info', text: wordsFor(request)('auth:account.texted', { phone }) }],
       });
     });
   });
@@ -117,7 +130,12 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       if (!updated) throw wrongPhoneCode();
       return page(request, reply, updated, {
-        messages: [{ type: 'success', text: `Your phone number ${updated.phone} is verified.` }],
+        messages: [
+          {
+            type: 'success',
+            text: wordsFor(request)('auth:account.phoneVerified', { phone: updated.phone }),
+          },
+        ],
       });
     });
   });

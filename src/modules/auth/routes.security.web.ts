@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { PUBLIC, SIGNED_IN } from '../../identity/access.js';
 import { authDeps } from '../../identity/ports.js';
@@ -7,9 +8,11 @@ import { takeReturnTo } from '../../identity/return-to.js';
 import { requireEnrollable, requirePendingMfa, requireRecentAuth } from '../../identity/session-plugin.js';
 import { AppError } from '../../shared/errors.js';
 import { FormBody, formField, handleForm, renderPage } from '../../web/forms.js';
+import { backupCodesSessionData, downloadableCodes, sendCodesFile } from './backup-codes-download.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
 import {
   confirmTotp,
+  pendingTotpSetup,
   removeFactor,
   requireUser,
   startTotpSetup,
@@ -20,13 +23,17 @@ import { sendSmsChallenge, verifySmsChallenge } from './mfa/sms-factor.js';
 import { confirmPassword } from './reauth.js';
 import { securityPage, securityRefusal } from './security-page.js';
 import { beginSession, restartAfterFactorAdded } from './sign-in.js';
+import { refusalWords, wordsFor } from './words.js';
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** The second-factor challenge at sign-in, and the security page (factors, backup codes, sessions). */
 export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
-  const challenge = { heading: 'Two-factor sign-in', lead: 'One more step to confirm it is you.' };
+  const challengeOf = (request: FastifyRequest) => {
+    const t = wordsFor(request);
+    return { heading: t('auth:mfa.title'), lead: t('auth:mfa.lead') };
+  };
 
   /** Which other ways in the challenge page offers, besides an app or backup code. */
   const alternatives = async (userId: string) => {
@@ -36,28 +43,35 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/mfa', PUBLIC, async (request, reply) => {
     if (request.session?.data.mfa !== 'pending') return reply.redirect('/login', 303);
     return renderPage(request, reply, 'pages/auth/mfa.njk', {
-      ...challenge,
+      ...challengeOf(request),
       ...(await alternatives(request.session.userId)),
     });
   });
   app.post('/mfa/sms', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
-    handleForm(request, reply, 'pages/auth/mfa.njk', challenge, async () => {
-      const userId = requirePendingMfa(request);
-      const attempt = request.session!.idHash;
-      await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId, attempt));
-      return renderPage(request, reply, 'pages/auth/mfa.njk', {
-        ...challenge,
-        smsSent: true,
-        messages: [{ type: 'info', text: 'We texted a code to your phone. It is valid for 10 minutes.' }],
-      });
-    }),
+    handleForm(
+      request,
+      reply,
+      'pages/auth/mfa.njk',
+      challengeOf(request),
+      async () => {
+        const userId = requirePendingMfa(request);
+        const attempt = request.session!.idHash;
+        await inTransaction(deps, request, (ctx) => sendSmsChallenge(deps, ctx, userId, attempt));
+        return renderPage(request, reply, 'pages/auth/mfa.njk', {
+          ...challengeOf(request),
+          smsSent: true,
+          messages: [{ type: 'info', text: wordsFor(request)('auth:mfa.smsSent') }],
+        });
+      },
+      refusalWords(request),
+    ),
   );
   app.post('/mfa', { ...PUBLIC, schema: { body: FormBody } }, async (request, reply) =>
     handleForm(
       request,
       reply,
       'pages/auth/mfa.njk',
-      { ...challenge, smsSent: formField(request.body, 'method') === 'sms' },
+      { ...challengeOf(request), smsSent: formField(request.body, 'method') === 'sms' },
       async () => {
         const user = await requireUser(deps, requirePendingMfa(request));
         const code = formField(request.body, 'code').replace(/\s/g, '');
@@ -71,8 +85,9 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
         if (!right) throw new AppError('invalid_code');
         await beginSession(deps, request, reply, user, 'mfa', 'done');
-        return reply.redirect(takeReturnTo(request, reply), 303);
+        return reply.redirect(await takeReturnTo(request, reply, user), 303);
       },
+      refusalWords(request),
     ),
   );
 
@@ -88,7 +103,7 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           deps,
           request,
           reply,
-          { errors: { password: 'The password is not correct.' } },
+          { errors: { password: wordsFor(request)('auth:security.wrongPassword') } },
           401,
         );
       }
@@ -110,21 +125,47 @@ export const securityWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       securityRefusal(deps, request, reply, async () => {
         const user = await requireUser(deps, requireEnrollable(request));
+        const factorId = formField(request.body, 'factorId');
         const codes = await inTransaction(deps, request, (ctx) =>
-          confirmTotp(deps, ctx, user, formField(request.body, 'factorId'), formField(request.body, 'code')),
-        );
-        await restartAfterFactorAdded(deps, request, reply, user);
+          confirmTotp(deps, ctx, user, factorId, formField(request.body, 'code').replace(/\s/g, '')),
+        ).catch(async (error: unknown) => {
+          // A wrong code keeps the scanned secret: the same QR code and key come back.
+          const setup = error instanceof AppError && error.code === 'invalid_code';
+          const pending = setup ? await pendingTotpSetup(deps, user, factorId) : undefined;
+          if (!pending) throw error;
+          const text = wordsFor(request)('auth:security.wrongCode');
+          return { pending, text, status: error instanceof AppError ? error.status : 401 };
+        });
+        if (codes && !Array.isArray(codes))
+          return securityPage(
+            deps,
+            request,
+            reply,
+            { setup: codes.pending, errors: { code: codes.text } },
+            codes.status,
+          );
+        await restartAfterFactorAdded(deps, request, reply, user, backupCodesSessionData(deps, codes));
         return securityPage(deps, request, reply, {
           backupCodes: codes,
-          messages: [
-            {
-              type: 'success',
-              text: 'Two-factor authentication is on. Your other sessions were signed out.',
-            },
-          ],
+          enrolled: true,
+          messages: [{ type: 'success', text: wordsFor(request)('auth:security.totpOn') }],
         });
       }),
   );
+
+  // Right after the codes were made, in the same session: a text file to keep.
+  app.get('/account/security/backup-codes.txt', SIGNED_IN, async (request, reply) => {
+    const codes = downloadableCodes(deps, request);
+    if (!codes) throw new AppError('not_found');
+    const user = await requireUser(deps, requireEnrollable(request));
+    return sendCodesFile(reply, wordsFor(request)('auth:security.codesFile', { account: user.email }), codes);
+  });
+
+  // "Continue" after setting up a factor: where the visitor was going, else their home.
+  app.get('/account/security/continue', SIGNED_IN, async (request, reply) => {
+    const user = await requireUser(deps, requireEnrollable(request));
+    return reply.redirect(await takeReturnTo(request, reply, user), 303);
+  });
 
   app.post(
     '/account/security/factors/:id/remove',

@@ -3,6 +3,7 @@ import type { AuthDeps } from '../../identity/context.js';
 import { hasRecentAuth, requireEnrollable } from '../../identity/session-plugin.js';
 import { type FormState, handleForm, renderPage } from '../../web/forms.js';
 import { confirmedFactors } from './mfa/factors-repo.js';
+import { refusalWords } from './words.js';
 
 /** Renders the security page with whatever the last action produced (setup QR, backup codes …). */
 export async function securityPage(
@@ -24,7 +25,6 @@ export async function securityPage(
         ...s,
         current: s.idHash === request.session!.idHash,
       })),
-      kindNames: { totp: 'authenticator app', sms: 'text message', passkey: 'passkey' },
       needsReauth: !recent,
       enrollRequired: request.session!.data.mfa === 'enroll',
       ...extra,
@@ -50,7 +50,7 @@ export function securityRefusal(
       status,
     );
   return handleForm(request, reply, pageAgain, {}, run, {
-    messageFor: (error) => error.message,
+    ...refusalWords(request),
     passThrough: ['unauthenticated'],
   });
 }

@@ -26,6 +26,7 @@ export async function beginSession(
   user: UserRow,
   method: string,
   mfa?: MfaState,
+  data: Record<string, unknown> = {},
 ): Promise<SignInResult> {
   const state = mfa ?? (await mfaStateAfterFirstFactor(deps, user));
   const started = await startSession(
@@ -33,7 +34,7 @@ export async function beginSession(
     sessionSettings(deps.config),
     user.id,
     requestMeta(request),
-    { method, mfa: state },
+    { ...data, method, mfa: state },
   );
   if (request.session) await deps.sessions.delete(request.session.idHash);
   setSessionCookie(request, reply, started);
@@ -57,16 +58,18 @@ export async function beginSession(
 
 /**
  * A factor was added: a privilege change, so the session gets a new id, and every other session of
- * the user ends (whoever else was signed in did so without the new factor).
+ * the user ends (whoever else was signed in did so without the new factor). `data` goes into the
+ * new session (the backup codes to download, see backup-codes-download.ts).
  */
 export async function restartAfterFactorAdded(
   deps: AuthDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   user: UserRow,
+  data: Record<string, unknown> = {},
 ): Promise<SignInResult> {
   const method = String(request.session?.data.method ?? 'password');
-  const signedIn = await beginSession(deps, request, reply, user, method, 'done');
+  const signedIn = await beginSession(deps, request, reply, user, method, 'done', data);
   await deps.sessions.deleteByUser(user.id, request.session!.idHash);
   return signedIn;
 }

@@ -3,6 +3,27 @@
 // use passkeys. On submit, this script fetches WebAuthn options from the JSON API, lets the
 // browser talk to the authenticator (via @simplewebauthn/browser, loaded before this file), puts
 // the answer in the form's hidden fields and submits it; the server does the rest as for any form.
+//
+// The security page loads this file, so it also carries that page's other enhancement: the
+// "Copy codes" button next to new backup codes (hidden without a script or a writable clipboard).
+(() => {
+  for (const button of document.querySelectorAll('button[data-copy-codes]')) {
+    if (!navigator.clipboard?.writeText) continue;
+    button.hidden = false;
+    button.addEventListener('click', async () => {
+      const list = document.getElementById(button.dataset.copyCodes);
+      const codes = [...(list?.querySelectorAll('li') ?? [])].map((item) => item.textContent.trim());
+      const status = button.parentElement?.querySelector('[data-copy-status]');
+      try {
+        await navigator.clipboard.writeText(`${codes.join('\n')}\n`);
+        if (status) status.textContent = button.dataset.copiedText ?? '';
+      } catch {
+        // The browser refused the clipboard (permissions); the codes stay on screen to copy by hand.
+      }
+    });
+  }
+})();
+
 (() => {
   const webauthn = window.SimpleWebAuthnBrowser;
   const forms = document.querySelectorAll('form[data-passkey]');

@@ -11,6 +11,8 @@ import {
   type UserRow,
   updateUser,
 } from '../../../identity/users/repo.js';
+import { translator } from '../../../platform/i18n/catalog.js';
+import { pickLocale } from '../../../platform/i18n/locales.js';
 import { AppError } from '../../../shared/errors.js';
 import { issueToken } from '../../auth/index.js';
 
@@ -163,13 +165,15 @@ export async function resetUserMfa(
     removedFactors,
     endedSessions,
   });
+  // In the owner's language, as the rest of the mail.
+  const t = translator(pickLocale(user.locale));
   await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
-    headline: 'Your two-factor sign-in was reset',
+    headline: t('mail:securityNotice.mfaReset'),
     details: [
-      `${actor.name} removed your second factors: ${reason.trim()}`,
-      'Sign in again and set up a new authenticator app or passkey.',
-      'If you did not ask for this, contact your administrator.',
+      t('mail:securityNotice.mfaResetBy', { actor: actor.name, reason: reason.trim() }),
+      t('mail:securityNotice.mfaResetAgain'),
+      t('mail:securityNotice.contactAdmin'),
     ],
   });
   return { removedFactors };

@@ -136,11 +136,8 @@ export async function finishPasskeyRegistration(
     transports: credential.transports ?? [],
     confirmed_at: new Date(),
   });
-  const backupCodes = await factorAdded(
-    deps,
-    ctx,
-    user,
-    `A passkey (“${input.name}”) was added to your account.`,
+  const backupCodes = await factorAdded(deps, ctx, user, (t) =>
+    t('mail:securityNotice.factor.passkeyAdded', { name: input.name }),
   );
   return { factorId, ...(backupCodes ? { backupCodes } : {}) };
 }

@@ -1,8 +1,11 @@
+import type { TFunction } from 'i18next';
 import { recordAuthEvent, recordAuthFailure } from '../../../identity/auth-events.js';
 import type { AuthContext, AuthDeps } from '../../../identity/context.js';
 import { findUserById, type UserRow } from '../../../identity/users/repo.js';
+import { translator } from '../../../platform/i18n/catalog.js';
 import { SealedBox } from '../../../platform/secrets/sealed-box.js';
 import { AppError } from '../../../shared/errors.js';
+import { mailWords } from '../mail-words.js';
 import { limit } from '../throttle.js';
 import { regenerateBackupCodes, useBackupCode } from './backup-codes.js';
 import { advanceStep, confirmedFactors, deleteFactor, findFactor, insertFactor } from './factors-repo.js';
@@ -45,6 +48,22 @@ export async function startTotpSetup(deps: AuthDeps, ctx: AuthContext, user: Use
   return { factorId, secret, uri, qrSvg: await totpQrSvg(uri) };
 }
 
+/**
+ * The enrolment still waiting for its first code, as it was shown: the same secret and QR code, so
+ * a mistyped code never throws away what the app has already scanned. Undefined once confirmed.
+ */
+export async function pendingTotpSetup(
+  deps: AuthDeps,
+  user: UserRow,
+  factorId: string,
+): Promise<TotpSetup | undefined> {
+  const factor = /^[0-9a-f-]{36}$/i.test(factorId) ? await findFactor(deps.db, user.id, factorId) : undefined;
+  if (factor?.kind !== 'totp' || factor.confirmed_at || !factor.secret_sealed) return undefined;
+  const secret = box(deps).open(factor.secret_sealed);
+  const uri = totpUri(secret, 'Switchboard', user.email);
+  return { factorId, secret, uri, qrSvg: await totpQrSvg(uri) };
+}
+
 /** Confirms an enrolment with a first code; returns fresh backup codes when this is the first factor. */
 export async function confirmTotp(
   deps: AuthDeps,
@@ -60,7 +79,7 @@ export async function confirmTotp(
   const step = matchTotp(box(deps).open(factor.secret_sealed), code);
   if (step === undefined || !(await advanceStep(ctx.trx, factor.id, step, true)))
     throw new AppError('invalid_code');
-  return factorAdded(deps, ctx, user, 'An authenticator app was added to your account.');
+  return factorAdded(deps, ctx, user, (t) => t('mail:securityNotice.factor.authenticatorAdded'));
 }
 
 /**
@@ -71,7 +90,7 @@ export async function factorAdded(
   deps: AuthDeps,
   ctx: AuthContext,
   user: UserRow,
-  what: string,
+  what: FactorChange,
 ): Promise<string[] | undefined> {
   const first = (await confirmedFactors(ctx.trx, user.id)).length === 1;
   const codes = first ? await regenerateBackupCodes(ctx.trx, deps.config.SECRET_KEY!, user.id) : undefined;
@@ -114,12 +133,13 @@ export async function verifyTotp(
 async function tellOwnerOfReplay(deps: AuthDeps, ctx: AuthContext, userId: string): Promise<void> {
   const user = await findUserById(ctx.trx, userId);
   if (!user) return;
+  const t = mailWords(user);
   await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
-    headline: 'Someone used an authenticator code that was already used',
+    headline: t('mail:securityNotice.codeReplayed'),
     details: [
-      `A sign-in to your account offered a code from your authenticator app that had already been used (from ${ctx.meta.ip}). It was refused.`,
-      'Whoever sent it knows your password. If this was not you, change your password now and contact your administrator.',
+      t('mail:securityNotice.replayRefused', { ip: ctx.meta.ip }),
+      t('mail:securityNotice.replayKnowsPassword'),
     ],
   });
 }
@@ -146,27 +166,31 @@ export async function removeFactor(
 ): Promise<void> {
   const result = await deleteFactor(ctx.trx, user.id, factorId);
   if (Number(result.numDeletedRows) === 0) throw new AppError('not_found', 'No such factor.');
-  await factorChanged(deps, ctx, user, 'A second factor was removed from your account.');
+  await factorChanged(deps, ctx, user, (t) => t('mail:securityNotice.factor.removed'));
 }
 
 export async function newBackupCodes(deps: AuthDeps, ctx: AuthContext, user: UserRow): Promise<string[]> {
   const codes = await regenerateBackupCodes(ctx.trx, deps.config.SECRET_KEY!, user.id);
-  await factorChanged(deps, ctx, user, 'New backup codes were created; the old ones no longer work.');
+  await factorChanged(deps, ctx, user, (t) => t('mail:securityNotice.factor.newBackupCodes'));
   return codes;
 }
+
+/** What changed, as a sentence in a given language: the audit log keeps English, the mail the owner's. */
+export type FactorChange = (t: TFunction) => string;
 
 /** Every factor change is audited and mailed to the owner (ASVS 5.0 V6.3.7). */
 export async function factorChanged(
   deps: AuthDeps,
   ctx: AuthContext,
   user: UserRow,
-  what: string,
+  what: FactorChange,
 ): Promise<void> {
-  await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what });
+  await recordAuthEvent(ctx.trx, 'factor_changed', ctx.meta, user.id, { what: what(translator('en')) });
+  const t = mailWords(user);
   await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
-    headline: 'Your sign-in settings changed',
-    details: [what, 'If this was not you, reset your password and contact your administrator.'],
+    headline: t('mail:securityNotice.factorChanged'),
+    details: [what(t), t('mail:securityNotice.notYouFactor')],
   });
 }
 

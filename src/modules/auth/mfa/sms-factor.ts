@@ -35,7 +35,7 @@ export async function enrolSmsFactor(
     phone: user.phone,
   });
   await ctx.trx.updateTable('mfa_factors').set({ confirmed_at: new Date() }).where('id', '=', id).execute();
-  const backupCodes = await factorAdded(deps, ctx, user, 'Text-message codes were added as a second factor.');
+  const backupCodes = await factorAdded(deps, ctx, user, (t) => t('mail:securityNotice.factor.smsAdded'));
   return { factorId: id, added: true, ...(backupCodes ? { backupCodes } : {}) };
 }
 

@@ -3,6 +3,7 @@ import type { AuthContext, AuthDeps } from '../../../identity/context.js';
 import { runSignOutHooks } from '../../../identity/sign-out-hooks.js';
 import { findUserById, updateUser } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
+import { mailWords } from '../mail-words.js';
 import { verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
 import { throttledPasswordCheck } from '../throttle.js';
@@ -43,12 +44,13 @@ export async function changePassword(
   const ended = await deps.sessions.deleteByUser(user.id, currentIdHash);
   await runSignOutHooks(ctx.trx, user.id, 'password_changed');
   await recordAuthEvent(ctx.trx, 'password_changed', ctx.meta, user.id, { sessionsEnded: ended });
+  const t = mailWords(user);
   await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
-    headline: 'Your password was changed',
+    headline: t('mail:securityNotice.passwordChanged'),
     details: [
-      `${ended} other session(s) were signed out.`,
-      'If this was not you, reset your password now and contact your administrator.',
+      t('mail:securityNotice.othersSignedOut', { count: ended }),
+      t('mail:securityNotice.notYouReset'),
     ],
   });
   return ended;

@@ -3,6 +3,7 @@ import { type AuthContext, type AuthDeps, link } from '../../../identity/context
 import { runSignOutHooks } from '../../../identity/sign-out-hooks.js';
 import { findUserByEmail, findUserById, updateUser } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
+import { mailWords } from '../mail-words.js';
 import { LIMITS, liftSignInBackoff, limit } from '../throttle.js';
 import { consumeToken, issueToken } from '../tokens/one-time-tokens.js';
 import { acceptNewPassword } from './password-input.js';
@@ -79,12 +80,10 @@ export async function resetPassword(
   await liftSignInBackoff(deps, user.id);
   await runSignOutHooks(ctx.trx, user.id, 'password_reset');
   await recordAuthEvent(ctx.trx, 'password_reset', ctx.meta, user.id, { sessionsEnded: ended });
+  const t = mailWords(user);
   await deps.mail.queue(ctx.trx, user, 'security-notice', {
     name: user.display_name,
-    headline: 'Your password was changed',
-    details: [
-      'All your sessions were signed out.',
-      'If this was not you, reset your password now and contact your administrator.',
-    ],
+    headline: t('mail:securityNotice.passwordChanged'),
+    details: [t('mail:securityNotice.allSignedOut'), t('mail:securityNotice.notYouReset')],
   });
 }

@@ -1,7 +1,14 @@
 import { recordAuthEvent } from '../../../identity/auth-events.js';
 import { type AuthContext, type AuthDeps, link } from '../../../identity/context.js';
-import { findUserByEmail, findUserById, insertUser, updateUser } from '../../../identity/users/repo.js';
+import {
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  type UserRow,
+  updateUser,
+} from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
+import { mailWords } from '../mail-words.js';
 import { verifyPassword } from '../passwords/hash.js';
 import { normalizePassword } from '../passwords/policy.js';
 import { LIMITS, limit } from '../throttle.js';
@@ -45,13 +52,11 @@ export async function signUp(
   if (!user) {
     const existing = await findUserByEmail(ctx.trx, input.email);
     if (existing) {
+      const t = mailWords(existing);
       await deps.mail.queue(ctx.trx, existing, 'security-notice', {
         name: existing.display_name,
-        headline: 'Someone tried to create an account with your email address',
-        details: [
-          'You already have an account, so nothing was changed.',
-          'Forgot your password? Use "Reset password" on the sign-in page.',
-        ],
+        headline: t('mail:securityNotice.signupTaken'),
+        details: [t('mail:securityNotice.nothingChanged'), t('mail:securityNotice.forgot')],
       });
     }
     return undefined;
@@ -78,6 +83,13 @@ export interface Verified {
   passwordSet: boolean;
   /** A password chosen by someone who could not show it was theirs was dropped. */
   passwordCleared: boolean;
+  /** The confirmed account. */
+  user: UserRow;
+  /**
+   * The link was opened in the browser that signed up (its sign-up proof cookie), within the
+   * link's life: that browser may be signed in at once. Anywhere else the owner signs in.
+   */
+  sameBrowser: boolean;
 }
 
 /**
@@ -99,7 +111,7 @@ export async function verifyEmail(
   if (!user || user.status === 'disabled') return undefined;
   if (user.status === 'active') {
     if (!user.email_verified_at) await updateUser(ctx.trx, user.id, { email_verified_at: new Date() });
-    return { passwordSet: user.password_hash !== null, passwordCleared: false };
+    return { passwordSet: user.password_hash !== null, passwordCleared: false, user, sameBrowser: false };
   }
   const hash = user.password_hash;
   const sameBrowser = hash !== null && isSignupProof(deps.config.SECRET_KEY!, user.id, proof.cookie);
@@ -119,5 +131,26 @@ export async function verifyEmail(
     sameBrowser || typedAgain ? { keep: true } : { drop: true },
     'verification',
   );
-  return { passwordSet: claimed.user.password_hash !== null, passwordCleared: claimed.passwordCleared };
+  return {
+    passwordSet: claimed.user.password_hash !== null,
+    passwordCleared: claimed.passwordCleared,
+    user: claimed.user,
+    sameBrowser,
+  };
+}
+
+/**
+ * Mails a fresh confirmation link to an account still waiting for one. The answer is the same
+ * whether or not the address has such an account, behind the email links' own rate limits.
+ */
+export async function resendVerification(deps: AuthDeps, ctx: AuthContext, email: string): Promise<void> {
+  await limit(deps, `verify-resend:ip:${ctx.meta.ip}`, LIMITS.emailLinksPerIp);
+  await limit(deps, `verify-resend:email:${email.trim().toLowerCase()}`, LIMITS.emailLinksPerAddress);
+  const user = email.includes('@') ? await findUserByEmail(ctx.trx, email) : undefined;
+  if (user?.status !== 'pending_verification') return;
+  const token = await issueToken(ctx.trx, user.id, 'verify_email');
+  await deps.mail.queue(ctx.trx, user, 'verify-email', {
+    name: user.display_name,
+    url: link(deps.config, '/auth/verify', token),
+  });
 }
