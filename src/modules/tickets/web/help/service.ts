@@ -2,6 +2,8 @@ import type { Transaction } from 'kysely';
 import { link } from '../../../../identity/context.js';
 import { findUserByEmail, findUserById, insertUser, type UserRow } from '../../../../identity/users/repo.js';
 import type { DB } from '../../../../platform/db/schema.js';
+import { translator } from '../../../../platform/i18n/catalog.js';
+import { pickLocale } from '../../../../platform/i18n/locales.js';
 import { AppError } from '../../../../shared/errors.js';
 import { claimPendingAccount, consumeToken, issueToken, LIMITS, limit } from '../../../auth/index.js';
 import type { TicketContext, TicketDeps } from '../../context.js';
@@ -97,13 +99,15 @@ export async function askForHelp(
   const key = ticketKey(ticket.number);
   const token = await issueToken(ctx.trx, user.id, 'verify_email');
   const confirmUrl = `${link(deps.config, '/help/confirm', token)}&ticket=${key}`;
-  await deps.mail.queue(ctx.trx, reader(user, input.locale), 'ticket-update', {
+  const to = reader(user, input.locale);
+  const t = translator(pickLocale(to.locale));
+  await deps.mail.queue(ctx.trx, to, 'ticket-update', {
     name: user.display_name,
     notice: {
       key,
       subject: ticket.subject,
-      label: '',
-      headline: '',
+      label: t('tickets:notifications.ticket_created.label'),
+      headline: t('tickets:notifications.ticket_created.own'),
       body: input.body.trim(),
       bodyHtml: renderMarkdown(input.body.trim()),
       at: ticket.created_at,
