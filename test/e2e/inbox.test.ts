@@ -1,18 +1,27 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/accounts.js';
 import { createUser, signInAs } from '../support/actors.js';
-import { signInOnPage, useServedAppInBrowser, watchProblems } from '../support/browser.js';
+import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 import type { SessionClient } from '../support/session-client.js';
 import { waitFor } from '../support/wait.js';
 
 const suite = useServedAppInBrowser({ env: { MFA_REQUIRED_ROLES: 'none' } });
 
+/** Signs in by the form; people land on their role's home (the inbox for agents), not /account. */
+const signInOnPage = async (page: Page, baseUrl: string, email: string) => {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('#field-email', email);
+  await page.fill('#field-password', TEST_PASSWORD);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+};
 const text = (page: Page, selector: string) => page.locator(selector).first().textContent();
 const live = (page: Page) =>
   waitFor(async () => (await text(page, '[data-live-status]')) === 'Live', 5000, 'the stream to open');
 const count = async (page: Page, view: string) => Number(await text(page, `[data-testid="count-${view}"]`));
-const currentRow = (page: Page) => page.locator('tr[data-current]').getAttribute('data-testid');
+const currentRow = (page: Page) => page.locator('[data-row][data-current]').getAttribute('data-testid');
 const openTicket = async (customer: SessionClient, subject: string, tags: string[] = []) => {
   const res = await customer.post('/api/v1/tickets', { subject, body: `About ${subject}.`, tags });
   expect(res.statusCode, res.body).toBe(201);
@@ -25,7 +34,8 @@ describe('the agent inbox in Chromium', () => {
     const agentUser = await createUser(served, ['agent']);
     const customerUser = await createUser(served, ['customer']);
     const customer = await signInAs(served.app, customerUser.email);
-    const page = await browser.newPage();
+    // Narrower than the split view: tickets open as pages of their own (inbox-split tests the other).
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.setDefaultTimeout(10_000);
     const problems = await watchProblems(page);
     await signInOnPage(page, served.baseUrl, agentUser.email);
@@ -74,16 +84,17 @@ describe('the agent inbox in Chromium', () => {
 
     // Filters are a GET form; each combination lists exactly its tickets.
     await page.goto(`${served.baseUrl}/inbox?view=all`);
+    await page.click('[data-testid="filters-toggle"]');
     await page.fill('#field-tag', 'vpn');
-    await page.click('button:has-text("Filter")');
-    await expect(page.locator('tr[data-row]').count()).resolves.toBe(1);
+    await page.click('[data-testid="filters-apply"]');
+    await expect(page.locator('[data-row]').count()).resolves.toBe(1);
     await expect(page.locator(`[data-testid="row-${vpn.key}"]`).count()).resolves.toBe(1);
     await page.goto(`${served.baseUrl}/inbox?view=all&status=waiting_on_customer&assignee=me&channel=web`);
-    await expect(page.locator('tr[data-row]').count()).resolves.toBe(2);
+    await expect(page.locator('[data-row]').count()).resolves.toBe(2);
     await page.goto(`${served.baseUrl}/inbox?view=all&status=open`);
-    await expect(page.locator('tr[data-row]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-row]').count()).resolves.toBe(0);
     await page.goto(`${served.baseUrl}/inbox?view=all&from=2000-01-01&to=2000-12-31`);
-    await expect(page.locator('tr[data-row]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-row]').count()).resolves.toBe(0);
 
     // A third ticket arrives; o opens it; a claims it, r replies, n adds a note.
     await page.goto(`${served.baseUrl}/inbox?view=unassigned`);
@@ -150,7 +161,7 @@ describe('the agent inbox in Chromium', () => {
     await expect(page.inputValue('#field-body')).resolves.toBe('A draft that must not be lost');
     await page.click('button:has-text("Save changes")');
     await page.waitForURL(/done=changed/);
-    await expect(text(page, '[data-testid="ticket-priority"]')).resolves.toBe('urgent priority');
+    await expect(text(page, '[data-testid="ticket-priority"]')).resolves.toBe('Urgent priority');
 
     // The stale save answered 412, which Chromium logs. Leaving a page ends its stream, and a live
     // reload that one's own change set off while the browser was already navigating is abandoned.
@@ -178,7 +189,10 @@ describe('the agent inbox in Chromium', () => {
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('field-q');
     await page.keyboard.type('scanner');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/inbox\/search\?q=scanner/);
+    // The list's words filter keeps the view and shows both; the ranked search puts the subject first.
+    await page.waitForURL(/\/inbox\?view=open&q=scanner/);
+    await expect(page.locator('[data-row]').count()).resolves.toBe(2);
+    await page.goto(`${served.baseUrl}/inbox/search?q=scanner`);
     const hits = await page
       .locator('[data-testid^="hit-"]')
       .evaluateAll((els) => els.map((e) => e.dataset.testid));

@@ -183,6 +183,14 @@ window.addEventListener('popstate', () => {
 document.addEventListener('submit', (event) => {
   if (event.defaultPrevented || !(event.target instanceof HTMLFormElement)) return;
   if (event.target.method === 'dialog') return;
+  // Filters left empty stay out of the address (the form is built after this event).
+  if (event.target.matches('[data-filter-form]'))
+    for (const control of event.target.elements)
+      if (
+        (control instanceof HTMLInputElement || control instanceof HTMLSelectElement) &&
+        control.value === ''
+      )
+        control.disabled = true;
   const button = event.submitter ?? event.target.querySelector('[type="submit"]');
   if (!(button instanceof HTMLButtonElement)) return;
   button.setAttribute('aria-busy', 'true');
@@ -191,6 +199,7 @@ document.addEventListener('submit', (event) => {
   });
 });
 window.addEventListener('pageshow', () => {
+  for (const control of document.querySelectorAll('[data-filter-form] [disabled]')) control.disabled = false;
   for (const button of document.querySelectorAll('button[aria-busy="true"]')) {
     button.removeAttribute('aria-busy');
     button.disabled = false;
