@@ -13,6 +13,8 @@ describe('the admin panel in Chromium', () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(10_000);
     const problems = await watchProblems(page);
+    // Destructive actions ask first (data-confirm); this administrator means it.
+    page.on('dialog', (dialog) => void dialog.accept());
 
     // A signed-out visitor is sent to sign in first.
     await page.goto(`${served.baseUrl}/admin/users`);
@@ -20,8 +22,7 @@ describe('the admin panel in Chromium', () => {
     await page.fill('#field-email', admin.email);
     await page.fill('#field-password', TEST_PASSWORD);
     await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${served.baseUrl}/account`);
-
+    await page.waitForURL((url) => url.pathname !== '/login');
     await page.goto(`${served.baseUrl}/admin/users`);
     await page.click('a:has-text("Invite someone")');
     const email = `agent-${Date.now()}@example.com`;

@@ -2,14 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { PUBLIC } from '../../identity/access.js';
 import { AppError } from '../../shared/errors.js';
+import { preparePage } from '../../web/page-context.js';
 import { requireOutboxAccess } from './access.js';
 import { MAIL_FRAME_SANDBOX, mailFrameHeaders, withTopLevelLinks } from './mail-frame.js';
 import { getOutboxMessage, listOutbox } from './repo.js';
 import { OutboxParams } from './schemas.js';
 
 const PAGE_SIZE = 50;
-
-const utc = (at: Date) => `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 /** Admin panel pages. Untagged, so they stay out of the OpenAPI document. */
 export const adminWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -29,13 +28,14 @@ export const adminWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { before } = request.query;
       const rows = await listOutbox(db, { limit: PAGE_SIZE, ...(before ? { before } : {}) });
       const page = rows.slice(0, PAGE_SIZE);
+      const { t, when } = await preparePage(request, reply);
       return reply.viewAsync('pages/admin/outbox-list.njk', {
         messages: page.map((m) => ({
           href: `/admin/outbox/${m.id}`,
-          subject: m.subject ?? 'Text message',
-          channel: m.channel === 'email' ? 'Email' : 'Text',
+          subject: m.subject ?? t('admin:outbox.textMessage'),
+          channel: m.channel === 'email' ? t('admin:outbox.email') : t('admin:outbox.text'),
           recipient: m.recipient,
-          when: utc(m.created_at),
+          when: when(m.created_at),
         })),
         newest: before ? '/admin/outbox' : null,
         older: rows.length > PAGE_SIZE ? `/admin/outbox?before=${page[page.length - 1]!.id}` : null,
@@ -46,9 +46,9 @@ export const adminWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/admin/outbox/:id', { ...PUBLIC, schema: { params: OutboxParams } }, async (request, reply) => {
     const message = await getOutboxMessage(db, request.params.id);
     if (!message) throw new AppError('not_found', 'No such message.');
+    await preparePage(request, reply);
     return reply.viewAsync('pages/admin/outbox-message.njk', {
       message,
-      when: utc(message.created_at),
       lines: message.body_text.split('\n').map(linkify),
       sandbox: MAIL_FRAME_SANDBOX,
     });

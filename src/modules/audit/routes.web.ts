@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import nunjucks from 'nunjucks';
 import Type from 'typebox';
 import { needs } from '../../identity/access.js';
+import { preparePage } from '../../web/page-context.js';
 import { listAudit } from './repo.js';
 import { toFilter } from './schemas.js';
 
@@ -17,9 +19,43 @@ const PageQuery = Type.Object({
   before: text,
 });
 
-const utc = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ');
-const asDate = (value: string | undefined) =>
-  value && !Number.isNaN(Date.parse(`${value}Z`)) ? `${value}Z` : undefined;
+/** How far `zone` is ahead of UTC at `at`, in milliseconds. */
+function offsetOf(at: number, zone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const wall = Date.UTC(
+    +parts.year!,
+    +parts.month! - 1,
+    +parts.day!,
+    +parts.hour!,
+    +parts.minute!,
+    +parts.second!,
+  );
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/** A date picker's `2026-03-29T02:30` read in the viewer's zone, as an ISO instant. */
+function asDate(value: string | undefined, zone: string): string | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
+  const wall = Date.parse(`${value}Z`);
+  if (Number.isNaN(wall)) return undefined;
+  const guess = wall - offsetOf(wall, zone);
+  return new Date(wall - offsetOf(guess, zone)).toISOString();
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const auditWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -27,16 +63,22 @@ export const auditWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { ...needs('audit:read'), schema: { querystring: PageQuery } },
     async (request, reply) => {
       const q = request.query;
+      const { t, date, timeZone } = await preparePage(request, reply);
+      /** The exact time in the viewer's zone; the full date and zone on hover. */
+      const exactly = (at: Date) =>
+        new nunjucks.runtime.SafeString(
+          `<time datetime="${at.toISOString()}" title="${escapeHtml(date(at, 'long'))}">${escapeHtml(date(at, 'datetime'))}</time>`,
+        );
       const outcome = ['success', 'failure', 'denied'].includes(q.outcome ?? '')
         ? (q.outcome as 'success')
         : undefined;
-      const from = asDate(q.from);
-      const to = asDate(q.to);
+      const from = asDate(q.from, timeZone);
+      const to = asDate(q.to, timeZone);
       const error =
         (q.from && !from) || (q.to && !to)
-          ? 'Enter dates as shown by the date picker.'
+          ? t('audit:page.badDate')
           : q.before && !/^\d{1,18}$/.test(q.before)
-            ? 'Bad page link.'
+            ? t('audit:page.badPage')
             : undefined;
       const filter = toFilter({
         ...(q.actor ? { actor: q.actor } : {}),
@@ -66,11 +108,11 @@ export const auditWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         error,
         query,
         entries: page.map((r) => ({
-          when: utc(r.occurred_at),
+          when: exactly(r.occurred_at),
           actor: r.actor_id ? `${r.actor_type} ${r.actor_id.slice(0, 8)}` : r.actor_type,
           action: r.action,
           target: r.target_id ? `${r.target_type} ${r.target_id.slice(0, 8)}` : '',
-          outcome: r.outcome,
+          outcome: t(`audit:outcomes.${r.outcome}`),
           ip: r.ip ?? '',
           requestId: r.request_id?.slice(0, 8) ?? '',
         })),

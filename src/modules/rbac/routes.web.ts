@@ -8,15 +8,9 @@ import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
 import { effectivePermissions, lineage } from '../../identity/role-graph.js';
 import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
+import { translator } from '../../platform/i18n/catalog.js';
 import type { AppError } from '../../shared/errors.js';
-import {
-  FormBody,
-  type FormState,
-  formField,
-  handleForm,
-  reauthNotice,
-  renderPage,
-} from '../../web/forms.js';
+import { FormBody, type FormState, formField, handleForm, renderPage } from '../../web/forms.js';
 import { changeRole, createRole, removeRole } from './service.js';
 
 const Name = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_-]{1,39}$' }) });
@@ -27,11 +21,19 @@ function checked(body: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
+// Pages asked for without `Accept: text/html` (scripts, tests) have no page context: English.
+const tr = (request: FastifyRequest) => request.page?.t ?? translator('en');
+
 /** The roles page has no field errors: a refusal is one message, the first field's if it names one. */
-const roleRefusal = (error: AppError) =>
+const roleRefusal = (request: FastifyRequest) => (error: AppError) =>
   error.code === 'reauth_required'
-    ? 'Confirm your password first (below), then try again.'
+    ? tr(request)('rbac:reauth.first')
     : (error.extras.errors?.[0]?.detail ?? error.message);
+
+const reauthNotice = (request: FastifyRequest) =>
+  (request.query as { reauth?: string } | undefined)?.reauth === 'failed'
+    ? [{ type: 'error' as const, text: tr(request)('rbac:reauth.failed') }]
+    : [];
 
 /** The roles and permissions editor: list, create, edit, delete (custom roles). */
 export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -51,7 +53,8 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           effective: effectivePermissions(graph, [name]).size,
         })),
         parents: Object.keys(graph.roles).map((r) => ({ value: r, label: r })),
-        permissions: Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })),
+        // The page describes each permission from the catalogue: `rbac:permissions.tickets.read.own`.
+        permissions: Object.keys(PERMISSIONS).map((name) => ({ name, key: name.replaceAll(':', '.') })),
         needsReauth: !hasRecentAuth(request),
         ...state,
       },
@@ -64,7 +67,7 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request: FastifyRequest,
     reply: FastifyReply,
     run: Parameters<typeof inTransaction<void>>[2],
-    done: string,
+    done: { key: 'created' | 'saved' | 'deleted'; name: string },
   ) {
     const pageAgain = (state: FormState, status: number) => page(request, reply, state, status);
     return handleForm(
@@ -76,9 +79,10 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         requireRecentAuth(request);
         await inTransaction(deps, request, run);
         await app.roleGraph.invalidate();
-        return page(request, reply, { messages: [{ type: 'success', text: done }] });
+        const text = tr(request)(`rbac:done.${done.key}`, { name: done.name });
+        return page(request, reply, { messages: [{ type: 'success', text }] });
       },
-      { messageFor: roleRefusal },
+      { messageFor: roleRefusal(request) },
     );
   }
   const actor = (request: FastifyRequest) => ({ userId: actingUser(request).id });
@@ -102,7 +106,7 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
             description: formField(request.body, 'description'),
             permissions: checked(request.body),
           }),
-        `Role ${name} created.`,
+        { key: 'created', name },
       );
     },
   );
@@ -122,7 +126,7 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
             permissions: checked(request.body),
             ...(parent ? { parent } : {}),
           }),
-        `Role ${name} saved. It applies from everyone’s next request.`,
+        { key: 'saved', name },
       );
     },
   );
@@ -131,11 +135,9 @@ export const rbacWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/admin/roles/:name/delete',
     { ...needs('roles:manage'), schema: { params: Name, body: FormBody } },
     async (request, reply) =>
-      change(
-        request,
-        reply,
-        (ctx) => removeRole(ctx, actor(request), request.params.name),
-        `Role ${request.params.name} deleted.`,
-      ),
+      change(request, reply, (ctx) => removeRole(ctx, actor(request), request.params.name), {
+        key: 'deleted',
+        name: request.params.name,
+      }),
   );
 };

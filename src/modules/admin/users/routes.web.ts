@@ -7,16 +7,10 @@ import { authDeps } from '../../../identity/ports.js';
 import { inTransaction } from '../../../identity/request-context.js';
 import { hasRecentAuth, requireRecentAuth } from '../../../identity/session-plugin.js';
 import { findUserById, searchUsers } from '../../../identity/users/repo.js';
+import { translator } from '../../../platform/i18n/catalog.js';
 import { AppError } from '../../../shared/errors.js';
-import {
-  confirmFirst,
-  FormBody,
-  type FormState,
-  formField,
-  handleForm,
-  reauthNotice,
-  renderPage,
-} from '../../../web/forms.js';
+import { FormBody, type FormState, formField, handleForm, renderPage } from '../../../web/forms.js';
+import { preparePage } from '../../../web/page-context.js';
 import { confirmedFactors, confirmPassword } from '../../auth/index.js';
 import { setUserRoles } from '../../rbac/index.js';
 import { type Actor, disableUser, enableUser, endUserSessions, inviteUser, resetUserMfa } from './service.js';
@@ -35,6 +29,30 @@ const ACTIONS = ['end-sessions', 'disable', 'enable', 'reset-mfa', 'roles'] as c
 /** The users section of the admin panel: find people, invite them, and act on one account. */
 export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
+  // Pages asked for without `Accept: text/html` (scripts, tests) have no page context: English.
+  const t = (request: FastifyRequest) => request.page?.t ?? translator('en');
+  /** The password re-confirmation's refusals, in the viewer's words. */
+  const confirmFirst = (request: FastifyRequest) => (error: AppError) =>
+    error.code === 'reauth_required' ? t(request)('admin:reauth.first') : undefined;
+  const reauthNotice = (request: FastifyRequest) =>
+    (request.query as { reauth?: string } | undefined)?.reauth === 'failed'
+      ? [{ type: 'error' as const, text: t(request)('admin:reauth.failed') }]
+      : [];
+  /** The use cases speak English to the API and the CLI; the page says the same in the viewer's language. */
+  const translated = (request: FastifyRequest, state: FormState): FormState => {
+    const say = t(request);
+    const errors = { ...state.errors };
+    if (errors.email) errors.email = say('admin:errors.email');
+    if (errors.reason) errors.reason = say('admin:errors.reason');
+    const messages = (state.messages ?? []).map((m) => {
+      const exists = /^(\S+@\S+) already has an account\.$/.exec(m.text);
+      if (exists) return { ...m, text: say('admin:errors.exists', { email: exists[1] }) };
+      if (m.text === 'You cannot disable your own account.')
+        return { ...m, text: say('admin:errors.ownAccount') };
+      return m;
+    });
+    return { ...state, errors, messages };
+  };
   const roleOptions = async () =>
     Object.keys((await app.roleGraph.get()).roles).map((r) => ({ value: r, label: r }));
   const can = (request: FastifyRequest, permission: string) =>
@@ -46,6 +64,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { q, role, after } = request.query;
       const status = STATUSES.find((s) => s === request.query.status);
+      const say = (await preparePage(request, reply)).t;
       const rows = await searchUsers(deps.db, {
         limit: PAGE,
         ...(q ? { q } : {}),
@@ -66,7 +85,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           email: u.email,
           name: u.display_name,
           roles: u.roles.join(', '),
-          status: u.status.replace('_', ' '),
+          status: say(`admin:status.${u.status}`),
         })),
         newest: after ? `/admin/users?${kept}` : null,
         older:
@@ -95,7 +114,8 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         displayName: formField(request.body, 'displayName'),
       };
       const role = formField(request.body, 'role') || 'customer';
-      const inviteAgain = (state: FormState, status: number) => invitePage(request, reply, state, status);
+      const inviteAgain = (state: FormState, status: number) =>
+        invitePage(request, reply, translated(request, state), status);
       return handleForm(
         request,
         reply,
@@ -108,7 +128,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           );
           return reply.redirect(`/admin/users/${user.id}?done=invited`, 303);
         },
-        { messageFor: confirmFirst },
+        { messageFor: confirmFirst(request) },
       );
     },
   );
@@ -161,9 +181,10 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const done = DONE[request.query.done ?? ''];
+      const done = DONE.find((d) => d === request.query.done);
+      const text = done ? t(request)(`admin:done.${done}`) : undefined;
       return detail(request, reply, request.params.id, {
-        messages: [...(done ? [{ type: 'success' as const, text: done }] : []), ...reauthNotice(request)],
+        messages: [...(text ? [{ type: 'success' as const, text }] : []), ...reauthNotice(request)],
       });
     },
   );
@@ -175,7 +196,8 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { ...needs(permission), schema: { params: Id, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        const detailAgain = (state: FormState, status: number) => detail(request, reply, id, state, status);
+        const detailAgain = (state: FormState, status: number) =>
+          detail(request, reply, id, translated(request, state), status);
         return handleForm(
           request,
           reply,
@@ -194,7 +216,7 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
             });
             return reply.redirect(`/admin/users/${id}?done=${action}`, 303);
           },
-          { messageFor: confirmFirst, passThrough: ['not_found'] },
+          { messageFor: confirmFirst(request), passThrough: ['not_found'] },
         );
       },
     );
@@ -223,14 +245,8 @@ export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-const DONE: Record<string, string> = {
-  invited: 'Invitation sent. The account stays pending until it is accepted.',
-  'end-sessions': 'Signed out everywhere.',
-  disable: 'Account disabled; its sessions were ended.',
-  enable: 'Account enabled.',
-  'reset-mfa': 'Second factors removed; the user was signed out and told by mail.',
-  roles: 'Roles saved. They apply from the user’s next request.',
-};
+/** What `?done=` may name: the success messages under `admin:done.*`. */
+const DONE = ['invited', ...ACTIONS] as const;
 
 function actorOf(request: FastifyRequest): Actor {
   const user = actingUser(request);
