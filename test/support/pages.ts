@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TEST_PASSWORD } from './accounts.js';
+import { createUser, signInAs } from './actors.js';
+import type { ServedApp } from './browser.js';
 
 /**
  * Signs a browser context in through the JSON API (its cookies are the context's), which is quicker
@@ -34,4 +36,60 @@ export async function serviceWorkerActive(page: Page): Promise<string | undefine
 export async function visibleText(page: Page, selector = 'body'): Promise<string> {
   // biome-ignore lint/performance/useDomNodeTextContent: visible text is the point (no hidden or sr-only text).
   return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** A role's pages to visit, and the account that visits them (null: signed out). */
+export interface RolePages {
+  role: 'signed-out' | 'customer' | 'agent' | 'admin';
+  email: string | null;
+  paths: string[];
+}
+
+/**
+ * Seeds a customer with a ticket, an agent and an administrator, and lists every page each of them
+ * (and a signed-out visitor) can open: the pages issue 17's acceptance names. The admin pages are
+ * read from the admin overview's links, so a new admin page is covered without editing this list.
+ */
+export async function everyPage(served: ServedApp, browser: Browser): Promise<RolePages[]> {
+  const customer = await createUser(served, ['customer'], 'customer');
+  const agent = await createUser(served, ['agent'], 'agent');
+  const admin = await createUser(served, ['admin'], 'admin');
+  const client = await signInAs(served.app, customer.email);
+  const created = await client.post('/api/v1/tickets', {
+    subject: 'Printer jams',
+    body: 'It jams on **every** page.',
+  });
+  if (created.statusCode !== 201) throw new Error(`ticket: ${created.body}`);
+  const { key } = created.json() as { key: string };
+
+  const context = await browser.newContext();
+  await signInContext(context, served.baseUrl, admin.email);
+  const page = await context.newPage();
+  await page.goto(`${served.baseUrl}/admin`);
+  const adminLinks = await page
+    .locator('main a[href^="/admin/"]')
+    .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  await context.close();
+
+  return [
+    {
+      role: 'signed-out',
+      email: null,
+      paths: ['/', '/login', '/signup', '/reset', '/help', '/nope', '/offline'],
+    },
+    {
+      role: 'customer',
+      email: customer.email,
+      paths: [
+        '/tickets',
+        `/tickets/${key}`,
+        '/tickets/new',
+        '/account',
+        '/account/security',
+        '/account/apps',
+      ],
+    },
+    { role: 'agent', email: agent.email, paths: ['/inbox', `/inbox/${key}`, '/inbox/search?q=printer'] },
+    { role: 'admin', email: admin.email, paths: ['/admin', ...new Set(adminLinks)] },
+  ];
 }
