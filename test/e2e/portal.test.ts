@@ -35,20 +35,24 @@ describe('the customer portal in Chromium', () => {
     await page.goto(`${suite.served.baseUrl}/tickets`);
     await expect(page.locator('main').textContent()).resolves.toContain('No tickets here');
     await page.click('a:has-text("New ticket")');
-    // A file over the limit is refused under the file input; what was typed stays.
+    // A file over the server's limit is taken out of the selection before anything is sent, with a
+    // message; the valid file chosen with it stays.
     await page.fill('#field-body', 'It jams on **every** duplex page.');
-    await page.setInputFiles('#field-files', {
-      name: 'scan.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.alloc(150_000, 1),
-    });
-    await page.click('button:has-text("Send")');
-    await expect(page.locator('#field-files-error').textContent()).resolves.toContain('larger than');
-    await expect(page.inputValue('#field-body')).resolves.toBe('It jams on **every** duplex page.');
-    // No subject: the form says so next to the field; the photo sent along is kept, not lost.
-    await page.setInputFiles('#field-files', { name: 'jam.pdf', mimeType: 'application/pdf', buffer: PNG });
+    await page.setInputFiles('#field-files', [
+      { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(150_000, 1) },
+      { name: 'jam.pdf', mimeType: 'application/pdf', buffer: PNG },
+    ]);
+    await expect(page.locator('[data-attachments-refused]').textContent()).resolves.toContain(
+      'scan.pdf is larger than',
+    );
+    await expect(
+      page.locator('#field-files').evaluate((i) => [...(i as HTMLInputElement).files!].map((f) => f.name)),
+    ).resolves.toEqual(['jam.pdf']);
+    await expect(page.locator('[data-testid="chosen-file"]').count()).resolves.toBe(1);
+    // No subject: the form says so next to the field; the file, uploaded first, is kept, not lost.
     await page.click('button:has-text("Send")');
     await expect(page.locator('#field-subject-error').textContent()).resolves.toContain('subject');
+    await expect(page.inputValue('#field-body')).resolves.toBe('It jams on **every** duplex page.');
     await expect(page.locator('[data-testid="kept-files"]').textContent()).resolves.toContain('jam.pdf');
     await page.fill('#field-subject', 'Printer on floor 3 jams');
     // Premium priorities are not offered to a plain customer.
@@ -126,6 +130,70 @@ describe('the customer portal in Chromium', () => {
     expect(problems.csp).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('previews chosen images, lets one be removed, and uploads them first, with a progress bar', async () => {
+    const customer = await createUser(suite.served, ['customer']);
+    const page = await suite.browser.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems = await watchProblems(page);
+    await signInOnPage(page, suite.served.baseUrl, customer.email);
+    await page.goto(`${suite.served.baseUrl}/tickets/new`);
+    await expect(page.locator('#field-files-limits').textContent()).resolves.toContain('Up to 5 files');
+    await page.setInputFiles('#field-files', [
+      { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') },
+    ]);
+    const preview = page.locator('[data-testid="preview"]');
+    await expect(preview.count()).resolves.toBe(1);
+    await expect(preview.getAttribute('src')).resolves.toMatch(/^blob:/);
+    await expect(preview.getAttribute('alt')).resolves.toBe('Preview of photo.png');
+    await expect(preview.evaluate((img) => (img as HTMLImageElement).naturalWidth)).resolves.toBe(1);
+    await page.click('button[aria-label="Remove notes.txt"]');
+    await expect(page.locator('[data-testid="chosen-file"]').count()).resolves.toBe(1);
+    await page.fill('#field-subject', 'Screen flickers');
+    await page.fill('#field-body', 'See the photo.');
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/v1/uploads')) uploads.push(r.method());
+    });
+    const progress = page.locator('[data-attachments-progress]');
+    await expect(progress.isHidden()).resolves.toBe(true);
+    await page.click('button:has-text("Send")');
+    await page.waitForURL(/\/tickets\/SB-\d+$/);
+    await expect(page.locator('[data-testid="attachment"]').allTextContents()).resolves.toEqual([
+      'photo.png',
+    ]);
+    expect(problems.console).toEqual([]);
+    expect(problems.csp).toEqual([]);
+    await page.close();
+  });
+
+  it('without the script, a refused file leaves the valid ones sent with it stored and kept', async () => {
+    const customer = await createUser(suite.served, ['customer']);
+    const context = await suite.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await signInOnPage(page, suite.served.baseUrl, customer.email);
+    await page.goto(`${suite.served.baseUrl}/tickets/new`);
+    await page.fill('#field-subject', 'Two files');
+    await page.fill('#field-body', 'One is too big.');
+    await page.setInputFiles('#field-files', [
+      { name: 'good.pdf', mimeType: 'application/pdf', buffer: PNG },
+      { name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(150_000, 1) },
+    ]);
+    await page.click('button:has-text("Send")');
+    await expect(page.locator('#field-files-error').textContent()).resolves.toContain(
+      'huge.pdf was not attached: it is larger than',
+    );
+    await expect(page.locator('#field-files-error').textContent()).resolves.toContain(
+      'The other files were kept.',
+    );
+    await expect(page.locator('[data-testid="kept-files"]').textContent()).resolves.toContain('good.pdf');
+    await page.click('button:has-text("Send")');
+    await page.waitForURL(/\/tickets\/SB-\d+$/);
+    await expect(page.locator('[data-testid="attachment"]').allTextContents()).resolves.toEqual(['good.pdf']);
+    await context.close();
+  });
 
   it('never shows another customer’s ticket: not in the list, not in search, 404 by its address', async () => {
     const [mine, theirs] = [

@@ -105,5 +105,6 @@ export async function signInOnPage(page: Page, baseUrl: string, email: string): 
   await page.fill('#field-email', email);
   await page.fill('#field-password', TEST_PASSWORD);
   await page.click('button:has-text("Sign in")');
-  await page.waitForURL(`${baseUrl}/account`);
+  // Each role lands on its own home (or where it was going): anywhere but the sign-in page.
+  await page.waitForURL((url) => url.href.startsWith(baseUrl) && !url.pathname.startsWith('/login'));
 }
