@@ -121,7 +121,7 @@ describe('invitations with self sign-up off', () => {
     expect(weak.body).toContain('field-password-error');
     const done = await browser.post('/auth/invite', { token, password: TEST_PASSWORD });
     expect(done.statusCode).toBe(303);
-    expect(done.headers.location).toBe('/account');
+    expect(done.headers.location).toBe('/tickets'); // a customer's home: My tickets
     expect((await browser.get('/api/v1/me')).json()).toMatchObject({ email, status: 'active' });
   });
 

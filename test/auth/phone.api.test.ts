@@ -125,6 +125,6 @@ describe('text-message codes as a second factor', () => {
     const sent = await browser.post('/mfa/sms');
     expect(sent.body).toContain('We texted a code to your phone.');
     const finish = await browser.post('/mfa', { code: await textedCode(phone, 3), method: 'sms' });
-    expect(finish.headers.location).toBe('/account');
+    expect(finish.headers.location).toBe('/tickets'); // a customer's home: My tickets
   });
 });
