@@ -58,7 +58,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     const laptop = await addAuthenticator(cdp);
 
     await signInWithPassword(page, email);
-    await page.waitForURL(`${suite.served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/tickets`); // a customer's home
 
     // The first passkey is the first factor: backup codes come with it, once.
     await addPasskey(page, 'Laptop');
@@ -90,7 +90,8 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await signOut(page);
     await page.goto(`${suite.served.baseUrl}/login`);
     await page.click('button:has-text("Sign in with a passkey")');
-    await page.waitForURL(`${suite.served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/tickets`);
+    await page.goto(`${suite.served.baseUrl}/account`);
     await expect(page.locator('body').textContent()).resolves.toContain(email);
 
     // Second factor: the password is right, then the passkey finishes the sign-in.
@@ -98,7 +99,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await signInWithPassword(page, email);
     await page.waitForURL(`${suite.served.baseUrl}/mfa`);
     await page.click('button:has-text("Use a passkey")');
-    await page.waitForURL(`${suite.served.baseUrl}/account`);
+    await page.waitForURL(`${suite.served.baseUrl}/tickets`);
 
     const events = await suite.served.platform.database.db
       .selectFrom('audit_log')

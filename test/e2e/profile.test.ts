@@ -40,7 +40,7 @@ describe('the profile page in Chromium', () => {
 
     await page.fill('#field-displayName', 'Grace Hopper');
     await page.fill('#field-company', 'Navy Computing');
-    await page.fill('#field-locale', 'en-GB');
+    await page.selectOption('#field-locale', 'en');
     await page.selectOption('#field-timeZone', 'Europe/Amsterdam');
     await page.click('button:has-text("Save profile")');
     await expect(page.locator('main').textContent()).resolves.toContain('Your profile is saved.');
@@ -55,21 +55,20 @@ describe('the profile page in Chromium', () => {
     expect(saved).toEqual({
       display_name: 'Grace Hopper',
       company: 'Navy Computing',
-      locale: 'en-GB',
+      locale: 'en',
       time_zone: 'Europe/Amsterdam',
     });
 
     // Bad input comes back next to its field, with what was typed kept, and nothing is saved.
     await page.fill('#field-displayName', '');
-    await page.fill('#field-locale', 'English please');
+    await page.selectOption('#field-timeZone', 'Asia/Tokyo');
     await page.click('button:has-text("Save profile")');
     await expect(page.locator('#field-displayName-error').textContent()).resolves.toContain(
       'Enter your name',
     );
-    await expect(page.inputValue('#field-locale')).resolves.toBe('English please');
+    await expect(page.inputValue('#field-timeZone')).resolves.toBe('Asia/Tokyo');
     await page.fill('#field-displayName', 'Grace Hopper');
-    await page.click('button:has-text("Save profile")');
-    await expect(page.locator('#field-locale-error').textContent()).resolves.toContain('language tag');
+    await page.selectOption('#field-timeZone', 'Europe/Amsterdam');
 
     // Phone: a malformed number is refused; a real one gets a texted code that verifies it.
     await page.fill('#field-phone', '0612');
@@ -88,6 +87,22 @@ describe('the profile page in Chromium', () => {
     await expect(page.locator('[data-testid="phone-status"]').textContent()).resolves.toContain(
       `${phone} · verified`,
     );
+
+    // Nederlands: the page after saving speaks Dutch; Automatic (browser) saves null for both.
+    await page.selectOption('#field-locale', 'nl');
+    await page.click('button:has-text("Save profile")');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('nl');
+    await expect(page.locator('main').textContent()).resolves.toContain('Je profiel is opgeslagen.');
+    await page.selectOption('#field-locale', '');
+    await page.selectOption('#field-timeZone', '');
+    await page.click('button:has-text("Profiel opslaan")');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    const automatic = await suite.served.platform.database.db
+      .selectFrom('users')
+      .select(['locale', 'time_zone'])
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    expect(automatic).toEqual({ locale: null, time_zone: null });
 
     // The refusals above answer 400 and 401, which Chromium logs; anything else is a problem.
     expect(problems.console.filter((m) => !/status of 40[01]/.test(m))).toEqual([]);
