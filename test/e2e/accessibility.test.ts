@@ -27,7 +27,7 @@ describe('accessibility of every page (axe-core, WCAG 2.2 AA, 1280 and 320 px, l
         const started = Date.now();
         await page.setViewportSize({ width: 1280, height: 900 });
         await page.goto(`${suite.served.baseUrl}${path}`, { waitUntil: 'domcontentloaded' });
-        const found = await sweep(page);
+        const found = await sweep(page, `test-results/accessibility/${name}${path.replace(/[^\w]+/g, '-')}`);
         if (process.env.AXE_TIMING) console.log(`${name} ${path}: ${Date.now() - started} ms`);
         if (found.length) findings[path] = found;
       }

@@ -104,11 +104,9 @@ describe('home page in Chromium', () => {
       'Dark',
     ]);
 
-    await Promise.all([
-      page.waitForURL(suite.served.baseUrl + '/'),
-      page.selectOption('#pref-theme', 'dark'),
-    ]);
-    await page.waitForLoadState();
+    await page.selectOption('#pref-theme', 'dark');
+    await page.locator('html.dark').waitFor({ state: 'attached' });
+    expect(page.url()).toBe(`${suite.served.baseUrl}/`);
     expect(await page.locator('html').getAttribute('class')).toBe('dark');
     const dark = await background();
     expect(dark).not.toBe(light);
@@ -117,8 +115,9 @@ describe('home page in Chromium', () => {
     expect(await page.locator('html').getAttribute('class')).toBe('dark');
     expect(await page.locator('#pref-theme').inputValue()).toBe('dark');
 
-    await Promise.all([page.waitForURL(/\/login$/), page.selectOption('#pref-theme', 'auto')]);
-    await page.waitForLoadState();
+    await page.selectOption('#pref-theme', 'auto');
+    await page.locator('html:not([class])').waitFor({ state: 'attached' });
+    expect(page.url()).toBe(`${suite.served.baseUrl}/login`);
     expect(await page.locator('html').getAttribute('class')).toBeNull();
     expect(await background()).toBe(light);
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -26,11 +26,15 @@ export async function axeFindings(page: Page, rules?: string[]): Promise<Finding
  * time: each width and each scheme is seen once with every rule (two runs instead of four; the
  * colours do not change with the width, and axe is the slow part). At 320 px the page must not
  * scroll sideways (WCAG 1.4.10). The page must follow the automatic theme (no `sb_theme` cookie)
- * for the scheme to switch.
+ * for the scheme to switch. With `screenshots` (a path prefix), each state is kept as a PNG.
  */
-export async function sweep(page: Page): Promise<Finding[]> {
+export async function sweep(page: Page, screenshots?: string): Promise<Finding[]> {
   const found: Finding[] = [];
-  const at = async (label: string) => found.push(...(await axeFindings(page)).map((f) => `[${label}] ${f}`));
+  const at = async (label: string) => {
+    found.push(...(await axeFindings(page)).map((f) => `[${label}] ${f}`));
+    if (screenshots)
+      await page.screenshot({ path: `${screenshots}-${label.replace(' ', '-')}.png`, fullPage: true });
+  };
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.emulateMedia({ colorScheme: 'light' });
   await at('1280 light');
