@@ -91,4 +91,20 @@ describe('Admin → Apps', () => {
     const agent = await signInAs(t.app, (await createUser(t, ['agent'])).email);
     expect((await agent.get('/admin/apps')).statusCode).toBe(403);
   });
+
+  it('speaks Dutch to a Dutch browser, in the admin pages and the provider’s own', async () => {
+    const nl = { accept: 'text/html', 'accept-language': 'nl-NL,nl;q=0.9' };
+    const list = await admin.request('GET', '/admin/apps', undefined, nl);
+    expect(list.body).toContain('<html lang="nl"');
+    expect(list.body).toContain('App registreren');
+    expect(list.body).toContain('Tickets lezen die jij mag zien');
+    const failed = await admin.request(
+      'GET',
+      '/oauth/auth?client_id=nobody&response_type=code',
+      undefined,
+      nl,
+    );
+    expect(failed.body).toContain('<html lang="nl"');
+    expect(failed.body).toContain('Dit inlogverzoek kan niet verder');
+  });
 });

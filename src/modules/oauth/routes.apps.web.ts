@@ -5,9 +5,10 @@ import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
 import { requireUserId } from '../../identity/session-plugin.js';
 import { FormBody, renderPage } from '../../web/forms.js';
+import { preparePage } from '../../web/page-context.js';
 import { type AuthorisedApp, listAuthorisedApps, revokeAuthorisedApp } from './apps.js';
 import { ClientIdParams } from './clients/schemas.js';
-import { describeScope } from './scopes.js';
+import { scopeMessageKey } from './scopes.js';
 
 const AuthorisedAppSchema = Type.Object({
   clientId: Type.String(),
@@ -53,11 +54,9 @@ export const authorisedAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const page = async (userId: string) => ({
-    heading: 'Connected apps',
-    lead: 'Apps you have allowed to use your account. Disconnect any you no longer use.',
     apps: (await listAuthorisedApps(deps.db, userId)).map((a) => ({
       ...a,
-      scopes: a.scopes.map((name) => ({ name, description: describeScope(name) })),
+      scopes: a.scopes.map((name) => ({ name, key: scopeMessageKey(name) })),
     })),
   });
 
@@ -74,12 +73,13 @@ export const authorisedAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const target = apps.find((a) => a.clientId === request.params.clientId);
       if (target)
         await inTransaction(deps, request, (ctx) => revokeAuthorisedApp(ctx, userId, target.clientId));
+      const t = (await preparePage(request, reply)).t;
       return renderPage(request, reply, 'pages/oauth/apps.njk', {
         ...(await page(userId)),
         messages: [
           target
-            ? { type: 'success', text: `${target.name} can no longer use your account.` }
-            : { type: 'info', text: 'That app was already disconnected.' },
+            ? { type: 'success', text: t('oauth:connected.revoked', { name: target.name }) }
+            : { type: 'info', text: t('oauth:connected.already') },
         ],
       });
     },

@@ -6,30 +6,33 @@ import { actingUser } from '../../identity/access-plugin.js';
 import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
 import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
+import { translator } from '../../platform/i18n/catalog.js';
 import { AppError } from '../../shared/errors.js';
-import {
-  confirmFirst,
-  FormBody,
-  type FormState,
-  formField,
-  handleForm,
-  reauthNotice,
-  renderPage,
-} from '../../web/forms.js';
+import { FormBody, type FormState, formField, handleForm, renderPage } from '../../web/forms.js';
 import { type ClientRow, findClient, listClients } from './clients/repo.js';
 import { ClientIdParams, presentClient } from './clients/schemas.js';
 import { deleteClient, registerClient, rotateClientSecret, updateClient } from './clients/service.js';
 import type { ClientGrantType, ClientType } from './clients/table.js';
-import { API_SCOPES } from './scopes.js';
+import { API_SCOPES, scopeMessageKey } from './scopes.js';
 
 const PAGE = 50;
 const manage = needs('oauth_clients:manage');
+/** The form's choices; the page words them from `oauth:grants.*` and `oauth:scopes.*`. */
 const grantOptions = [
-  { value: 'authorization_code', label: 'Sign-in (authorization code with PKCE)' },
-  { value: 'refresh_token', label: 'Refresh tokens (stay connected)' },
-  { value: 'client_credentials', label: 'Client credentials (the app acts as itself)' },
+  { value: 'authorization_code' },
+  { value: 'refresh_token' },
+  { value: 'client_credentials' },
 ];
-const scopeOptions = Object.entries(API_SCOPES).map(([value, s]) => ({ value, label: s.description }));
+const scopeOptions = Object.keys(API_SCOPES).map((value) => ({ value, key: scopeMessageKey(value) }));
+
+// Pages asked for without `Accept: text/html` (scripts, tests) have no page context: English.
+const tr = (request: FastifyRequest) => request.page?.t ?? translator('en');
+const confirmFirst = (request: FastifyRequest) => (error: AppError) =>
+  error.code === 'reauth_required' ? tr(request)('oauth:reauth.first') : undefined;
+const reauthNotice = (request: FastifyRequest) =>
+  (request.query as { reauth?: string } | undefined)?.reauth === 'failed'
+    ? [{ type: 'error' as const, text: tr(request)('oauth:reauth.failed') }]
+    : [];
 
 /** Checkbox fields arrive as one string, a list, or nothing. */
 const checked = (body: unknown, name: string): string[] => {
@@ -81,7 +84,7 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           href: `/admin/apps/${c.client_id}`,
           name: c.name,
           clientId: c.client_id,
-          type: c.type,
+          type: tr(request)(`oauth:clients.typeNames.${c.type}`),
           grants: c.grant_types.join(', '),
           scopes: c.scopes.join(' '),
         })),
@@ -148,10 +151,12 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // Rendered, not redirected: the secret must not travel in a URL or survive a reload.
         return detail(request, reply, client, {
           secret,
-          messages: [{ type: 'success', text: `${client.name} is registered.` }],
+          messages: [
+            { type: 'success', text: tr(request)('oauth:clients.registered', { name: client.name }) },
+          ],
         });
       },
-      { messageFor: confirmFirst },
+      { messageFor: confirmFirst(request) },
     );
   });
 
@@ -195,7 +200,7 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
             requireRecentAuth(request);
             return act(request, reply, client, actingUser(request).id);
           },
-          { messageFor: confirmFirst },
+          { messageFor: confirmFirst(request) },
         );
       },
     );
@@ -207,7 +212,9 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const updated = await inTransaction(deps, request, (ctx) =>
         updateClient(ctx, actorId, client.client_id, input),
       );
-      return detail(request, reply, updated, { messages: [{ type: 'success', text: 'Changes saved.' }] });
+      return detail(request, reply, updated, {
+        messages: [{ type: 'success', text: tr(request)('oauth:clients.saved') }],
+      });
     },
     (request, client) => ({ c: formValues({ ...presentClient(client), ...formInput(request.body) }) }),
   );
@@ -218,12 +225,13 @@ export const clientWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
     return detail(request, reply, rotated.client, {
       secret: rotated.secret,
-      messages: [{ type: 'success', text: 'New secret made; the old one no longer works.' }],
+      messages: [{ type: 'success', text: tr(request)('oauth:clients.rotated') }],
     });
   });
 
   onClient('/delete', async (request, reply, client, actorId) => {
     await inTransaction(deps, request, (ctx) => deleteClient(ctx, actorId, client.client_id));
-    return list(request, reply, 0, { messages: [{ type: 'success', text: `${client.name} was deleted.` }] });
+    const text = tr(request)('oauth:clients.deleted', { name: client.name });
+    return list(request, reply, 0, { messages: [{ type: 'success', text }] });
   });
 };

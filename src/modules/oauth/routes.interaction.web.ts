@@ -6,9 +6,10 @@ import { PUBLIC } from '../../identity/access.js';
 import { rememberReturnTo } from '../../identity/return-to.js';
 import { signedInAt } from '../../identity/session-plugin.js';
 import { findUserById } from '../../identity/users/repo.js';
+import { translator } from '../../platform/i18n/catalog.js';
 import { FormBody, formField, renderPage } from '../../web/forms.js';
 import type { OauthServer } from './provider/provider.js';
-import { describeScope } from './scopes.js';
+import { scopeMessageKey } from './scopes.js';
 
 /** What the consent prompt says is not granted yet (oidc-provider's `prompt.details`). */
 interface ConsentDetails {
@@ -37,8 +38,8 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ server: OauthServer 
       reply,
       'pages/auth/notice.njk',
       {
-        heading: 'This sign-in request has expired',
-        text: 'Go back to the app and start again. Requests are valid for ten minutes.',
+        heading: (request.page?.t ?? translator('en'))('oauth:expired.title'),
+        text: (request.page?.t ?? translator('en'))('oauth:expired.text'),
       },
       400,
     );
@@ -65,10 +66,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ server: OauthServer 
       mergeWithLastSubmission: merge,
     });
     const next = new URL(to, app.platform.config.PUBLIC_URL);
-    return renderPage(request, reply, 'pages/oauth/continue.njk', {
-      heading: 'Signed in',
-      next: next.pathname + next.search,
-    });
+    return renderPage(request, reply, 'pages/oauth/continue.njk', { next: next.pathname + next.search });
   }
 
   app.get('/oauth/interaction/:uid', { ...PUBLIC, schema: { params: Params } }, async (request, reply) => {
@@ -118,11 +116,10 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ server: OauthServer 
     for (const list of Object.values(missing.missingResourceScopes ?? {}))
       for (const s of list) requested.add(s);
     return renderPage(request, reply, 'pages/oauth/consent.njk', {
-      heading: 'Allow access?',
       uid: interaction.uid,
       clientName: client?.clientName ?? String(interaction.params.client_id),
       email: user?.email,
-      scopes: [...requested].map((name) => ({ name, description: describeScope(name) })),
+      scopes: [...requested].map((name) => ({ name, key: scopeMessageKey(name) })),
     });
   });
 

@@ -54,3 +54,7 @@ export function permissionsOfScopes(scopes: Iterable<string>): Set<Permission> {
 }
 
 export const splitScope = (scope: string | undefined): string[] => (scope ?? '').split(' ').filter(Boolean);
+
+/** A known scope's message key under `oauth:scopes.` (`tickets:read` → `tickets.read`); null for others. */
+export const scopeMessageKey = (scope: string): string | null =>
+  isApiScope(scope) || Object.hasOwn(OIDC_SCOPES, scope) ? scope.replaceAll(':', '.') : null;

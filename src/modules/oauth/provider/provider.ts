@@ -4,6 +4,8 @@ import Provider, { type Configuration, interactionPolicy, type KoaContextWithOID
 import type { Config } from '../../../config.js';
 import { findUserById } from '../../../identity/users/repo.js';
 import type { DB } from '../../../platform/db/schema.js';
+import { translator } from '../../../platform/i18n/catalog.js';
+import { fromAcceptLanguage, LANGUAGE_COOKIE, pickLocale } from '../../../platform/i18n/locales.js';
 import { SealedBox } from '../../../platform/secrets/sealed-box.js';
 import { clientSecretMatches } from '../clients/secret.js';
 import { keySettings, listKeys } from '../keys/key-store.js';
@@ -75,6 +77,17 @@ async function providerKeys(
   };
 }
 
+/**
+ * The provider's own pages have no Fastify request: their language comes from the switch's cookie,
+ * then Accept-Language (the profile is not read here). Page data overrides the English default.
+ */
+function wordsFor(ctx: KoaContextWithOIDC) {
+  // Unsigned: the language switch's cookie is a plain preference, not one of the provider's own.
+  const cookie = ctx.cookies.get(LANGUAGE_COOKIE, { signed: false });
+  const lang = pickLocale(cookie, fromAcceptLanguage(ctx.get('accept-language')));
+  return { lang, t: translator(lang) };
+}
+
 /** Renders one of the site's pages to HTML (the provider's error page uses the app's layout). */
 export type RenderHtml = (template: string, data: Record<string, unknown>) => Promise<string>;
 
@@ -112,19 +125,21 @@ function configuration(
           ctx.type = 'html';
           const app = ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
           ctx.body = await renderHtml('pages/oauth/logout.njk', {
-            heading: 'Sign out?',
-            text: app ? `${app} asks to sign you out of Switchboard.` : 'Sign out of Switchboard?',
+            ...wordsFor(ctx),
+            app,
             form,
             messages: [],
           });
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = 'html';
+          const words = wordsFor(ctx);
           ctx.body = await renderHtml('pages/auth/notice.njk', {
-            heading: 'You are signed out',
-            text: 'You have signed out of Switchboard and the apps that used your sign-in.',
+            ...words,
+            heading: words.t('oauth:logout.doneTitle'),
+            text: words.t('oauth:logout.doneText'),
             actionHref: '/login',
-            actionLabel: 'Sign in again',
+            actionLabel: words.t('oauth:logout.again'),
             messages: [],
           });
         },
@@ -179,9 +194,11 @@ function configuration(
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     renderError: async (ctx, out) => {
       ctx.type = 'html';
+      const words = wordsFor(ctx);
       ctx.body = await renderHtml('pages/auth/notice.njk', {
-        heading: 'This sign-in request cannot go on',
-        text: `${out.error_description ?? out.error}. Go back to the app and try again; if it keeps happening, tell its developer.`,
+        ...words,
+        heading: words.t('oauth:failed.title'),
+        text: words.t('oauth:failed.text', { reason: out.error_description ?? out.error }),
         messages: [],
       });
     },
