@@ -62,7 +62,10 @@ export function checkHelp(input: HelpRequest): void {
  * - an active account: nothing is attached to it on the word of an unproven visitor. The owner is
  *   mailed the question with a link to the (signed-in) form, prefilled; sending it is theirs to do;
  * - a disabled account: nothing happens.
- * Returns the pending account's id (for the same-browser proof cookie), else undefined.
+ * Returns the pending account's id for the same-browser proof cookie, unless it has a password:
+ * whoever signed it up may have chosen that, and the proof would let a confirmation link opened
+ * here keep it (`verifyEmail`). Without a password the proof only lets this browser be signed in
+ * by the mailed link, which only the mailbox has.
  */
 export async function askForHelp(
   deps: TicketDeps,
@@ -115,7 +118,7 @@ export async function askForHelp(
       confirmUrl,
     },
   });
-  return user.id;
+  return user.password_hash === null ? user.id : undefined;
 }
 
 /** The mail follows the person's language when they chose one, else the page's they asked on. */
