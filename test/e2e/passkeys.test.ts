@@ -114,7 +114,9 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
       { method: 'passkey', passwordless: true },
       { method: 'passkey', passwordless: false },
     ]);
-    expect(problems).toEqual({ console: [], csp: [], failedRequests: [] });
+    // Sign-in lands on My tickets, whose live stream is cut off (ERR_ABORTED) when the page is left.
+    const failed = problems.failedRequests.filter((r) => !r.includes('/api/v1/tickets/stream'));
+    expect({ ...problems, failedRequests: failed }).toEqual({ console: [], csp: [], failedRequests: [] });
     await page.close();
   }, 60_000);
 });
