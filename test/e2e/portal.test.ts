@@ -46,7 +46,7 @@ describe('the customer portal in Chromium', () => {
       'scan.pdf is larger than',
     );
     await expect(
-      page.locator('#field-files').evaluate((i) => [...(i as HTMLInputElement).files!].map((f) => f.name)),
+      page.locator('#field-files').evaluate((i) => Array.from((i as HTMLInputElement).files!, (f) => f.name)),
     ).resolves.toEqual(['jam.pdf']);
     await expect(page.locator('[data-testid="chosen-file"]').count()).resolves.toBe(1);
     // No subject: the form says so next to the field; the file, uploaded first, is kept, not lost.
