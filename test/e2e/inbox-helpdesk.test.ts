@@ -93,6 +93,7 @@ describe('the helpdesk inbox in Chromium', () => {
     await pane.locator('[data-ticket-view] h1', { hasText: 'Laptop will not boot' }).waitFor();
     await expect(page.locator('[data-row]').count()).resolves.toBe(3);
     await expect(page.locator(`[data-testid="row-${first.key}"][data-open]`).count()).resolves.toBe(1);
+    await page.screenshot({ path: 'test-results/inbox/split-1400.png', fullPage: true, caret: 'initial' });
     const later = await openTicket(customer, 'Printer offline');
     await page.locator(`[data-testid="row-${later.key}"]`).waitFor();
     await expect(count(page, 'open')).resolves.toBe(4);
@@ -127,7 +128,7 @@ describe('the helpdesk inbox in Chromium', () => {
     await expect(text(page, '[data-testid="ticket-status"]')).resolves.toBe('In progress');
     expect((await agent.get(`/api/v1/tickets/${first.id}`)).json().version).toBe(version);
 
-    expect(problems.console).toEqual([]);
+    expect(problems.console, JSON.stringify(problems.console)).toEqual([]);
     expect(problems.csp).toEqual([]);
     const abandoned = /\/(stream|inbox\/list\?[^ ]*|inbox\/SB-\d+(\/activity\?v=\d+)?): net::ERR_ABORTED$/;
     expect(problems.failedRequests.filter((r) => !abandoned.test(r))).toEqual([]);
@@ -168,6 +169,20 @@ describe('the helpdesk inbox in Chromium', () => {
     await expect(text(page, '[data-testid="ticket-priority"]')).resolves.toBe('prioriteit Normaal');
     await expect(text(page, 'main')).resolves.toContain('Wijzigingen opslaan');
     await expect(page.locator('time').first().getAttribute('title')).resolves.toContain('14:00');
+
+    // At 320 px nothing scrolls sideways, and the tickets come before the (folded) views.
+    await page.setViewportSize({ width: 320, height: 800 });
+    for (const path of ['/inbox?view=all', `/inbox/${ticket.key}`]) {
+      await page.goto(`${served.baseUrl}${path}`);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, path).toBe(0);
+    }
+    await page.goto(`${served.baseUrl}/inbox?view=all`);
+    await expect(page.isVisible('[data-views-menu] ul')).resolves.toBe(false);
+    await expect(page.isVisible(`[data-testid="row-${ticket.key}"]`)).resolves.toBe(true);
+    await page.screenshot({ path: 'test-results/inbox/320-nl.png', fullPage: true });
     await context.close();
   }, 60_000);
 });
