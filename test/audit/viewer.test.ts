@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asDate } from '../../src/modules/audit/wall-clock.js';
 import { createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { SessionClient } from '../support/session-client.js';
@@ -97,5 +98,34 @@ describe('audit log viewer and export', () => {
     });
     expect(bad.statusCode).toBe(200);
     expect(bad.body).toContain('Enter dates as shown by the date picker.');
+  });
+
+  it('speaks Dutch to an administrator whose profile says so, with times and filters in their zone', async () => {
+    const admin = await createUser(t, ['admin']);
+    await t.platform.database.db
+      .updateTable('users')
+      .set({ locale: 'nl', time_zone: 'Europe/Amsterdam' })
+      .where('id', '=', admin.id)
+      .execute();
+    const client = await signInAs(t.app, admin.email);
+    // The browser asks for English; the profile wins.
+    const html = { accept: 'text/html', 'accept-language': 'en-GB,en;q=0.9' };
+
+    const roles = await client.request('GET', '/admin/roles', undefined, html);
+    expect(roles.body).toContain('<html lang="nl"');
+    expect(roles.body).toContain('Rollen en rechten</h1>');
+    expect(roles.body).toContain('Het auditlog lezen en exporteren');
+
+    const audit = await client.request('GET', '/admin/audit', undefined, html);
+    expect(audit.body).toContain('<html lang="nl"');
+    expect(audit.body).toContain('Auditlog</h1>');
+    expect(audit.body).toContain('Gelukt');
+    expect(audit.body).toContain('Europe/Amsterdam');
+
+    // A date picker's wall-clock time is read in the viewer's zone, summer time included.
+    expect(asDate('2026-01-15T12:00', 'Europe/Amsterdam')).toBe('2026-01-15T11:00:00.000Z');
+    expect(asDate('2026-07-15T12:00', 'Europe/Amsterdam')).toBe('2026-07-15T10:00:00.000Z');
+    expect(asDate('2026-07-15T12:00', 'UTC')).toBe('2026-07-15T12:00:00.000Z');
+    expect(asDate('yesterday', 'UTC')).toBeUndefined();
   });
 });
