@@ -271,6 +271,20 @@ describe('Dutch', () => {
     expect(page.body).toContain('Wachtwoord vergeten?');
   });
 
+  it('refuses a weak password on the Dutch sign-up page in Dutch', async () => {
+    const browser = await new SessionClient(t.app).start();
+    const dutch = { 'accept-language': 'nl' };
+    browser.csrfToken = formToken((await browser.request('GET', '/signup', undefined, dutch)).body);
+    const res = await browser.request(
+      'POST',
+      '/signup',
+      { email: address('kort'), displayName: 'Kees', password: 'kort' },
+      dutch,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Gebruik minstens 12 tekens.');
+  });
+
   it('mails a user whose profile says nl in Dutch', async () => {
     const user = await createUser(t, ['customer']);
     await t.platform.database.db

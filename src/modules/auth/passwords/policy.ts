@@ -26,7 +26,10 @@ export interface PasswordContext {
 
 export type PasswordProblem = {
   code: 'too_short' | 'too_long' | 'common' | 'site_name' | 'personal';
+  /** In English, for the API. */
   message: string;
+  /** What pages show in their language: `auth:password.<code>` with these values. */
+  values?: Record<string, string | number>;
 };
 
 export function normalizePassword(password: string): string {
@@ -39,10 +42,18 @@ const length = (s: string) => [...s].length;
 export function checkPassword(raw: string, context: PasswordContext): PasswordProblem | undefined {
   const password = normalizePassword(raw);
   if (length(password) < context.minLength) {
-    return { code: 'too_short', message: `Use at least ${context.minLength} characters.` };
+    return {
+      code: 'too_short',
+      message: `Use at least ${context.minLength} characters.`,
+      values: { min: context.minLength },
+    };
   }
   if (length(password) > MAX_PASSWORD_LENGTH) {
-    return { code: 'too_long', message: `Use at most ${MAX_PASSWORD_LENGTH} characters.` };
+    return {
+      code: 'too_long',
+      message: `Use at most ${MAX_PASSWORD_LENGTH} characters.`,
+      values: { max: MAX_PASSWORD_LENGTH },
+    };
   }
   const lower = password.toLowerCase();
   if (COMMON.has(lower) || COMMON.has(lower.replace(/[\d!?.]+$/, ''))) {
@@ -53,7 +64,11 @@ export function checkPassword(raw: string, context: PasswordContext): PasswordPr
   }
   const name = siteNameIn(password, context);
   if (name) {
-    return { code: 'site_name', message: `Do not build your password from the name of this site (${name}).` };
+    return {
+      code: 'site_name',
+      message: `Do not build your password from the name of this site (${name}).`,
+      values: { name },
+    };
   }
   for (const part of personalParts(context)) {
     if (lower.includes(part)) {

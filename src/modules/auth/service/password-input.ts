@@ -22,6 +22,9 @@ export async function acceptNewPassword(
   if (problem) {
     throw new AppError('validation_failed', problem.message, {
       errors: [{ pointer: '/body/password', detail: problem.message }],
+      // Pages say it in their language (see words.ts).
+      messageKey: `auth:password.${problem.code}`,
+      messageValues: problem.values ?? {},
     });
   }
   return hashPassword(normalizePassword(password));

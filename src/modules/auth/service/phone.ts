@@ -29,6 +29,7 @@ export async function sendPhoneVerification(
             'Use international format (E.164), starting with + and the country code, e.g. +31612345678.',
         },
       ],
+      messageKey: 'auth:account.phoneFormat',
     });
   }
   await limit(deps, `sms:user:${user.id}`, SMS_PER_ACCOUNT);

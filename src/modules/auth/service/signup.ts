@@ -131,6 +131,9 @@ export async function verifyEmail(
     sameBrowser || typedAgain ? { keep: true } : { drop: true },
     'verification',
   );
+  // The browser that signed up is signed in by the page that called this (routes.web.ts).
+  if (sameBrowser && claimed.user.password_hash !== null)
+    await recordAuthEvent(ctx.trx, 'login_succeeded', ctx.meta, user.id, { method: 'email_verification' });
   return {
     passwordSet: claimed.user.password_hash !== null,
     passwordCleared: claimed.passwordCleared,
