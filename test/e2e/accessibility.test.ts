@@ -34,6 +34,6 @@ describe('accessibility of every page (axe-core, WCAG 2.2 AA, 1280 and 320 px, l
       await context.close();
       expect(findings).toEqual({});
     },
-    120_000,
+    180_000,
   );
 });

@@ -69,7 +69,15 @@ export async function everyPage(served: ServedApp, browser: Browser): Promise<Ro
   const adminLinks = await page
     .locator('main a[href^="/admin/"]')
     .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  // One level deeper: the invitation form and a mail in the outbox (the ticket's receipt).
+  await page.goto(`${served.baseUrl}/admin/outbox`);
+  const mail = await page
+    .locator('main a[href^="/admin/outbox/"]')
+    .first()
+    .getAttribute('href', { timeout: 2000 })
+    .catch(() => null);
   await context.close();
+  const deeper = ['/admin/users/invite', ...(mail && !mail.endsWith('/html') ? [mail] : [])];
 
   return [
     {
@@ -90,6 +98,6 @@ export async function everyPage(served: ServedApp, browser: Browser): Promise<Ro
       ],
     },
     { role: 'agent', email: agent.email, paths: ['/inbox', `/inbox/${key}`, '/inbox/search?q=printer'] },
-    { role: 'admin', email: admin.email, paths: ['/admin', ...new Set(adminLinks)] },
+    { role: 'admin', email: admin.email, paths: ['/admin', ...new Set([...adminLinks, ...deeper])] },
   ];
 }
