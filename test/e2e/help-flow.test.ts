@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/modules/auth/passwords/hash.js';
 import { TEST_PASSWORD } from '../support/accounts.js';
 import { createUser, signInAs } from '../support/actors.js';
+import { sweep } from '../support/axe.js';
 import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 import { mailTo } from '../support/outbox.js';
 
@@ -91,4 +92,24 @@ describe('asking for help without an account, in Chromium', () => {
     expect(problems.csp).toEqual([]);
     await page.close();
   }, 90_000);
+});
+
+describe('the help pages, checked by axe', () => {
+  it('have no WCAG 2.2 AA violation at 1280 px light and 320 px dark, refused form and link pages included', async () => {
+    const { baseUrl } = suite.served;
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${baseUrl}/help`);
+    expect(await sweep(page, 'test-results/help-flow/axe-help')).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.click('button:has-text("Send my question")');
+    await expect(page.locator('#field-email-error').textContent()).resolves.toContain('email address');
+    expect(await sweep(page, 'test-results/help-flow/axe-help-refused')).toEqual([]);
+    await page.goto(`${baseUrl}/help/sent`);
+    expect(await sweep(page, 'test-results/help-flow/axe-help-sent')).toEqual([]);
+    await page.goto(`${baseUrl}/help/confirm?token=x&ticket=SB-1`);
+    expect(await sweep(page, 'test-results/help-flow/axe-help-confirm')).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

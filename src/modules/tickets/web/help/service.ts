@@ -25,8 +25,6 @@ export interface HelpRequest {
 
 /** What the page says is wrong; the words are the caller's (message keys under `tickets:help.errors`). */
 export type HelpField = 'name' | 'email' | 'subject' | 'body';
-const invalid = (field: HelpField) =>
-  new AppError('validation_failed', field, { errors: [{ pointer: `/body/${field}`, detail: field }] });
 
 // The practical subset of RFC 5321 addresses a mailbox can have; the mail itself is the real check.
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
@@ -40,15 +38,21 @@ export async function limitHelp(deps: TicketDeps, ip: string, email: string): Pr
   await limit(deps, `help:email:${email.trim().toLowerCase()}`, LIMITS.emailLinksPerAddress);
 }
 
+/** Every field the page must point at, at once (the service names them; the page words them). */
 export function checkHelp(input: HelpRequest): void {
   const name = input.name.trim();
-  if (!name || name.length > MAX_NAME) throw invalid('name');
-  if (input.email.length > 254 || !EMAIL.test(input.email.trim())) throw invalid('email');
-  // The ticket's own checks, made here too: an address with an account must be refused alike.
   const subject = input.subject.trim();
-  if (!subject || subject.length > 200) throw invalid('subject');
   const body = input.body.trim();
-  if (!body || body.length > 50_000) throw invalid('body');
+  const wrong: HelpField[] = [];
+  if (!name || name.length > MAX_NAME) wrong.push('name');
+  if (input.email.length > 254 || !EMAIL.test(input.email.trim())) wrong.push('email');
+  // The ticket's own checks, made here too: an address with an account must be refused alike.
+  if (!subject || subject.length > 200) wrong.push('subject');
+  if (!body || body.length > 50_000) wrong.push('body');
+  if (wrong.length > 0)
+    throw new AppError('validation_failed', wrong[0], {
+      errors: wrong.map((field) => ({ pointer: `/body/${field}`, detail: field })),
+    });
 }
 
 /**
