@@ -127,5 +127,7 @@ describe('audit log viewer and export', () => {
     expect(asDate('2026-07-15T12:00', 'Europe/Amsterdam')).toBe('2026-07-15T10:00:00.000Z');
     expect(asDate('2026-07-15T12:00', 'UTC')).toBe('2026-07-15T12:00:00.000Z');
     expect(asDate('yesterday', 'UTC')).toBeUndefined();
+    const filtered = await client.request('GET', '/admin/audit?from=2026-01-15T12:00', undefined, html);
+    expect(filtered.body).toContain('format=csv&amp;from=2026-01-15T11%3A00%3A00.000Z');
   });
 });

@@ -66,7 +66,13 @@ export const auditWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           to: q.to,
         }).filter((e): e is [string, string] => Boolean(e[1])),
       );
-      const query = kept.size > 0 ? `&${kept}` : '';
+      // The export is the API, which takes instants: the filters' times as the viewer meant them.
+      const exported = new URLSearchParams(
+        [...kept]
+          .map(([k, v]) => [k, k === 'from' ? from : k === 'to' ? to : v])
+          .filter((e): e is [string, string] => Boolean(e[1])),
+      );
+      const query = exported.size > 0 ? `&${exported}` : '';
       reply.header('cache-control', 'no-store');
       return reply.viewAsync('pages/admin/audit.njk', {
         filters: q,
