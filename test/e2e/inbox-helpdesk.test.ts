@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/accounts.js';
 import { createUser, signInAs } from '../support/actors.js';
+import { sweep } from '../support/axe.js';
 import { useServedAppInBrowser, watchProblems } from '../support/browser.js';
 import type { SessionClient } from '../support/session-client.js';
 import { waitFor } from '../support/wait.js';
@@ -185,4 +186,36 @@ describe('the helpdesk inbox in Chromium', () => {
     await page.screenshot({ path: 'test-results/inbox/320-nl.png', fullPage: true });
     await context.close();
   }, 60_000);
+
+  it('has no WCAG 2.2 AA findings on the inbox, a ticket and search, at 1280 px light and 320 px dark', async () => {
+    const { served, browser } = suite;
+    const agentUser = await createUser(served, ['agent']);
+    const customer = await signInAs(served.app, (await createUser(served, ['customer'])).email);
+    const ticket = await openTicket(customer, 'Monitor flickers');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await signIn(page, agentUser.email);
+    const found: string[] = [];
+    for (const path of [
+      '/inbox?view=all&priority=normal',
+      `/inbox/${ticket.key}`,
+      '/inbox/search?q=monitor',
+    ]) {
+      // Back to light before loading, so no colour is still fading from the last sweep's dark.
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${served.baseUrl}${path}`);
+      found.push(
+        ...(await sweep(page, `test-results/inbox/axe-${path.split('?')[0]!.replaceAll('/', '_')}`)),
+      );
+    }
+    // With a row selected the bulk bar shows; with the filters open, their fields.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${served.baseUrl}/inbox?view=all`);
+    await page.check(`#select-${ticket.id}`);
+    await page.click('[data-testid="filters-toggle"]');
+    found.push(...(await sweep(page)));
+    expect(found, found.join('\n')).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
