@@ -122,7 +122,10 @@ document.addEventListener('keydown', (event) => {
   } else if (event.key === '/' && kind === 'list') {
     document.getElementById('field-q')?.focus();
     handled = true;
-  } else handled = kind === 'list' ? listKeys(event) : ticketKeys(event);
+  } else if (kind === 'list') {
+    // A ticket open beside the list takes the ticket's keys too (r, n, a; u leaves it).
+    handled = listKeys(event) || (pane()?.querySelector('[data-ticket-view]') ? ticketKeys(event) : false);
+  } else handled = ticketKeys(event);
   if (handled) event.preventDefault();
 });
 
@@ -146,6 +149,10 @@ function keepDraft() {
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', keepDraft);
 else keepDraft();
+// A ticket opened beside the list keeps its draft the same way.
+document.addEventListener('htmx:afterSettle', (event) => {
+  if (event.target instanceof Element && event.target.matches('[data-ticket-pane]')) keepDraft();
+});
 
 // Split view: on wide screens a ticket opens beside the list (which stays live), under its own
 // address, so reload and the back button work; on narrow screens links open the page as usual.
