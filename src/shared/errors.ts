@@ -45,10 +45,20 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * The same explanation as a message key of the catalogue and its values (`tickets:errors.subject`),
+ * so a page or an API answer can give it in the reader's language; `detail` stays the English text.
+ */
+export interface Said {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
 export interface FieldError {
   /** JSON Pointer into the request, e.g. `/body/email`. */
   pointer: string;
   detail: string;
+  said?: Said;
 }
 
 export class AppError extends Error {
@@ -59,12 +69,25 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     /** Safe, specific explanation for this occurrence; shown to the client. */
     readonly detail?: string,
-    readonly extras: { errors?: FieldError[]; headers?: Record<string, string>; [key: string]: unknown } = {},
+    readonly extras: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      /** `detail` as a message key, for the reader's language. */
+      said?: Said;
+      [key: string]: unknown;
+    } = {},
   ) {
     super(detail ?? ERRORS[code].title);
     this.status = ERRORS[code].status;
   }
 }
+
+/** A refusal of one field, worded in English and by message key (`invalidField('/body/subject', …)`). */
+export const invalidField = (pointer: string, detail: string, said: Said) =>
+  new AppError('validation_failed', detail, { errors: [{ pointer, detail, said }], said });
+
+/** A refusal worded in English and by message key. */
+export const refusal = (code: ErrorCode, detail: string, said: Said) => new AppError(code, detail, { said });
 
 export const notFound = (detail?: string) => new AppError('not_found', detail);
 export const forbidden = (detail?: string) => new AppError('forbidden', detail);

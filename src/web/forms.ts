@@ -21,14 +21,20 @@ export const formText = (body: unknown, name: string): string => {
  * A refusal's field errors by form field: the last segment of each pointer, renamed where the
  * page calls a field differently from the use case (`{ assigneeId: 'assignee' }`).
  */
-export function fieldErrors(error: AppError, rename: Record<string, string> = {}): Record<string, string> {
+export function fieldErrors(
+  error: AppError,
+  rename: Record<string, string> = {},
+  t?: Translate,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const e of error.extras.errors ?? []) {
     const field = e.pointer.split('/').pop()!;
-    errors[rename[field] ?? field] ??= e.detail;
+    errors[rename[field] ?? field] ??= e.said && t ? t(e.said.key, e.said.values) : e.detail;
   }
   return errors;
 }
+
+type Translate = (key: string, values?: Record<string, string | number>) => string;
 
 export interface FormState {
   values?: Record<string, string>;
@@ -72,14 +78,14 @@ export interface FormOptions {
  * A refusal as page state: field errors next to their fields, otherwise (or when the page words it)
  * one message: the error's own detail, else its title in the page's language.
  */
-export function refusalState(
-  error: AppError,
-  options: FormOptions = {},
-  t?: (key: string) => string,
-): FormState {
-  const errors = fieldErrors(error, options.rename);
-  const said = error.detail ?? t?.(`errors:titles.${error.code}`) ?? error.message;
-  const text = options.messageFor?.(error) ?? (Object.keys(errors).length ? undefined : said);
+export function refusalState(error: AppError, options: FormOptions = {}, t?: Translate): FormState {
+  const errors = fieldErrors(error, options.rename, t);
+  const { said } = error.extras;
+  const told =
+    (said && t ? t(said.key, said.values) : error.detail) ??
+    t?.(`errors:titles.${error.code}`) ??
+    error.message;
+  const text = options.messageFor?.(error) ?? (Object.keys(errors).length ? undefined : told);
   return { errors, messages: text ? [{ type: 'error', text }] : [] };
 }
 

@@ -80,4 +80,29 @@ describe('language and theme', () => {
     const english = await t.app.inject({ url: '/api/v1/nope' });
     expect(english.json().title).toBe('Nothing was found at this address.');
   });
+
+  it('gives a use case’s refusal in the reader’s language, on the page and in the API', async () => {
+    const { client } = await createSignedIn(t, ['customer']);
+    await client.post('/preferences', { locale: 'nl', back: '/tickets/new' });
+    const page = await client.request(
+      'POST',
+      '/tickets',
+      { subject: '   ', body: 'Mijn printer doet het niet.' },
+      html,
+    );
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain('Geef het ticket een onderwerp.');
+    const api = await client.request(
+      'POST',
+      '/api/v1/tickets',
+      { subject: ' ', body: 'x' },
+      { 'accept-language': 'nl' },
+    );
+    expect(api.statusCode).toBe(400);
+    expect(api.json()).toMatchObject({
+      title: 'Sommige velden zijn ongeldig.',
+      detail: 'Geef het ticket een onderwerp.',
+      errors: [{ pointer: '/body/subject', detail: 'Geef het ticket een onderwerp.' }],
+    });
+  });
 });

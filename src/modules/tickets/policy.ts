@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors.js';
+import { refusal } from '../../shared/errors.js';
 
 /** Who acts on tickets: a user (customer or agent), or an integration (no user) with its permissions. */
 export interface TicketActor {
@@ -35,12 +35,13 @@ export function assertVisible<T extends { requester_id: string }>(
   ticket: T | undefined,
 ): T {
   if (!ticket || !(seesAll(actor) || ticket.requester_id === actor.userId))
-    throw new AppError('not_found', 'There is no such ticket.');
+    throw refusal('not_found', 'There is no such ticket.', { key: 'tickets:errors.noTicket' });
   return ticket;
 }
 
 /** Requesters act on their own tickets; staff on all. */
 export function assertActsOn(actor: TicketActor, ticket: { requester_id: string }): void {
   const own = ticket.requester_id === actor.userId && actor.permissions.has('tickets:update:own');
-  if (!own && !handlesAll(actor)) throw new AppError('forbidden', 'You cannot change this ticket.');
+  if (!own && !handlesAll(actor))
+    throw refusal('forbidden', 'You cannot change this ticket.', { key: 'tickets:errors.cannotChange' });
 }

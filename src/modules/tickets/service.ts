@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { loadRoleGraph } from '../../identity/role-graph-repo.js';
 import type { DB } from '../../platform/db/schema.js';
-import { AppError } from '../../shared/errors.js';
+import { invalidField, refusal } from '../../shared/errors.js';
 import { type AttachmentClaim, claimUploads } from './attachments/service.js';
 import { renderMarkdown } from './markdown.js';
 import { notifyTicket, type TicketContext } from './notifications/notify.js';
@@ -37,8 +37,9 @@ export interface NewTicket {
   attachments?: AttachmentClaim;
 }
 
-const invalid = (pointer: string, detail: string) =>
-  new AppError('validation_failed', detail, { errors: [{ pointer, detail }] });
+/** A refused field, in English and as a `tickets:errors.*` key for the reader's language. */
+const invalid = (pointer: string, detail: string, key: string, values?: Record<string, string | number>) =>
+  invalidField(pointer, detail, { key: `tickets:errors.${key}`, ...(values ? { values } : {}) });
 
 function cleanTags(tags: readonly string[]): string[] {
   const clean = [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort();
@@ -46,6 +47,7 @@ function cleanTags(tags: readonly string[]): string[] {
     throw invalid(
       '/body/tags',
       'Use up to 20 tags of letters, digits, ., - or _ (at most 40 characters each).',
+      'tags',
     );
   return clean;
 }
@@ -53,7 +55,7 @@ function cleanTags(tags: readonly string[]): string[] {
 async function checkCategory(trx: Transaction<DB>, categoryId: string | null | undefined) {
   if (!categoryId) return;
   if (!(await isLiveCategory(trx, categoryId)))
-    throw invalid('/body/categoryId', 'There is no such category.');
+    throw invalid('/body/categoryId', 'There is no such category.', 'category');
 }
 
 // The table's limits (the tickets migration), checked here so every caller, pages included, gets
@@ -62,7 +64,14 @@ const MAX_SUBJECT = 200;
 const MAX_BODY = 50_000;
 function checkBodyLength(body: string): void {
   if (body.length > MAX_BODY)
-    throw invalid('/body/body', `Keep a message to ${MAX_BODY.toLocaleString('en')} characters.`);
+    throw invalid(
+      '/body/body',
+      `Keep a message to ${MAX_BODY.toLocaleString('en')} characters.`,
+      'bodyLength',
+      {
+        max: MAX_BODY,
+      },
+    );
 }
 
 /** Opens a ticket with its first message; the timeline starts with `created`. */
@@ -73,23 +82,31 @@ export async function openTicket(
 ): Promise<TicketRow> {
   const subject = input.subject.trim();
   const body = input.body.trim();
-  if (!subject) throw invalid('/body/subject', 'Give the ticket a subject.');
+  if (!subject) throw invalid('/body/subject', 'Give the ticket a subject.', 'subject');
   if (subject.length > MAX_SUBJECT)
-    throw invalid('/body/subject', `Keep the subject to ${MAX_SUBJECT} characters.`);
-  if (!body) throw invalid('/body/body', 'Describe what you need help with.');
+    throw invalid('/body/subject', `Keep the subject to ${MAX_SUBJECT} characters.`, 'subjectLength', {
+      max: MAX_SUBJECT,
+    });
+  if (!body) throw invalid('/body/body', 'Describe what you need help with.', 'body');
   checkBodyLength(body);
   const forSomeoneElse = input.requesterId !== undefined && input.requesterId !== actor.userId;
   if (forSomeoneElse && !handlesAll(actor))
-    throw new AppError('forbidden', 'You can only open tickets for yourself.');
+    throw refusal('forbidden', 'You can only open tickets for yourself.', {
+      key: 'tickets:errors.forSelf',
+    });
   const requesterId = input.requesterId ?? actor.userId;
-  if (!requesterId) throw invalid('/body/requesterId', 'Name the requester the ticket is for.');
+  if (!requesterId) throw invalid('/body/requesterId', 'Name the requester the ticket is for.', 'requester');
   const priority = input.priority ?? 'normal';
   if (
     (priority === 'high' || priority === 'urgent') &&
     !actor.permissions.has('tickets:priority') &&
     !handlesAll(actor)
   )
-    throw invalid('/body/priority', 'Priority handling (high or urgent) is part of the premium plan.');
+    throw invalid(
+      '/body/priority',
+      'Priority handling (high or urgent) is part of the premium plan.',
+      'premiumPriority',
+    );
   await checkCategory(ctx.trx, input.categoryId);
   const ticket = await insertTicket(ctx.trx, {
     subject,
@@ -145,15 +162,17 @@ export async function addMessage(
   const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId));
   assertActsOn(actor, ticket);
   const body = input.body.trim();
-  if (!body) throw invalid('/body/body', 'Write a message first.');
+  if (!body) throw invalid('/body/body', 'Write a message first.', 'emptyMessage');
   checkBodyLength(body);
   const visibility = input.visibility ?? 'public';
   if (visibility === 'internal' && !seesAll(actor))
-    throw new AppError('forbidden', 'Only the team writes internal notes.');
+    throw refusal('forbidden', 'Only the team writes internal notes.', {
+      key: 'tickets:errors.internalNotes',
+    });
   if (input.replyToId) {
     const parent = await findMessageVisibility(ctx.trx, ticketId, input.replyToId);
     if (!parent || (parent.visibility === 'internal' && !seesAll(actor)))
-      throw invalid('/body/replyToId', 'That message is not in this ticket.');
+      throw invalid('/body/replyToId', 'That message is not in this ticket.', 'replyTo');
   }
   // Indexed in the ticket's language, whatever the instance's setting is today.
   const message = await insertMessage(ctx.trx, {
@@ -209,14 +228,20 @@ export async function changeTicket(
   const ticket = assertVisible(actor, await lockTicket(ctx.trx, ticketId));
   assertActsOn(actor, ticket);
   if (ticket.version !== expectedVersion)
-    throw new AppError(
+    throw refusal(
       'precondition_failed',
       `The ticket changed since you read it (now version ${ticket.version}).`,
+      {
+        key: 'tickets:errors.changed',
+        values: { version: ticket.version },
+      },
     );
   if (!handlesAll(actor)) {
     const onlyClosing = Object.keys(changes).every((k) => k === 'status') && changes.status === 'closed';
     if (!onlyClosing)
-      throw new AppError('forbidden', 'You can close your ticket; the team changes the rest.');
+      throw refusal('forbidden', 'You can close your ticket; the team changes the rest.', {
+        key: 'tickets:errors.onlyClose',
+      });
   }
   const set: TicketChangeSet = {};
   const events: [string, string | null, string | null][] = [];
@@ -227,7 +252,10 @@ export async function changeTicket(
   };
   if (changes.status !== undefined) {
     const kind = await statusKind(ctx.trx, changes.status);
-    if (!kind) throw invalid('/body/status', `There is no status ${changes.status}.`);
+    if (!kind)
+      throw invalid('/body/status', `There is no status ${changes.status}.`, 'status', {
+        status: changes.status,
+      });
     if (changes.status !== ticket.status) {
       note('status', 'status', ticket.status, changes.status);
       set.resolved_at =
@@ -264,5 +292,9 @@ async function assertAgent(trx: Transaction<DB>, userId: string): Promise<void> 
   const user = await userStanding(trx, userId);
   const handles = user && isTeamMember(await loadRoleGraph(trx), user.roles);
   if (user?.status !== 'active' || !handles)
-    throw invalid('/body/assigneeId', 'Tickets can only be assigned to an active member of the team.');
+    throw invalid(
+      '/body/assigneeId',
+      'Tickets can only be assigned to an active member of the team.',
+      'assignee',
+    );
 }

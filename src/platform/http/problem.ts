@@ -50,7 +50,7 @@ export function toProblem(
   error: unknown,
   requestId: string,
   instance: string,
-  translate?: (key: string) => string,
+  translate?: (key: string, values?: Record<string, string | number>) => string,
 ): Problem {
   const base = (code: ErrorCode, detail?: string, errors?: FieldError[]): Problem => ({
     type: `https://switchboard.dev/problems/${code.replaceAll('_', '-')}`,
@@ -62,7 +62,14 @@ export function toProblem(
     requestId,
     ...(errors ? { errors } : {}),
   });
-  if (error instanceof AppError) return base(error.code, error.detail, error.extras.errors);
+  if (error instanceof AppError) {
+    const said = error.extras.said;
+    const detail = said && translate ? translate(said.key, said.values) : error.detail;
+    const errors = error.extras.errors?.map((e) =>
+      e.said && translate ? { pointer: e.pointer, detail: translate(e.said.key, e.said.values) } : e,
+    );
+    return base(error.code, detail, errors);
+  }
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {
     const part = fastifyError.validationContext ?? 'body';

@@ -7,7 +7,7 @@ import type { TicketRow } from '../../repo/tickets.js';
 import { listTimeEntries } from '../../repo/time-entries.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
-import { threadAttachments } from '../form-uploads.js';
+import { threadAttachments, uploadLimits } from '../form-uploads.js';
 import { presentThreadMessage } from '../present.js';
 import { ticketByKey } from '../ticket-key.js';
 import { loadChoices, lookupsFor } from './lookups.js';
@@ -109,6 +109,7 @@ export async function renderTicket(
     {
       ...shown,
       active: 'inbox',
+      uploadLimits: uploadLimits(request.server.platform.config),
       ticket: {
         id: ticket.id,
         subject: ticket.subject,
