@@ -54,6 +54,22 @@ describe('phone verification by SMS code', () => {
     expect((await client.post('/api/v1/me/phone/verify', { code })).statusCode).toBe(401);
   });
 
+  it('texts the code in the language of the profile', async () => {
+    const client = await signedIn();
+    expect((await client.patch('/api/v1/me', { locale: 'nl' })).statusCode).toBe(200);
+    const phone = '+31613131313';
+    expect((await client.post('/api/v1/me/phone', { phone })).statusCode).toBe(202);
+    await waitFor(
+      async () => {
+        const { rows } = await sql<{ body_text: string }>`select body_text from outbox_messages
+          where channel = 'sms' and recipient = ${phone}`.execute(t.platform.database.db);
+        return /^\d{6} is je verificatiecode voor Switchboard\./.test(rows[0]?.body_text ?? '');
+      },
+      15_000,
+      'a Dutch text',
+    );
+  });
+
   it('expires after 10 minutes', async () => {
     const client = await signedIn();
     const phone = '+31622222222';

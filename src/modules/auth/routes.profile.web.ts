@@ -18,7 +18,7 @@ import { isLocale } from '../../web/preferences.js';
 import { requireUser } from './mfa/service.js';
 import { presentMe } from './present.js';
 import { confirmPhone, sendPhoneVerification, wrongPhoneCode } from './service/phone.js';
-import { forPage, wordsFor } from './words.js';
+import { wordsFor } from './words.js';
 
 const TEMPLATE = 'pages/auth/account.njk';
 /** The empty value of the language and zone selects: null in the profile, the browser decides. */
@@ -114,10 +114,7 @@ export const profileWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/account/phone', { ...SIGNED_IN, schema: { body: FormBody } }, async (request, reply) => {
     const phone = formField(request.body, 'phone').replace(/[\s()-]/g, '');
     return action(request, reply, { values: { phone } }, async (user) => {
-      await forPage(
-        request,
-        inTransaction(deps, request, (ctx) => sendPhoneVerification(deps, ctx, user, phone)),
-      );
+      await inTransaction(deps, request, (ctx) => sendPhoneVerification(deps, ctx, user, phone));
       return page(request, reply, user, {
         pendingPhone: phone,
         messages: [{ type: 'info', text: wordsFor(request)('auth:account.texted', { phone }) }],

@@ -23,7 +23,7 @@ import { setSignupProofCookie, signupProofCookie } from './signup-cookie.js';
 import { tokenPageHeaders } from './token-pages.js';
 import { peekToken } from './tokens/one-time-tokens.js';
 import { isSignupProof } from './tokens/signup-proof.js';
-import { forPage, refusalWords, wordsFor } from './words.js';
+import { refusalWords, wordsFor } from './words.js';
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 256 })) });
 const LoginQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) });
@@ -138,11 +138,8 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = t('auth:signUp.emailInvalid');
         if (Object.keys(errors).length > 0)
           return renderPage(request, reply, SIGN_UP, { ...state, errors }, 400);
-        const userId = await forPage(
-          request,
-          inTransaction(deps, request, (ctx) =>
-            signUp(deps, ctx, { ...values, password: formField(request.body, 'password') }),
-          ),
+        const userId = await inTransaction(deps, request, (ctx) =>
+          signUp(deps, ctx, { ...values, password: formField(request.body, 'password') }),
         );
         setSignupProofCookie(request, reply, userId);
         return renderPage(request, reply, NOTICE, {
@@ -348,11 +345,8 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       RESET,
       newPasswordState(request, token),
       async () => {
-        await forPage(
-          request,
-          inTransaction(deps, request, (ctx) =>
-            resetPassword(deps, ctx, token, formField(request.body, 'password')),
-          ),
+        await inTransaction(deps, request, (ctx) =>
+          resetPassword(deps, ctx, token, formField(request.body, 'password')),
         );
         clearSessionCookie(request, reply);
         return renderPage(request, reply, NOTICE, {
@@ -382,11 +376,8 @@ export const authWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       INVITE,
       inviteState(request, token),
       async () => {
-        const user = await forPage(
-          request,
-          inTransaction(deps, request, (ctx) =>
-            acceptInvitation(deps, ctx, token, formField(request.body, 'password')),
-          ),
+        const user = await inTransaction(deps, request, (ctx) =>
+          acceptInvitation(deps, ctx, token, formField(request.body, 'password')),
         );
         return signInAndGo(request, reply, user, 'invitation');
       },

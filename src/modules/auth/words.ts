@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { TFunction } from 'i18next';
 import { translator } from '../../platform/i18n/catalog.js';
-import { AppError } from '../../shared/errors.js';
+import type { AppError } from '../../shared/errors.js';
 import type { FormOptions } from '../../web/forms.js';
 
 /** The page's translate function (English for a request that is no page, e.g. in a test harness). */
@@ -24,21 +24,3 @@ export function refusalWords(request: FastifyRequest, own: Record<string, string
     },
   };
 }
-
-/**
- * A refusal whose service named a message (`extras.messageKey`, e.g. a password the policy refuses),
- * said in the page's language: the detail and the field errors carry it.
- */
-export function inPageWords(request: FastifyRequest, error: unknown): unknown {
-  if (!(error instanceof AppError) || typeof error.extras.messageKey !== 'string') return error;
-  const values = (error.extras.messageValues ?? {}) as Record<string, unknown>;
-  const text = wordsFor(request)(error.extras.messageKey, values);
-  const errors = error.extras.errors?.map((e) => ({ ...e, detail: text }));
-  return new AppError(error.code, text, { ...error.extras, ...(errors ? { errors } : {}) });
-}
-
-/** Runs a use case for a page; its named refusals come out in the page's language. */
-export const forPage = <T>(request: FastifyRequest, work: Promise<T>): Promise<T> =>
-  work.catch((error: unknown) => {
-    throw inPageWords(request, error);
-  });

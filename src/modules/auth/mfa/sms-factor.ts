@@ -1,7 +1,8 @@
 import { recordAuthEvent } from '../../../identity/auth-events.js';
 import type { AuthContext, AuthDeps } from '../../../identity/context.js';
-import type { UserRow } from '../../../identity/users/repo.js';
+import { findUserById, type UserRow } from '../../../identity/users/repo.js';
 import { AppError } from '../../../shared/errors.js';
+import { codeText } from '../texts.js';
 import { limit } from '../throttle.js';
 import { confirmedFactors, insertFactor } from './factors-repo.js';
 import { factorAdded } from './service.js';
@@ -58,11 +59,8 @@ export async function sendSmsChallenge(
     { userId, purpose: 'mfa', attempt },
     factor.phone,
   );
-  await deps.sms.queue(
-    ctx.trx,
-    factor.phone,
-    `${code} is your Switchboard sign-in code. It expires in 10 minutes. Never share it.`,
-  );
+  const user = await findUserById(ctx.trx, userId);
+  await deps.sms.queue(ctx.trx, factor.phone, codeText('signInCode', code, user?.locale ?? null));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
-import { AppError } from '../../../shared/errors.js';
+import { invalidField } from '../../../shared/errors.js';
 import { findSetting } from '../../site/index.js';
 import { hashPassword } from '../passwords/hash.js';
 import { checkPassword, normalizePassword, type PasswordContext } from '../passwords/policy.js';
@@ -20,11 +20,10 @@ export async function acceptNewPassword(
   const name = await siteName(db);
   const problem = checkPassword(password, { ...context, ...(name ? { siteName: name } : {}) });
   if (problem) {
-    throw new AppError('validation_failed', problem.message, {
-      errors: [{ pointer: '/body/password', detail: problem.message }],
-      // Pages say it in their language (see words.ts).
-      messageKey: `auth:password.${problem.code}`,
-      messageValues: problem.values ?? {},
+    // Pages and API answers say it in the reader's language through the message key.
+    throw invalidField('/body/password', problem.message, {
+      key: `auth:password.${problem.code}`,
+      values: problem.values ?? {},
     });
   }
   return hashPassword(normalizePassword(password));

@@ -2,8 +2,9 @@ import { recordAuthEvent } from '../../../identity/auth-events.js';
 import type { AuthContext, AuthDeps } from '../../../identity/context.js';
 import { type UserRow, updateUser } from '../../../identity/users/repo.js';
 import { E164 } from '../../../platform/sms/port.js';
-import { AppError } from '../../../shared/errors.js';
+import { AppError, invalidField } from '../../../shared/errors.js';
 import { consumeSmsCode, issueSmsCode } from '../mfa/sms-codes.js';
+import { codeText } from '../texts.js';
 import { limit } from '../throttle.js';
 
 // Each text costs money and can be used to harass a number: few per hour, per account and per number.
@@ -21,16 +22,11 @@ export async function sendPhoneVerification(
   phone: string,
 ): Promise<void> {
   if (!E164.test(phone)) {
-    throw new AppError('validation_failed', 'Enter the number in international format, e.g. +31612345678.', {
-      errors: [
-        {
-          pointer: '/body/phone',
-          detail:
-            'Use international format (E.164), starting with + and the country code, e.g. +31612345678.',
-        },
-      ],
-      messageKey: 'auth:account.phoneFormat',
-    });
+    throw invalidField(
+      '/body/phone',
+      'Use international format (E.164), starting with + and the country code, e.g. +31612345678.',
+      { key: 'auth:account.phoneFormat' },
+    );
   }
   await limit(deps, `sms:user:${user.id}`, SMS_PER_ACCOUNT);
   await limit(deps, `sms:phone:${phone}`, SMS_PER_NUMBER);
@@ -40,11 +36,7 @@ export async function sendPhoneVerification(
     { userId: user.id, purpose: 'verify_phone' },
     phone,
   );
-  await deps.sms.queue(
-    ctx.trx,
-    phone,
-    `${code} is your Switchboard verification code. It expires in 10 minutes.`,
-  );
+  await deps.sms.queue(ctx.trx, phone, codeText('verifyCode', code, user.locale));
 }
 
 /**
