@@ -27,7 +27,7 @@ describe('a feature is one folder and one line in the feature list', () => {
     expect(existsSync('src/web/views/pages/home.njk')).toBe(false);
     const res = await page('/');
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('One inbox for every customer conversation');
+    expect(res.body).toContain('How can we help?');
   });
 
   it('looks up the shared views first, then every feature folder that has views/', () => {
