@@ -59,7 +59,8 @@ describe('message catalogues', () => {
     const untranslated: string[] = [];
     for (const file of templates) {
       const source = readFileSync(file, 'utf8');
-      if (source.includes(PENDING_MARK)) continue;
+      // The mark let templates wait while issue 17 converted them; none may wait any more.
+      if (source.includes(PENDING_MARK)) untranslated.push(`${file}: still marked ${PENDING_MARK}`);
       for (const text of untranslatedText(source)) untranslated.push(`${file}: ${text}`);
     }
     expect(untranslated).toEqual([]);
