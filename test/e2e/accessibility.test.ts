@@ -15,7 +15,7 @@ beforeAll(async () => {
  * `AXE_TIMING=1` it prints how long each page took.
  */
 describe('accessibility of every page (axe-core, WCAG 2.2 AA, 1280 and 320 px, light and dark)', () => {
-  it.each(['signed-out', 'customer', 'agent', 'admin'])(
+  it.each(['signed-out', 'second-factor', 'customer', 'agent', 'admin'])(
     'finds nothing on the %s pages',
     async (name) => {
       const { email, paths } = roles.find((r) => r.role === name)!;

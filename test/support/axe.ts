@@ -10,7 +10,9 @@ export type Finding = string;
 
 /** axe-core's WCAG 2.2 AA violations on the page as it is now; `rules` narrows the run. */
 export async function axeFindings(page: Page, rules?: string[]): Promise<Finding[]> {
-  const builder = new AxeBuilder({ page }).withTags(WCAG_22_AA);
+  // A mail shown in the outbox is the sender's markup in a sandboxed frame, not a page of ours:
+  // axe checks the frame element (its title) but does not go inside.
+  const builder = new AxeBuilder({ page }).options({ iframes: false }).withTags(WCAG_22_AA);
   if (rules) builder.withRules(rules);
   const { violations } = await builder.analyze();
   return violations.flatMap((v) =>
@@ -22,30 +24,37 @@ export async function axeFindings(page: Page, rules?: string[]): Promise<Finding
 }
 
 /**
- * Checks the page at 1280 px in the light scheme and at 320 px in the dark one, every rule each
- * time: each width and each scheme is seen once with every rule (two runs instead of four; the
- * colours do not change with the width, and axe is the slow part). At 320 px the page must not
- * scroll sideways (WCAG 1.4.10). The page must follow the automatic theme (no `sb_theme` cookie)
- * for the scheme to switch. With `screenshots` (a path prefix), each state is kept as a PNG.
+ * Checks the page at 1280 px and at 320 px, each in the light and the dark scheme (issue 17's
+ * acceptance). Every rule runs once per width (1280 light, 320 dark); in the other two states only
+ * what a colour scheme can change runs (colour contrast), because the rest of axe's rules read the
+ * structure, which the scheme leaves alone: all four states are checked for what can differ in
+ * them, in half the time of four full runs. At 320 px the page must not scroll sideways (WCAG
+ * 1.4.10). The page must follow the automatic theme (no `sb_theme` cookie) for the scheme to
+ * switch. With `screenshots` (a path prefix), each state is kept as a PNG.
  */
 export async function sweep(page: Page, screenshots?: string): Promise<Finding[]> {
   const found: Finding[] = [];
-  const at = async (label: string) => {
-    found.push(...(await axeFindings(page)).map((f) => `[${label}] ${f}`));
-    if (screenshots)
-      await page.screenshot({ path: `${screenshots}-${label.replace(' ', '-')}.png`, fullPage: true });
-  };
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.emulateMedia({ colorScheme: 'light' });
-  await at('1280 light');
-  await page.setViewportSize({ width: 320, height: 640 });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await settled(page);
-  await at('320 dark');
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (width > 320) found.push(`[320] scrolls sideways: ${width}px wide${await widest(page)}`);
+  const states = [
+    { width: 1280, scheme: 'light', rules: undefined },
+    { width: 1280, scheme: 'dark', rules: SCHEME_RULES },
+    { width: 320, scheme: 'dark', rules: undefined },
+    { width: 320, scheme: 'light', rules: SCHEME_RULES },
+  ] as const;
+  for (const { width, scheme, rules } of states) {
+    await page.setViewportSize({ width, height: width === 320 ? 640 : 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await settled(page);
+    const label = `${width} ${scheme}`;
+    found.push(...(await axeFindings(page, rules ? [...rules] : undefined)).map((f) => `[${label}] ${f}`));
+    if (screenshots) await page.screenshot({ path: `${screenshots}-${width}-${scheme}.png`, fullPage: true });
+  }
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (wide > 320) found.push(`[320] scrolls sideways: ${wide}px wide${await widest(page)}`);
   return found;
 }
+
+/** The rules whose outcome a colour scheme can change. */
+const SCHEME_RULES = ['color-contrast', 'link-in-text-block'] as const;
 
 /** Waits for running CSS transitions (`.btn`'s colours fade when the scheme changes) to end. */
 async function settled(page: Page): Promise<void> {
