@@ -105,4 +105,22 @@ describe('language and theme', () => {
       errors: [{ pointer: '/body/subject', detail: 'Geef het ticket een onderwerp.' }],
     });
   });
+
+  it('words schema refusals in the caller’s language too', async () => {
+    const { client } = await createSignedIn(t, ['customer']);
+    const refused = await client.request(
+      'POST',
+      '/api/v1/tickets',
+      { subject: 42, extra: true },
+      { 'accept-language': 'nl' },
+    );
+    expect(refused.statusCode).toBe(400);
+    const details = (refused.json().errors as { detail: string }[]).map((e) => e.detail);
+    expect(details).toContain('is verplicht');
+    expect(details).toContain('moet van het type string zijn');
+    const english = await client.request('POST', '/api/v1/tickets', { subject: 42 });
+    expect((english.json().errors as { detail: string }[]).map((e) => e.detail)).toContain(
+      'must be of type string',
+    );
+  });
 });

@@ -73,7 +73,13 @@ export function toProblem(
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {
     const part = fastifyError.validationContext ?? 'body';
-    const errors = fastifyError.validation.map((v) => fieldError(part, v));
+    const errors = fastifyError.validation.map((v) => {
+      const e = fieldError(part, v);
+      return {
+        pointer: e.pointer,
+        detail: e.said && translate ? translate(e.said.key, e.said.values) : e.detail,
+      };
+    });
     return base('validation_failed', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), errors);
   }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
@@ -84,15 +90,46 @@ export function toProblem(
 }
 
 interface ValidationIssue {
+  keyword?: string;
   instancePath?: string;
   message?: string;
   params?: Record<string, unknown>;
 }
+
+/** The schema keywords whose refusal the catalogue words (`errors:fields.<name>`), by keyword. */
+const WORDED: Record<string, string> = {
+  required: 'required',
+  additionalProperties: 'notAllowed',
+  boolean: 'notAllowed',
+  minLength: 'minLength',
+  maxLength: 'maxLength',
+  minimum: 'minimum',
+  maximum: 'maximum',
+  exclusiveMinimum: 'minimum',
+  exclusiveMaximum: 'maximum',
+  minItems: 'minItems',
+  maxItems: 'maxItems',
+  format: 'format',
+  pattern: 'pattern',
+  const: 'oneOf',
+  enum: 'oneOf',
+  anyOf: 'oneOf',
+  type: 'type',
+};
 
 function fieldError(part: string, issue: ValidationIssue): FieldError {
   const missing = issue.params?.requiredProperties as string[] | undefined;
   const missingOne = (issue.params?.missingProperty as string | undefined) ?? missing?.[0];
   const path = `${issue.instancePath ?? ''}${missingOne ? `/${missingOne}` : ''}`;
   const detail = missingOne ? 'is required' : (issue.message ?? 'is invalid');
-  return { pointer: `/${part}${path}`, detail };
+  const worded = missingOne ? 'required' : WORDED[issue.keyword ?? ''];
+  const values: Record<string, string | number> = {};
+  for (const name of ['limit', 'comparison', 'format', 'type'])
+    if (typeof issue.params?.[name] === 'string' || typeof issue.params?.[name] === 'number')
+      values[name] = issue.params[name] as string | number;
+  return {
+    pointer: `/${part}${path}`,
+    detail,
+    ...(worded ? { said: { key: `errors:fields.${worded}`, values } } : {}),
+  };
 }
