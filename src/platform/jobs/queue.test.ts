@@ -122,8 +122,9 @@ describe('JobQueue', () => {
 
   it('takes up to `concurrency` jobs of a queue in one poll; one failing does not fail the other', async () => {
     queue = queueFor(true);
-    await queue.start();
     const later = { startAfterSeconds: 1 };
+    // Enqueued before the queue starts, so its first poll finds both with both slots free (on a
+    // busy machine a poll racing the commit could otherwise see them one at a time).
     const [first, second, doomed, beside] = await database.db
       .transaction()
       .execute(async (trx) => [
@@ -132,6 +133,7 @@ describe('JobQueue', () => {
         await queue.enqueue({ trx }, probeJob, { key: 'batch-doomed', holdMs: 0, fail: true }, later),
         await queue.enqueue({ trx }, probeJob, { key: 'batch-beside', holdMs: 0 }, later),
       ]);
+    await queue.start();
     await waitFor(async () => (await jobState(beside)) === 'completed');
     await waitFor(async () => (await jobState(doomed)) === 'failed', 20_000);
     // One poll took the first two: one statement, one `now()` (compared to the microsecond).
