@@ -120,3 +120,9 @@ function pageContext({ lang, timeZone, theme, viewer, here, csrf }: Basics): Pag
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The translate function of the page this request renders; English for a request that builds no
+ * page (a JSON post in a test, a render outside a request).
+ */
+export const wordsOf = (request: FastifyRequest): PageContext['t'] => request.page?.t ?? translator('en');

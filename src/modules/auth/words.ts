@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { TFunction } from 'i18next';
-import { translator } from '../../platform/i18n/catalog.js';
 import type { AppError } from '../../shared/errors.js';
 import type { FormOptions } from '../../web/forms.js';
+import { wordsOf } from '../../web/page-context.js';
 
 /** The page's translate function (English for a request that is no page, e.g. in a test harness). */
-export const wordsFor = (request: FastifyRequest): TFunction => request.page?.t ?? translator('en');
+export const wordsFor = (request: FastifyRequest): TFunction => wordsOf(request);
 
 /**
  * The auth pages' own wording for refusals whose detail the services write in English for the API:

@@ -6,9 +6,9 @@ import { actingUser } from '../../identity/access-plugin.js';
 import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
 import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
-import { translator } from '../../platform/i18n/catalog.js';
 import { AppError } from '../../shared/errors.js';
 import { FormBody, type FormState, formField, handleForm, renderPage } from '../../web/forms.js';
+import { wordsOf } from '../../web/page-context.js';
 import { type ClientRow, findClient, listClients } from './clients/repo.js';
 import { ClientIdParams, presentClient } from './clients/schemas.js';
 import { deleteClient, registerClient, rotateClientSecret, updateClient } from './clients/service.js';
@@ -26,7 +26,7 @@ const grantOptions = [
 const scopeOptions = Object.keys(API_SCOPES).map((value) => ({ value, key: scopeMessageKey(value) }));
 
 // Pages asked for without `Accept: text/html` (scripts, tests) have no page context: English.
-const tr = (request: FastifyRequest) => request.page?.t ?? translator('en');
+const tr = (request: FastifyRequest) => wordsOf(request);
 const confirmFirst = (request: FastifyRequest) => (error: AppError) =>
   error.code === 'reauth_required' ? tr(request)('oauth:reauth.first') : undefined;
 const reauthNotice = (request: FastifyRequest) =>

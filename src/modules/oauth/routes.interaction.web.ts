@@ -6,8 +6,8 @@ import { PUBLIC } from '../../identity/access.js';
 import { rememberReturnTo } from '../../identity/return-to.js';
 import { signedInAt } from '../../identity/session-plugin.js';
 import { findUserById } from '../../identity/users/repo.js';
-import { translator } from '../../platform/i18n/catalog.js';
 import { FormBody, formField, renderPage } from '../../web/forms.js';
+import { wordsOf } from '../../web/page-context.js';
 import type { OauthServer } from './provider/provider.js';
 import { scopeMessageKey } from './scopes.js';
 
@@ -38,8 +38,8 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ server: OauthServer 
       reply,
       'pages/auth/notice.njk',
       {
-        heading: (request.page?.t ?? translator('en'))('oauth:expired.title'),
-        text: (request.page?.t ?? translator('en'))('oauth:expired.text'),
+        heading: wordsOf(request)('oauth:expired.title'),
+        text: wordsOf(request)('oauth:expired.text'),
       },
       400,
     );

@@ -8,9 +8,9 @@ import { authDeps } from '../../identity/ports.js';
 import { inTransaction } from '../../identity/request-context.js';
 import { effectivePermissions, lineage } from '../../identity/role-graph.js';
 import { hasRecentAuth, requireRecentAuth } from '../../identity/session-plugin.js';
-import { translator } from '../../platform/i18n/catalog.js';
 import type { AppError } from '../../shared/errors.js';
 import { FormBody, type FormState, formField, handleForm, renderPage } from '../../web/forms.js';
+import { wordsOf } from '../../web/page-context.js';
 import { changeRole, createRole, removeRole } from './service.js';
 
 const Name = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_-]{1,39}$' }) });
@@ -22,7 +22,7 @@ function checked(body: unknown): string[] {
 }
 
 // Pages asked for without `Accept: text/html` (scripts, tests) have no page context: English.
-const tr = (request: FastifyRequest) => request.page?.t ?? translator('en');
+const tr = (request: FastifyRequest) => wordsOf(request);
 
 /** The roles page has no field errors: a refusal is one message, the first field's if it names one. */
 const roleRefusal = (request: FastifyRequest) => (error: AppError) =>

@@ -7,10 +7,9 @@ import { authDeps } from '../../../identity/ports.js';
 import { inTransaction } from '../../../identity/request-context.js';
 import { hasRecentAuth, requireRecentAuth } from '../../../identity/session-plugin.js';
 import { findUserById, searchUsers } from '../../../identity/users/repo.js';
-import { translator } from '../../../platform/i18n/catalog.js';
 import { AppError } from '../../../shared/errors.js';
 import { FormBody, type FormState, formField, handleForm, renderPage } from '../../../web/forms.js';
-import { preparePage } from '../../../web/page-context.js';
+import { preparePage, wordsOf } from '../../../web/page-context.js';
 import { confirmedFactors, confirmPassword } from '../../auth/index.js';
 import { setUserRoles } from '../../rbac/index.js';
 import { type Actor, disableUser, enableUser, endUserSessions, inviteUser, resetUserMfa } from './service.js';
@@ -30,7 +29,7 @@ const ACTIONS = ['end-sessions', 'disable', 'enable', 'reset-mfa', 'roles'] as c
 export const adminUserWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authDeps(app.platform);
   // Pages asked for without `Accept: text/html` (scripts, tests) have no page context: English.
-  const t = (request: FastifyRequest) => request.page?.t ?? translator('en');
+  const t = (request: FastifyRequest) => wordsOf(request);
   /** The password re-confirmation's refusals, in the viewer's words. */
   const confirmFirst = (request: FastifyRequest) => (error: AppError) =>
     error.code === 'reauth_required' ? t(request)('admin:reauth.first') : undefined;

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { translator } from '../../../../platform/i18n/catalog.js';
 import { AppError } from '../../../../shared/errors.js';
 import { formField } from '../../../../web/forms.js';
+import { wordsOf } from '../../../../web/page-context.js';
 import { ticketActor } from '../../request-actor.js';
 import type { TicketChanges } from '../../service.js';
 import { PRIORITIES, type Priority } from '../../table.js';
@@ -19,7 +19,7 @@ const invalid = (field: string, detail: string) =>
  */
 export function readChanges(request: FastifyRequest, body: unknown, fields: readonly Field[]): TicketChanges {
   const changes: TicketChanges = {};
-  const t = request.page?.t ?? translator('en');
+  const t = wordsOf(request);
   const value = (field: Field) => (fields.includes(field) ? formField(body, field) : '');
   const assignee = value('assignee');
   if (assignee === 'me') changes.assigneeId = ticketActor(request).userId;

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
-import { translator } from '../../../../platform/i18n/catalog.js';
 import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, formField, formText, handleForm } from '../../../../web/forms.js';
+import { wordsOf } from '../../../../web/page-context.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
 import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
@@ -39,7 +39,7 @@ const STALE_STATUS = 412;
 const version = (body: unknown, request: FastifyRequest) => {
   const v = formField(body, 'version');
   if (!/^\d{1,9}$/.test(v))
-    throw new AppError('validation_failed', (request.page?.t ?? translator('en'))('tickets:ticket.reload'));
+    throw new AppError('validation_failed', wordsOf(request)('tickets:ticket.reload'));
   return Number(v);
 };
 
