@@ -1,10 +1,18 @@
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { hashPassword } from '../src/modules/auth/passwords/hash.js';
-import { hashClientSecret } from '../src/modules/oauth/clients/secret.js';
 import { defaultClient, type LoadOptions, type LoadResult, load } from './load.js';
-import { adminUrl, databaseUrl, signIn, sql, startServer } from './support.js';
+import {
+  adminUrl,
+  BENCH_PASSWORD,
+  databaseUrl,
+  insertUser,
+  integrationToken,
+  numberArg,
+  signIn,
+  sql,
+  startServer,
+} from './support.js';
 
 /**
  * What an API call costs authenticated by an access token (signature check, then client, grant and
@@ -12,17 +20,11 @@ import { adminUrl, databaseUrl, signIn, sql, startServer } from './support.js';
  * first) and an external PostgreSQL (BENCH_DATABASE_URL, default the local server).
  * Usage: tsx bench/api-tokens.ts [--seconds 10 --connections 50]
  */
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const options: LoadOptions = {
-  seconds: arg('seconds', 10),
-  connections: arg('connections', 50),
+  seconds: numberArg('seconds', 10),
+  connections: numberArg('connections', 50),
   client: defaultClient(),
 };
-const PASSWORD = 'bench-password-that-is-long-7';
-const SECRET = 'sbcs_bench-secret-0123456789abcdefghijklmnopqrstuv';
 
 await sql(adminUrl, 'drop database if exists sb_bench_tokens with (force)');
 await sql(adminUrl, 'create database sb_bench_tokens');
@@ -35,29 +37,9 @@ const server = await startServer({
 const results: LoadResult[] = [];
 try {
   // An administrator with a session, and an integration allowed to read the user directory.
-  await sql(
-    dbUrl,
-    `insert into users (email, display_name, roles, status, email_verified_at, password_hash)
-     values ('bench-admin@example.com', 'Bench', '{admin}', 'active', now(), $1)`,
-    [await hashPassword(PASSWORD)],
-  );
-  await sql(
-    dbUrl,
-    `insert into oauth_clients (client_id, name, type, grant_types, scopes, secret_hash)
-     values ('bench', 'Bench', 'confidential', '{client_credentials}', '{users:read}', $1)`,
-    [hashClientSecret(SECRET)],
-  );
-  const session = await signIn(server.baseUrl, 'bench-admin@example.com', PASSWORD);
-  const token = await fetch(`${server.baseUrl}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`bench:${SECRET}`).toString('base64')}`,
-    },
-    body: 'grant_type=client_credentials&scope=users:read',
-  });
-  if (token.status !== 200) throw new Error(`token request failed: ${await token.text()}`);
-  const accessToken = (await token.json()).access_token as string;
+  await insertUser(dbUrl, 'bench-admin@example.com', ['admin']);
+  const accessToken = await integrationToken(server.baseUrl, dbUrl, ['users:read']);
+  const session = await signIn(server.baseUrl, 'bench-admin@example.com', BENCH_PASSWORD);
 
   const url = `${server.baseUrl}/api/v1/admin/users?limit=1`;
   results.push(await load('public /api/v1/instance (1 row)', `${server.baseUrl}/api/v1/instance`, options));

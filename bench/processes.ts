@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface Started {
   baseUrl: string;
+  /** The server's process id (for its memory in /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export function startListening(command: string, args: string[], env: NodeJS.Proc
         child.stdout!.resume();
         resolve({
           baseUrl: match[1]!,
+          pid: child.pid!,
           stop: () =>
             new Promise((done) => {
               child.once('exit', () => done());

@@ -3,17 +3,14 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultClient, type LoadOptions, type LoadResult, load } from './load.js';
 import { startListening } from './processes.js';
-import { adminUrl, databaseUrl, sql, startServer } from './support.js';
+import { adminUrl, databaseUrl, numberArg, sql, startServer } from './support.js';
 
 /**
  * HTTP throughput of the built server (`npm run build` first) against the node:http ceiling, on the
  * embedded PostgreSQL and on an external one (BENCH_DATABASE_URL, default the local server).
  * Usage: npm run bench [-- --seconds 10 --connections 50 --client wrk|autocannon]
  */
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = numberArg;
 const clientArg = process.argv.indexOf('--client');
 const options: LoadOptions = {
   seconds: arg('seconds', 10),

@@ -4,8 +4,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { hashPassword } from '../src/modules/auth/passwords/hash.js';
 import { defaultClient, type LoadOptions, type LoadResult, load } from './load.js';
+import { COMMON } from './pages-search.js';
 import { startListening } from './processes.js';
-import { adminUrl, databaseUrl, signIn, sql, startServer } from './support.js';
+import { adminUrl, BENCH_PASSWORD, databaseUrl, numberArg, signIn, sql, startServer } from './support.js';
 import { seedTickets } from './tickets-seed.js';
 
 /**
@@ -16,10 +17,7 @@ import { seedTickets } from './tickets-seed.js';
  * (`--only seed` neither).
  * Usage: tsx bench/tickets.ts [--seconds 10 --connections 50 --tickets 50000 --messages 500000]
  */
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = numberArg;
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const onlyAt = process.argv.indexOf('--only');
 const runs = (part: 'list' | 'search') => onlyAt < 0 || process.argv[onlyAt + 1] === part;
@@ -35,17 +33,9 @@ const counts = {
   customers: 2_000,
 };
 const NAME = 'sb_bench_tickets';
-const PASSWORD = 'bench-password-that-is-long-7';
+
 // Words in 5 to 30 % of the messages, alone and in pairs (all must match); and words in one or two
 // messages (error codes and asset tags, taken from the data) or none, and a rare pair.
-const COMMON = [
-  'printer',
-  'vpn disconnecting',
-  'password',
-  'outlook crashes',
-  'invoice refund',
-  'slow laptop',
-];
 const RARE_SEARCHES = [
   `select substring(body from 'ERR-[0-9]+') as q from ticket_messages where body like '%ERR-%' limit 1`,
   `select substring(body from 'SN[0-9]+') as q from ticket_messages where body like '%Asset tag SN%' limit 1`,
@@ -71,7 +61,7 @@ let seeded = 'reused';
 try {
   if (!reuse) {
     const started = performance.now();
-    await seedTickets(dbUrl, counts, await hashPassword(PASSWORD));
+    await seedTickets(dbUrl, counts, await hashPassword(BENCH_PASSWORD));
     seeded = `${((performance.now() - started) / 1000).toFixed(0)} s`;
   }
   // The agent with the most open work, and the customer with the most tickets (the worst case).
@@ -93,8 +83,8 @@ try {
     .id as string;
   const rare = ['nosuchword', 'quokka marzipan xylophone'];
   for (const text of RARE_SEARCHES) rare.push((await sql(dbUrl, text)).rows[0].q);
-  const agentCookie = await signIn(server.baseUrl, agent, PASSWORD);
-  const customerCookie = await signIn(server.baseUrl, customer.email, PASSWORD);
+  const agentCookie = await signIn(server.baseUrl, agent, BENCH_PASSWORD);
+  const customerCookie = await signIn(server.baseUrl, customer.email, BENCH_PASSWORD);
 
   /** Runs `work` while, as another writer would, a random open ticket changes every 100 ms. */
   async function whileTicketsChange(work: () => Promise<void>) {

@@ -18,6 +18,7 @@ import { drainPlugin } from './platform/http/drain.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
 import { healthRoutes } from './platform/http/health.js';
 import { httpsRedirectPlugin } from './platform/http/https-redirect.js';
+import { livenessServer } from './platform/http/liveness-server.js';
 import { metricsRoute } from './platform/http/metrics-route.js';
 import { multipartPlugin } from './platform/http/multipart.js';
 import { nulBytePlugin } from './platform/http/nul-bytes.js';
@@ -45,7 +46,9 @@ export interface BuildAppOptions {
 export async function buildApp(platform: Platform, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config } = platform;
   const https = config.PUBLIC_URL.startsWith('https:');
+  const liveness = livenessServer({ https });
   const app = Fastify({
+    serverFactory: liveness.factory,
     loggerInstance: platform.logger as FastifyBaseLogger,
     genReqId: requestIdFor,
     childLoggerFactory: lazyChildLoggerFactory,
@@ -60,6 +63,10 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorate('platform', platform);
 
+  app.addHook('preClose', (done) => {
+    liveness.closing();
+    done();
+  });
   await app.register(drainPlugin);
   await app.register(securityHeadersPlugin, { https });
   await app.register(httpsRedirectPlugin, { publicUrl: config.PUBLIC_URL });

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { APP_VERSION } from '../version.js';
 import { assetManifest, cacheControlFor } from './assets.js';
+import { PageCache } from './page-cache.js';
 import { preparePage, signedOutContext } from './page-context.js';
 import { pwaRoutes } from './pwa/routes.js';
 import { preferenceRoutes } from './routes.preferences.js';
@@ -23,7 +24,18 @@ export const APP_NAME = 'Switchboard';
 declare module 'fastify' {
   interface FastifyInstance {
     preparePage: typeof preparePage;
+    /** Public pages as rendered for visitors who are not signed in (see PageCache). */
+    pageCache: PageCache;
   }
+}
+
+/** Published when public content changes, so every node drops its kept pages. */
+const PAGES_CHANGED = 'pages.changed';
+
+/** Drops the kept public pages on this node at once and on every other as the message arrives. */
+export async function purgePages(app: FastifyInstance): Promise<void> {
+  app.pageCache.purge();
+  await app.platform.pubsub.publish(PAGES_CHANGED, {}).catch(() => undefined);
 }
 
 const SIGNED_OUT_ENGLISH = signedOutContext();
@@ -85,6 +97,10 @@ export const webPlugin = fp(
     // handler runs; the error handler asks for it too when a request failed before this hook.
     app.decorateRequest('page', null);
     app.decorate('preparePage', preparePage);
+    const pageCache = new PageCache();
+    app.decorate('pageCache', pageCache);
+    const unsubscribe = await app.platform.pubsub.subscribe(PAGES_CHANGED, () => pageCache.purge());
+    app.addHook('onClose', async () => unsubscribe());
     app.addHook('preHandler', async (request, reply) => {
       if (isPageRequest(request)) await preparePage(request, reply);
     });

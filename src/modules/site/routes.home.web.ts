@@ -3,5 +3,6 @@ import { PUBLIC } from '../../identity/access.js';
 
 /** Public pages of the site. Untagged, so they stay out of the OpenAPI document. */
 export const siteWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', PUBLIC, async (_request, reply) => reply.viewAsync('pages/home.njk'));
+  // The same page for every visitor who is not signed in (in their language): rendered once, kept.
+  app.get('/', PUBLIC, async (request, reply) => app.pageCache.send(request, reply, 'pages/home.njk'));
 };

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from './locales.js';
 
 // Resolved from this module, so the same code finds src/* under tsx and dist/* when compiled.
@@ -71,9 +72,55 @@ void i18n.init({
   saveMissing: false,
 });
 
+const translators = new Map<Locale, TFunction>();
+
 /** The translate function for one language: `t(key)` with a namespace prefix (`tickets:`) and values. */
 export function translator(locale: Locale): TFunction {
-  return i18n.getFixedT(locale);
+  let t = translators.get(locale);
+  if (!t) {
+    t = remembering(i18n.getFixedT(locale));
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+/** Distinct (key, values) pairs kept per language; a page asks for a few hundred. */
+const KEPT_TRANSLATIONS = 5000;
+
+/**
+ * i18next resolves every call anew (namespace, fallbacks, plurals, nesting, interpolation): about
+ * 10 µs, and a ticket list asks a few hundred times, which measured as a third of the page's time.
+ * The catalogue never changes while the process runs, so an answer is kept per key and values
+ * (bounded, for values such as names that vary without end). Calls with values that are not plain
+ * text or numbers (objects, `returnObjects`) go to i18next each time.
+ */
+function remembering(fixed: TFunction): TFunction {
+  const t = fixed as unknown as (...args: unknown[]) => unknown;
+  const kept = new LRUCache<string, string>({ max: KEPT_TRANSLATIONS });
+  const plainValues = (options: Record<string, unknown>) => {
+    for (const value of Object.values(options)) {
+      const type = typeof value;
+      if (type !== 'string' && type !== 'number' && type !== 'boolean' && value !== undefined) return false;
+    }
+    return true;
+  };
+  const remembered = (...args: unknown[]) => {
+    const [key, options] = args;
+    const simple =
+      args.length <= 2 &&
+      typeof key === 'string' &&
+      (options === undefined ||
+        (typeof options === 'object' && options !== null && plainValues(options as Record<string, unknown>)));
+    if (!simple) return t(...args);
+    const id = options === undefined ? key : `${key}\u0000${JSON.stringify(options)}`;
+    let text = kept.get(id);
+    if (text === undefined) {
+      text = String(t(...args));
+      kept.set(id, text);
+    }
+    return text;
+  };
+  return remembered as unknown as TFunction;
 }
 
 /** Whether `key` (with its namespace prefix) exists for `locale`, plural forms included. */

@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { csrfTokenFor } from '../identity/csrf.js';
+
+/**
+ * Rendered pages for visitors who are not signed in, kept per template, language, theme, time
+ * zone and URL, so the home page and the other public pages render once instead of once a
+ * request. The one thing in them that differs per visitor, the form token, is left out when the
+ * page is rendered (a marker nobody can write, chosen at boot) and put in when it is sent, so a
+ * kept page never carries anyone's token and every form still checks it.
+ *
+ * Bounded twice: at most `MAX_PAGES` pages (a crawler asking for `/?a=1`, `/?a=2` … only pushes
+ * older ones out) and at most `KEEP_MS` old, so what a page shows that is not in its key (the
+ * year in the footer) is never stale for long. `purge()` drops them all at once (content edits).
+ */
+const MAX_PAGES = 256;
+const KEEP_MS = 10 * 60_000;
+/** A longer URL is rendered every time: nobody links to it, and it should not push real pages out. */
+const MAX_URL = 256;
+
+interface KeptPage {
+  /** The page split at each form token. */
+  parts: string[];
+  /** A hash of the page as rendered, for its ETag. */
+  tag: string;
+}
+
+const shortHash = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
+
+export class PageCache {
+  private readonly pages = new LRUCache<string, KeptPage>({ max: MAX_PAGES, ttl: KEEP_MS });
+  /** Counts purges, so a render that started before one is not kept after it. */
+  private generation = 0;
+  private readonly mark = `sbtoken${randomBytes(12).toString('hex')}`;
+
+  purge(): void {
+    this.generation++;
+    this.pages.clear();
+  }
+
+  get size(): number {
+    return this.pages.size;
+  }
+
+  /**
+   * Sends `template` rendered with `data` (which must not depend on anything but the key: the
+   * URL, the language, the theme, the zone) to a visitor who is not signed in, from the kept copy
+   * when there is one; anyone else gets it rendered as usual. Answers `304` to a browser whose
+   * copy is current.
+   */
+  async send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    template: string,
+    data: Record<string, unknown> = {},
+  ): Promise<FastifyReply | string> {
+    const page = request.page;
+    if (!page || page.viewer || request.session || request.method !== 'GET' || request.url.length > MAX_URL)
+      return reply.viewAsync(template, data);
+    const key = `${template}\n${page.lang}\n${page.theme}\n${page.timeZone}\n${request.url}`;
+    let kept = this.pages.get(key);
+    if (!kept) {
+      const generation = this.generation;
+      const html = await request.server.view(template, { ...reply.locals, ...data, csrf: () => this.mark });
+      kept = { parts: html.split(this.mark), tag: shortHash(html) };
+      if (generation === this.generation) this.pages.set(key, kept);
+    }
+    const token = kept.parts.length > 1 ? csrfTokenFor(request, reply) : '';
+    // The token is part of the page, so it is part of its tag: another visitor's copy never matches.
+    const etag = `"${kept.tag}${token ? `.${shortHash(token)}` : ''}"`;
+    reply.header('etag', etag).header('cache-control', 'private, no-cache');
+    if (request.headers['if-none-match'] === etag && !reply.hasHeader('set-cookie'))
+      return reply.code(304).send();
+    return reply.type('text/html; charset=utf-8').send(kept.parts.join(token));
+  }
+}
