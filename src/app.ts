@@ -30,6 +30,8 @@ import { securityHeadersPlugin } from './platform/http/security-headers.js';
 import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
 import type { Platform } from './platform/runtime.js';
 import { APP_VERSION } from './version.js';
+import { keptPagesPlugin } from './web/kept-pages-plugin.js';
+import { PageCache } from './web/page-cache.js';
 import { webPlugin } from './web/web-plugin.js';
 
 /**
@@ -88,6 +90,8 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   });
   await app.register(healthRoutes, { checks: readinessChecks(platform) });
   await app.register(metricsRoute, { metrics: platform.metrics, token: config.METRICS_TOKEN });
+  const pageCache = new PageCache();
+  await app.register(keptPagesPlugin, { pageCache });
   await app.register(authPlugin);
   await app.register(accessControlPlugin, { bearerTokens: await createBearerTokens(platform) });
   await app.register(multipartPlugin, {
@@ -99,6 +103,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   await app.register(webPlugin, {
     production: config.NODE_ENV === 'production',
     featureViews: features.flatMap((m) => (m.views ? [m.views] : [])),
+    pageCache,
   });
 
   for (const module of features) {

@@ -1,6 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
+import { randomToken } from '../shared/random-token.js';
 import { cookieName, cookieOptions } from './session-cookie.js';
 import { PRESESSION_COOKIE } from './session-settings.js';
 
@@ -31,7 +32,7 @@ export function csrfTokenFor(request: FastifyRequest, reply: FastifyReply): stri
   const name = cookieName(PRESESSION_COOKIE, PUBLIC_URL);
   let preSession = request.cookies[name];
   if (!preSession || !/^[A-Za-z0-9_-]{43}$/.test(preSession)) {
-    preSession = randomBytes(32).toString('base64url');
+    preSession = randomToken();
     reply.setCookie(name, preSession, cookieOptions(PUBLIC_URL));
     request.cookies[name] = preSession;
   }

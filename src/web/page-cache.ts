@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { csrfTokenFor } from '../identity/csrf.js';
+import { localeFor, themeFor, timeZoneFor } from './preferences.js';
 
 /**
  * Rendered pages for visitors who are not signed in, kept per template, language, theme, time
@@ -33,6 +35,8 @@ export class PageCache {
   /** Counts purges, so a render that started before one is not kept after it. */
   private generation = 0;
   private readonly mark = `sbtoken${randomBytes(12).toString('hex')}`;
+  /** Kept pages sent before the session lookup (answerEarly): tests read it, and so could metrics. */
+  earlyAnswers = 0;
 
   purge(): void {
     this.generation++;
@@ -58,7 +62,7 @@ export class PageCache {
     const page = request.page;
     if (!page || page.viewer || request.session || request.method !== 'GET' || request.url.length > MAX_URL)
       return reply.viewAsync(template, data);
-    const key = `${template}\n${page.lang}\n${page.theme}\n${page.timeZone}\n${request.url}`;
+    const key = keyOf(page.lang, page.theme, page.timeZone, request.url);
     let kept = this.pages.get(key);
     if (!kept) {
       const generation = this.generation;
@@ -66,6 +70,30 @@ export class PageCache {
       kept = { parts: html.split(this.mark), tag: shortHash(html) };
       if (generation === this.generation) this.pages.set(key, kept);
     }
+    return this.deliver(request, reply, kept);
+  }
+
+  /**
+   * Answers from a kept page before the rest of the request's work (session, access check, page
+   * context): for a browser asking a kept URL with no session cookie and no credentials. Returns
+   * false, having sent nothing, for everyone else. `sessionCookie` is the session cookie's name.
+   */
+  answerEarly(request: FastifyRequest, reply: FastifyReply, sessionCookie: string): boolean {
+    const { headers } = request;
+    if (request.method !== 'GET' || headers.authorization || headers['hx-request']) return false;
+    if (!(headers.accept ?? '').includes('text/html')) return false;
+    request.cookies = fastifyCookie.parse(headers.cookie ?? '');
+    if (request.cookies[sessionCookie] !== undefined) return false;
+    const kept = this.pages.get(
+      keyOf(localeFor(request), themeFor(request), timeZoneFor(request), request.url),
+    );
+    if (!kept) return false;
+    this.earlyAnswers++;
+    void this.deliver(request, reply, kept);
+    return true;
+  }
+
+  private deliver(request: FastifyRequest, reply: FastifyReply, kept: KeptPage): FastifyReply {
     const token = kept.parts.length > 1 ? csrfTokenFor(request, reply) : '';
     // The token is part of the page, so it is part of its tag: another visitor's copy never matches.
     const etag = `"${kept.tag}${token ? `.${shortHash(token)}` : ''}"`;
@@ -75,3 +103,7 @@ export class PageCache {
     return reply.type('text/html; charset=utf-8').send(kept.parts.join(token));
   }
 }
+
+/** What a kept page depends on besides the code: an anonymous visitor's language, theme, zone and URL. */
+const keyOf = (lang: string, theme: string, timeZone: string, url: string) =>
+  `${lang}\n${theme}\n${timeZone}\n${url}`;

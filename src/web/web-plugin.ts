@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { APP_VERSION } from '../version.js';
 import { assetManifest, cacheControlFor } from './assets.js';
-import { PageCache } from './page-cache.js';
+import type { PageCache } from './page-cache.js';
 import { preparePage, signedOutContext } from './page-context.js';
 import { pwaRoutes } from './pwa/routes.js';
 import { preferenceRoutes } from './routes.preferences.js';
@@ -17,6 +17,8 @@ export interface WebPluginOptions {
   production: boolean;
   /** Views folders of features kept outside src/modules (those under it are found on their own). */
   featureViews?: readonly URL[];
+  /** The kept public pages, shared with the hook that answers them early (kept-pages-plugin.ts). */
+  pageCache: PageCache;
 }
 
 export const APP_NAME = 'Switchboard';
@@ -97,7 +99,7 @@ export const webPlugin = fp(
     // handler runs; the error handler asks for it too when a request failed before this hook.
     app.decorateRequest('page', null);
     app.decorate('preparePage', preparePage);
-    const pageCache = new PageCache();
+    const { pageCache } = options;
     app.decorate('pageCache', pageCache);
     const unsubscribe = await app.platform.pubsub.subscribe(PAGES_CHANGED, () => pageCache.purge());
     app.addHook('onClose', async () => unsubscribe());

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgePages } from '../../src/web/web-plugin.js';
 import { createSignedIn } from '../support/actors.js';
@@ -97,5 +98,67 @@ describe('kept public pages', () => {
     const long = await t.app.inject({ url: `/?${'x'.repeat(400)}`, headers: html });
     expect(long.statusCode).toBe(200);
     expect(t.app.pageCache.size).toBe(0);
+  });
+});
+
+/** Headers any two answers differ in, or that hold the visitor's own token. */
+const PER_ANSWER = new Set(['date', 'x-request-id', 'etag', 'set-cookie']);
+const comparable = (headers: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_ANSWER.has(name)));
+
+describe('kept pages answered before the session lookup', () => {
+  it('answers a kept page early with the headers and body the rendering path sends', async () => {
+    t.app.pageCache.purge();
+    const rendered = await t.app.inject({ url: '/', headers: html });
+    const before = t.app.pageCache.earlyAnswers;
+    const early = await t.app.inject({ url: '/', headers: html });
+    expect(t.app.pageCache.earlyAnswers).toBe(before + 1);
+    expect(comparable(early.headers)).toEqual(comparable(rendered.headers));
+    expect(early.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(early.body.replaceAll(tokensIn(early.body)[0]!, '')).toBe(
+      rendered.body.replaceAll(tokensIn(rendered.body)[0]!, ''),
+    );
+  });
+
+  it('leaves to the full path whoever carries a session cookie, credentials, or asks for a fragment', async () => {
+    await t.app.inject({ url: '/', headers: html });
+    const before = t.app.pageCache.earlyAnswers;
+    const stale = await t.app.inject({ url: '/', headers: { ...html, cookie: 'sb_session=gone' } });
+    expect(stale.statusCode).toBe(200);
+    await t.app.inject({ url: '/', headers: { ...html, authorization: 'Bearer x' } });
+    await t.app.inject({ url: '/', headers: { ...html, 'hx-request': 'true' } });
+    await t.app.inject({ url: '/', headers: { accept: 'application/json' } });
+    await t.app.inject({ method: 'HEAD', url: '/', headers: html });
+    expect(t.app.pageCache.earlyAnswers).toBe(before);
+  });
+
+  it('compresses an early answer for a browser that asks, as any page', async () => {
+    await t.app.inject({ url: '/', headers: html });
+    const before = t.app.pageCache.earlyAnswers;
+    const zipped = await t.app.inject({ url: '/', headers: { ...html, 'accept-encoding': 'gzip' } });
+    expect(t.app.pageCache.earlyAnswers).toBe(before + 1);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.rawPayload).toString()).toContain('<html lang="en"');
+  });
+
+  it('still sends a plain-http request to https first when PUBLIC_URL is https', async () => {
+    const secure = await buildTestApp({
+      env: { PUBLIC_URL: 'https://help.example.com', TRUST_PROXY: 'true' },
+    });
+    try {
+      const proxied = { ...html, 'x-forwarded-proto': 'https' };
+      expect((await secure.app.inject({ url: '/', headers: proxied })).statusCode).toBe(200);
+      expect((await secure.app.inject({ url: '/', headers: proxied })).statusCode).toBe(200);
+      expect(secure.app.pageCache.earlyAnswers).toBe(1);
+      const plain = await secure.app.inject({ url: '/', headers: html });
+      expect(plain.statusCode).toBe(308);
+      expect(plain.headers.location).toBe('https://help.example.com/');
+      expect(secure.app.pageCache.earlyAnswers).toBe(1);
+      const early = await secure.app.inject({ url: '/', headers: proxied });
+      expect(early.headers['strict-transport-security']).toMatch(/max-age=63072000/);
+      expect(String(early.headers['set-cookie'])).toMatch(/^__Host-sb_pre=.*Secure/);
+    } finally {
+      await secure.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errors, type InteractionResults } from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
 import Type from 'typebox';
 import { PUBLIC } from '../../identity/access.js';
 import { rememberReturnTo } from '../../identity/return-to.js';
@@ -50,6 +50,8 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<{ server: OauthServer 
     try {
       return { provider, interaction: await provider.interactionDetails(request.raw, reply.raw) };
     } catch (error) {
+      // The provider (and so its module) is loaded by now: server.provider() above.
+      const { errors } = await import('oidc-provider');
       if (error instanceof errors.SessionNotFound) return null;
       throw error;
     }

@@ -17,6 +17,10 @@ declare module 'fastify' {
 export const observabilityPlugin = fp(
   async (app: FastifyInstance, options: { metrics: Metrics }) => {
     const { httpDuration } = options.metrics;
+    // The request line holds only the fields below, its URL already without secrets, so it skips
+    // the path redaction every other line gets: that redaction was half of the line's cost, and
+    // 6 % of a kept page's time (bench/README.md).
+    const lines = app.log.child({}, { redact: { paths: [], censor: '[redacted]' } });
     app.addHook('onResponse', (request, reply, done) => {
       // `routeOptions` is a getter that builds a new object each time: read it once.
       const route = request.routeOptions;
@@ -30,8 +34,12 @@ export const observabilityPlugin = fp(
           reply.elapsedTime / 1000,
         );
       }
-      request.log.info(
+      // The request id as a field: the same line as the request's own child logger writes, without
+      // building that child for every request (bench/README.md).
+      if (request.log.level === 'silent') return done();
+      lines.info(
         {
+          requestId: request.id,
           method: request.method,
           // Sign-in, reset and invitation links carry their token in the URL.
           url: redactUrl(request.url),

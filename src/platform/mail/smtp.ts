@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mailer, OutgoingMail } from './port.js';
 
 /**
@@ -7,15 +7,17 @@ import type { Mailer, OutgoingMail } from './port.js';
  * receiving systems can recognise the duplicate.
  */
 export class SmtpMailer implements Mailer {
-  private readonly transport: Transporter;
+  /** nodemailer is loaded with the first mail, not at start (bench/README.md). */
+  private transport: Promise<Transporter> | undefined;
 
-  constructor(url: string) {
-    this.transport = nodemailer.createTransport(url);
-  }
+  constructor(private readonly url: string) {}
 
   async send(mail: OutgoingMail): Promise<{ providerId: string }> {
     const domain = /@([^>\s]+)>?$/.exec(mail.from)?.[1] ?? 'switchboard.invalid';
-    const info = await this.transport.sendMail({
+    this.transport ??= import('nodemailer').then((nodemailer) =>
+      nodemailer.default.createTransport(this.url),
+    );
+    const info = await (await this.transport).sendMail({
       from: mail.from,
       to: mail.to,
       subject: mail.subject,

@@ -1,12 +1,8 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { sql } from 'kysely';
 import type { Config } from '../../../config.js';
@@ -18,6 +14,12 @@ import { APP_NAME } from '../../../web/web-plugin.js';
 import { limit } from '../throttle.js';
 import { confirmedFactors, findPasskey, insertFactor } from './factors-repo.js';
 import { factorAdded } from './service.js';
+
+/**
+ * The WebAuthn library, loaded on the first passkey ceremony rather than at start: it is the
+ * heaviest import of the process (~190 ms and ~30 MB, bench/README.md), for a step few requests take.
+ */
+const webauthn = () => import('@simplewebauthn/server');
 
 /** How long the browser has to finish a ceremony (the user may need to find a security key). */
 const CEREMONY_MS = 5 * 60_000;
@@ -83,7 +85,7 @@ export async function startPasskeyRegistration(
 ): Promise<PasskeyCeremony<PublicKeyCredentialCreationOptionsJSON>> {
   const rp = relyingParty(deps.config);
   const existing = (await confirmedFactors(ctx.trx, user.id)).filter((f) => f.kind === 'passkey');
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: user.email,
@@ -113,15 +115,17 @@ export async function finishPasskeyRegistration(
   if (userId !== user.id)
     throw new AppError('invalid_code', 'The passkey request expired or was already used.');
   const rp = relyingParty(deps.config);
-  const result = await verifyRegistrationResponse({
-    response: input.response,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    requireUserVerification: false,
-  }).catch((error: Error) => {
-    throw new AppError('validation_failed', `The passkey could not be registered: ${error.message}`);
-  });
+  const result = await (await webauthn())
+    .verifyRegistrationResponse({
+      response: input.response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: false,
+    })
+    .catch((error: Error) => {
+      throw new AppError('validation_failed', `The passkey could not be registered: ${error.message}`);
+    });
   if (!result.verified) throw new AppError('validation_failed', 'The passkey could not be verified.');
   const { credential } = result.registrationInfo;
   if (await findPasskey(ctx.trx, credential.id))
@@ -158,7 +162,7 @@ export async function startPasskeyAuthentication(
     ? (await confirmedFactors(ctx.trx, userId)).filter((f) => f.kind === 'passkey')
     : undefined;
   if (mine?.length === 0) throw new AppError('not_found', 'You have no passkey yet.');
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).generateAuthenticationOptions({
     rpID: relyingParty(deps.config).id,
     timeout: CEREMONY_MS,
     userVerification: userId ? 'preferred' : 'required',
@@ -189,19 +193,21 @@ export async function finishPasskeyAuthentication(
   };
   if (!factor || (userId && factor.user_id !== userId)) return refuse('unknown credential');
   const rp = relyingParty(deps.config);
-  const result = await verifyAuthenticationResponse({
-    response: input.response,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    requireUserVerification: userId === null,
-    credential: {
-      id: factor.credential_id!,
-      publicKey: new Uint8Array(factor.public_key!),
-      counter: Number(factor.sign_count ?? 0),
-      transports: toTransports(factor.transports),
-    },
-  }).catch(() => undefined);
+  const result = await (await webauthn())
+    .verifyAuthenticationResponse({
+      response: input.response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: userId === null,
+      credential: {
+        id: factor.credential_id!,
+        publicKey: new Uint8Array(factor.public_key!),
+        counter: Number(factor.sign_count ?? 0),
+        transports: toTransports(factor.transports),
+      },
+    })
+    .catch(() => undefined);
   if (!result?.verified) return refuse('signature or counter check failed');
   await ctx.trx
     .updateTable('mfa_factors')

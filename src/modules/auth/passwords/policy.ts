@@ -1,4 +1,4 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 /**
  * Password rules of NIST SP 800-63B §3.1.1.2 and OWASP ASVS 5.0 V6.2: a minimum length (default
@@ -7,8 +7,21 @@ import { dictionary } from '@zxcvbn-ts/language-common';
  */
 export const MAX_PASSWORD_LENGTH = 256;
 
-// 49,000+ passwords from leaked-password corpora, maintained with zxcvbn-ts.
-const COMMON = new Set<string>((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+let common: Set<string> | undefined;
+
+/**
+ * 49,000+ passwords from leaked-password corpora, maintained with zxcvbn-ts. Read when the first
+ * password is checked, not at start: the word lists are ~15 MB of memory (bench/README.md).
+ */
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as {
+      dictionary: Record<string, string[]>;
+    };
+    common = new Set(dictionary['passwords-common']!.map((p) => p.toLowerCase()));
+  }
+  return common;
+}
 
 /**
  * NIST SP 800-63B §3.1.1.2 asks to refuse "context-specific words, such as the name of the
@@ -56,7 +69,8 @@ export function checkPassword(raw: string, context: PasswordContext): PasswordPr
     };
   }
   const lower = password.toLowerCase();
-  if (COMMON.has(lower) || COMMON.has(lower.replace(/[\d!?.]+$/, ''))) {
+  const leaked = commonPasswords();
+  if (leaked.has(lower) || leaked.has(lower.replace(/[\d!?.]+$/, ''))) {
     return {
       code: 'common',
       message: 'This password appears in lists of commonly used or leaked passwords. Choose another.',

@@ -1,6 +1,5 @@
 import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { errors } from 'oidc-provider';
 import type { DB } from '../../../platform/db/schema.js';
 
 interface OauthStoreTable {
@@ -119,7 +118,11 @@ export class PostgresAdapter implements Adapter {
           : eb('consumed_at', 'is', null),
       )
       .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) throw new errors.InvalidGrant(`${this.model} was already used`);
+    if (Number(done.numUpdatedRows) === 0) {
+      // Loaded with the provider that called this adapter (provider.ts loads it on first use).
+      const { errors } = await import('oidc-provider');
+      throw new errors.InvalidGrant(`${this.model} was already used`);
+    }
   }
 
   async destroy(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { hkdfSync, type JsonWebKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import Provider, { type Configuration, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import type { Config } from '../../../config.js';
 import { findUserById } from '../../../identity/users/repo.js';
 import type { DB } from '../../../platform/db/schema.js';
@@ -27,7 +27,14 @@ export const apiAudience = (config: Pick<Config, 'PUBLIC_URL'>) => `${config.PUB
 export const FIRST_PARTY_USER = Symbol('switchboard.firstPartyUser');
 type RawRequest = KoaContextWithOIDC['req'] & { [FIRST_PARTY_USER]?: string };
 
-function interactions(): Configuration['interactions'] {
+/**
+ * oidc-provider (and Koa under it) is loaded when the first OAuth request comes in, not at start:
+ * ~320 ms and ~45 MB of a process that may never serve one (bench/README.md).
+ */
+const oidcProvider = () => import('oidc-provider');
+type InteractionPolicy = Awaited<ReturnType<typeof oidcProvider>>['interactionPolicy'];
+
+function interactions(interactionPolicy: InteractionPolicy): Configuration['interactions'] {
   const policy = interactionPolicy.base();
   policy.get('login')!.checks.add(
     new interactionPolicy.Check(
@@ -96,6 +103,7 @@ function configuration(
   config: Config,
   jwks: JsonWebKey[],
   renderHtml: RenderHtml,
+  interactionPolicy: InteractionPolicy,
 ): Configuration {
   const audience = apiAudience(config);
   return {
@@ -217,7 +225,7 @@ function configuration(
         }),
       };
     },
-    interactions: interactions(),
+    interactions: interactions(interactionPolicy),
     ttl: {
       AccessToken: config.ACCESS_TOKEN_TTL_SECONDS,
       ClientCredentials: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -276,9 +284,10 @@ export class OauthServer {
     this.checkedAt = now.getTime();
     const { keys, signature } = await providerKeys(this.db, this.config, now);
     if (this.current?.signature !== signature) {
+      const { default: Provider, interactionPolicy } = await oidcProvider();
       const provider = new Provider(
         `${this.config.PUBLIC_URL}/oauth`,
-        configuration(this.db, this.config, keys, this.renderHtml),
+        configuration(this.db, this.config, keys, this.renderHtml, interactionPolicy),
       );
       // The mount (routes.provider.api.ts) sets the forwarded headers from PUBLIC_URL itself.
       provider.proxy = true;
