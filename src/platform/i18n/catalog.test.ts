@@ -1,3 +1,4 @@
+import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { translator } from './catalog.js';
 
@@ -14,6 +15,14 @@ describe('translator', () => {
     expect(t('shell.userMenu', { name: 'Ada' })).toBe(first);
     expect(t('shell.userMenu', { name: 'Grace' })).toBe('Account menu for Grace');
     expect(translator('nl')('shell.userMenu', { name: 'Ada' })).not.toBe(first);
+  });
+
+  it('keeps a template’s safe strings apart by their text', () => {
+    const t = translator('en');
+    const safe = (text: string) => new nunjucks.runtime.SafeString(text);
+    expect(t('shell.userMenu', { name: safe('<b>Ada</b>') })).toBe('Account menu for <b>Ada</b>');
+    expect(t('shell.userMenu', { name: safe('<b>Bob</b>') })).toBe('Account menu for <b>Bob</b>');
+    expect(t('shell.userMenu', { name: safe('<b>Ada</b>') })).toBe('Account menu for <b>Ada</b>');
   });
 
   it('keeps plural forms apart by count', () => {

@@ -84,6 +84,13 @@ export function translator(locale: Locale): TFunction {
   return t;
 }
 
+/** Text a template marked safe (nunjucks' SafeString): printed as its `val`, which its JSON holds. */
+const isSafeText = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { val?: unknown }).val === 'string' &&
+  String(value) === (value as { val: string }).val;
+
 /** Distinct (key, values) pairs kept per language; a page asks for a few hundred. */
 const KEPT_TRANSLATIONS = 5000;
 
@@ -100,7 +107,10 @@ function remembering(fixed: TFunction): TFunction {
   const plainValues = (options: Record<string, unknown>) => {
     for (const value of Object.values(options)) {
       const type = typeof value;
-      if (type !== 'string' && type !== 'number' && type !== 'boolean' && value !== undefined) return false;
+      if (type === 'string' || type === 'number' || type === 'boolean' || value === undefined) continue;
+      // A template's safe string (`when(...)` in a list): its JSON is its text, as it is printed.
+      if (isSafeText(value)) continue;
+      return false;
     }
     return true;
   };

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Locale } from './locales.js';
 
 /**
@@ -50,8 +51,19 @@ export function formatDate(
   style: DateStyle = 'datetime',
 ): string {
   const date = toDate(value);
-  return Number.isNaN(date.getTime()) ? '' : dateFormat(locale, timeZone, style).format(date);
+  const at = date.getTime();
+  if (Number.isNaN(at)) return '';
+  // A list shows the same instants on every request; formatting one costs ~3 µs, finding it ~0.2.
+  const key = `${locale}|${timeZone}|${style}|${at}`;
+  let text = formattedDates.get(key);
+  if (text === undefined) {
+    text = dateFormat(locale, timeZone, style).format(date);
+    formattedDates.set(key, text);
+  }
+  return text;
 }
+
+const formattedDates = new LRUCache<string, string>({ max: 10_000 });
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
