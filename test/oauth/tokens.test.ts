@@ -3,9 +3,10 @@ import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceKeyChange } from '../../src/modules/oauth/keys/announce.js';
 import { keySettings, listKeys, rotateKeys } from '../../src/modules/oauth/keys/key-store.js';
+import { markAccessTokenRevoked } from '../../src/modules/oauth/provider/revoked-access-tokens.js';
 import { SealedBox } from '../../src/platform/secrets/sealed-box.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
-import { jwtHeader, registerTestClient, tokenRequest, withToken } from '../support/oauth.js';
+import { jwtClaims, jwtHeader, registerTestClient, tokenRequest, withToken } from '../support/oauth.js';
 import { waitFor } from '../support/wait.js';
 
 const PUBLIC_URL = 'http://localhost:3000';
@@ -141,6 +142,22 @@ describe('forged tokens', () => {
 
   it('accepts a correctly made token (the control: the harness itself is sound)', async () => {
     expect((await withToken(t.app, await signed(), USERS)).statusCode).toBe(200);
+  });
+
+  it('refuses a token it already accepted once it expires, and once it is revoked', async () => {
+    const shortLived = await signed({}, Math.floor(Date.now() / 1000) + 2);
+    expect((await withToken(t.app, shortLived, USERS)).statusCode).toBe(200);
+    // Its signature is remembered now: expiry is still checked on every use.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await refused(shortLived);
+    // And revocation is looked up every time.
+    const revokedLater = await signed({ jti: `revoked-${Math.random()}` });
+    expect((await withToken(t.app, revokedLater, USERS)).statusCode).toBe(200);
+    const { jti, exp } = jwtClaims(revokedLater) as { jti: string; exp: number };
+    await db()
+      .transaction()
+      .execute((trx) => markAccessTokenRevoked(trx, { jti, client_id: integration.id, exp }));
+    await refused(revokedLater);
   });
 
   it('refuses alg none', async () => {

@@ -20,9 +20,13 @@ export async function resolvePrincipal(
   roles: RoleGraph,
   claims: AccessTokenClaims,
 ): Promise<TokenPrincipal> {
-  const client = await findClient(db, claims.client_id);
+  // Both at once: two round trips in the time of one.
+  const [client, revoked] = await Promise.all([
+    findClient(db, claims.client_id),
+    accessTokenRevoked(db, claims.jti),
+  ]);
   if (!client) throw invalidToken('The app this token was issued to no longer exists.');
-  if (await accessTokenRevoked(db, claims.jti)) throw invalidToken('The access token was revoked.');
+  if (revoked) throw invalidToken('The access token was revoked.');
   const scopes = splitScope(claims.scope);
   if (claims.sub === claims.client_id && claims.gid === undefined) {
     // Only the token's scopes that the registration still allows.
