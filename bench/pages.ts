@@ -74,12 +74,14 @@ const env = {
 const serve = async (extra: Record<string, string> = {}) =>
   startServer({ ...env, ...extra, DATA_DIR: await mkdtemp(path.join(tmpdir(), 'sb-bench-')) });
 
-let later = { readyMs: 0, rssMb: 0 };
+let later = { readyMs: 0, startedMb: 0, idleMb: 0 };
 try {
   const server = await serve();
   let data: Awaited<ReturnType<typeof preparePagesData>>;
   try {
     data = await preparePagesData(server.baseUrl, dbUrl);
+    // The new tickets' notification and search work runs in the background: let it finish first.
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
     const cookie = { cookie: data.customerCookie };
     const ticket = `${server.baseUrl}/api/v1/tickets/${data.ticketId}`;
     await expectOk(`${server.baseUrl}/tickets`, { ...PAGE, ...cookie }, 'floor 20');
@@ -119,19 +121,24 @@ try {
 const search = searchRuns > 0 ? await measureSearch(searchRuns, options, env) : [];
 
 /**
- * Spawn to a 200 from /health/ready on a migrated database, then the memory it holds once idle:
- * V8 gives back what starting up left behind after about ten idle seconds, so it is read at 20 s.
+ * Spawn to a 200 from /health/ready on a migrated database, then the memory it holds: 5 s after
+ * (still holding what starting up left behind) and once idle, 45 s after, by when V8's memory
+ * reducer has given that back (it waits for a quiet spell, 10 to 30 s here).
  */
 async function laterStart(start: () => Promise<Started>) {
   const began = performance.now();
   const server = await start();
+  const rssMb = () =>
+    Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1]) / 1024;
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   try {
     while ((await fetch(`${server.baseUrl}/health/ready`).catch(() => undefined))?.status !== 200)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await wait(20);
     const readyMs = performance.now() - began;
-    await new Promise((resolve) => setTimeout(resolve, 20_000));
-    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1];
-    return { readyMs, rssMb: Number(rss) / 1024 };
+    await wait(5000);
+    const startedMb = rssMb();
+    await wait(40_000);
+    return { readyMs, startedMb, idleMb: rssMb() };
   } finally {
     await server.stop();
   }
@@ -164,12 +171,12 @@ for (const r of search) {
     `| ${r.target} | ${r.requestsPerSecond} | | p99 < 150 ms | ${r.p99.toFixed(2)} | | ${r.errors + r.non2xx} | ${met ? 'yes' : '**no**'} |`,
   );
 }
-const memoryMet = later.rssMb < 150;
+const memoryMet = later.idleMb < 150;
 const startMet = later.readyMs < 2000;
 if (!memoryMet) misses.push('idle RSS');
 if (!startMet) misses.push('later start');
 console.log(
-  `\nIdle RSS 20 s after a later start: ${later.rssMb.toFixed(0)} MB (target < 150 MB: ${memoryMet ? 'met' : 'missed'})`,
+  `\nRSS of a later start: ${later.startedMb.toFixed(0)} MB 5 s after ready; idle (45 s): ${later.idleMb.toFixed(0)} MB (target < 150 MB: ${memoryMet ? 'met' : 'missed'})`,
 );
 console.log(
   `Later start to /health/ready 200: ${(later.readyMs / 1000).toFixed(2)} s (target < 2 s: ${startMet ? 'met' : 'missed'})`,
