@@ -49,7 +49,10 @@ describe('setting up an authenticator app in Chromium', () => {
 
     // Copy (the script shows the button), download (text, never cached), then continue home.
     await page.click('button:has-text("Copy codes")');
-    await expect(page.locator('[data-copy-status]').textContent()).resolves.toBe('Copied');
+    // The status follows the clipboard write, which resolves after the click returns.
+    await expect
+      .poll(() => page.locator('[data-copy-status]').textContent(), { timeout: 5000 })
+      .toBe('Copied');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied.trim().split('\n')).toEqual(codes.map((c) => c.trim()));
     const download = await page.evaluate(async () => {
