@@ -54,14 +54,18 @@ async function row(target: string, share: number, url: string, headers: Record<s
   );
 }
 
-const hello = await startListening(process.execPath, ['--import', 'tsx', 'bench/hello-server.ts'], {});
-let ceiling: LoadResult;
-try {
-  ceiling = await load('node:http', `${hello.baseUrl}/`, options);
-} finally {
-  await hello.stop();
+/** The bare node:http server's throughput now. */
+async function measureCeiling(): Promise<LoadResult> {
+  const hello = await startListening(process.execPath, ['--import', 'tsx', 'bench/hello-server.ts'], {});
+  try {
+    const result = await load('node:http', `${hello.baseUrl}/`, options);
+    process.stdout.write(`node:http ceiling: ${result.requestsPerSecond} req/s (load ${load1()})\n`);
+    return result;
+  } finally {
+    await hello.stop();
+  }
 }
-process.stdout.write(`node:http ceiling: ${ceiling.requestsPerSecond} req/s (load ${loadAtStart})\n`);
+const ceilingAtStart = await measureCeiling();
 
 await sql(adminUrl, `drop database if exists ${NAME} with (force)`);
 await sql(adminUrl, `create database ${NAME}`);
@@ -144,6 +148,12 @@ async function laterStart(start: () => Promise<Started>) {
   }
 }
 
+// Measured again at the end: the machine's speed drifts over a run, and the faster of the two
+// is the stricter yardstick for every row.
+const ceilingAtEnd = await measureCeiling();
+const ceiling = [ceilingAtStart, ceilingAtEnd].reduce((a, b) =>
+  b.requestsPerSecond > a.requestsPerSecond ? b : a,
+);
 const misses: string[] = [];
 const share = (r: LoadResult) => r.requestsPerSecond / ceiling.requestsPerSecond;
 console.log(
@@ -154,7 +164,7 @@ console.log(
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---|');
 console.log(
-  `| bare node:http /health (ceiling) | ${ceiling.requestsPerSecond} | 100 % | | ${ceiling.p99.toFixed(2)} | | ${ceiling.errors}, ${ceiling.non2xx} | |`,
+  `| bare node:http /health (ceiling: the faster of ${ceilingAtStart.requestsPerSecond} at the start and ${ceilingAtEnd.requestsPerSecond} at the end) | ${ceiling.requestsPerSecond} | 100 % | | ${ceiling.p99.toFixed(2)} | | ${ceiling.errors}, ${ceiling.non2xx} | |`,
 );
 for (const r of rows) {
   const failures = r.at50.errors + r.at50.non2xx + r.at200.errors + r.at200.non2xx;
