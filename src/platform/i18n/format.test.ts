@@ -19,9 +19,12 @@ describe('dates and times for the reader', () => {
   });
 
   it('knows real zones only', () => {
-    expect(isTimeZone('Europe/Amsterdam')).toBe(true);
-    expect(isTimeZone('Mars/Olympus')).toBe(false);
-    expect(isTimeZone('')).toBe(false);
+    // Twice each: the second answer is the kept one.
+    for (let i = 0; i < 2; i++) {
+      expect(isTimeZone('Europe/Amsterdam')).toBe(true);
+      expect(isTimeZone('Mars/Olympus')).toBe(false);
+      expect(isTimeZone('')).toBe(false);
+    }
   });
 
   it('translates with plurals and falls back to English only for a missing language', () => {

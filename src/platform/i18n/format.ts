@@ -34,13 +34,22 @@ export type DateStyle = 'date' | 'time' | 'datetime' | 'long';
 /** Whether this Node knows the IANA zone (`Europe/Amsterdam`). */
 export function isTimeZone(zone: string | null | undefined): zone is string {
   if (!zone) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  // Every page request of a browser that sent its zone asks this; building a formatter to find out
+  // costs ~20 µs, so the answer is kept (bounded: the names come from cookies anyone can set).
+  let known = zoneAnswers.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    zoneAnswers.set(zone, known);
   }
+  return known;
 }
+
+const zoneAnswers = new LRUCache<string, boolean>({ max: 1000 });
 
 const toDate = (value: Date | string | number): Date => (value instanceof Date ? value : new Date(value));
 

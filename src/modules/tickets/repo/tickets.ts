@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { queryText } from '../../../platform/db/query-text.js';
 import type { DB } from '../../../platform/db/schema.js';
 import type { TicketsTable } from '../table.js';
 import '../table.js';
@@ -25,8 +26,12 @@ export const TICKET_COLUMNS = [
   'tickets.closed_at',
 ] as const;
 
-export const findTicket = (db: Db, id: string): Promise<TicketRow | undefined> =>
-  db.selectFrom('tickets').select(TICKET_COLUMNS).where('tickets.id', '=', id).executeTakeFirst();
+const ticketById = queryText((db, id: string) =>
+  db.selectFrom('tickets').select(TICKET_COLUMNS).where('tickets.id', '=', id),
+);
+
+export const findTicket = async (db: Db, id: string): Promise<TicketRow | undefined> =>
+  (await ticketById<TicketRow>(db, id)).rows[0];
 
 /** The ticket, locked for the rest of the transaction (changes to one ticket take turns). */
 export const lockTicket = (trx: Transaction<DB>, id: string): Promise<TicketRow | undefined> =>

@@ -38,7 +38,8 @@ export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = ticketActor(request);
       const requester = asRequester(actor);
-      const statuses = await statusTable(db);
+      // The workflow's statuses change with the lists' notice, so they are kept with them.
+      const statuses = await app.ticketLists.derived('workflow-statuses', () => statusTable(db));
       const state = STATES.find((s) => s === request.query.state) ?? '';
       const q = (request.query.q ?? '').trim();
       let tickets: ReturnType<typeof presentTicketPage>[];
