@@ -10,26 +10,30 @@ import Fastify, {
 } from 'fastify';
 import { trustProxyOption } from './config.js';
 import { accessControlPlugin, routeAccessGuard } from './identity/access-plugin.js';
+import { cookieName, cookieOptions } from './identity/session-cookie.js';
 import { authPlugin } from './identity/session-plugin.js';
+import { PRESESSION_COOKIE, SESSION_COOKIE } from './identity/session-settings.js';
 import { modules } from './modules/index.js';
 import type { FeatureModule } from './modules/module.js';
 import { createBearerTokens, securityOf, securitySchemes } from './modules/oauth/index.js';
 import { drainPlugin } from './platform/http/drain.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
+import { frontServer } from './platform/http/front-server.js';
 import { healthRoutes } from './platform/http/health.js';
 import { httpsRedirectPlugin } from './platform/http/https-redirect.js';
-import { livenessServer } from './platform/http/liveness-server.js';
 import { metricsRoute } from './platform/http/metrics-route.js';
 import { multipartPlugin } from './platform/http/multipart.js';
 import { nulBytePlugin } from './platform/http/nul-bytes.js';
-import { observabilityPlugin } from './platform/http/observability.js';
+import { observabilityPlugin, requestRecorder } from './platform/http/observability.js';
 import { openapiPlugin } from './platform/http/openapi.js';
 import { readinessChecks } from './platform/http/readiness.js';
 import { requestIdFor } from './platform/http/request-id.js';
-import { securityHeadersPlugin } from './platform/http/security-headers.js';
+import { trustProxyFunction } from './platform/http/request-protocol.js';
+import { pageHeaders, securityHeadersPlugin } from './platform/http/security-headers.js';
 import { lazyChildLoggerFactory } from './platform/logging/lazy-child.js';
 import type { Platform } from './platform/runtime.js';
 import { APP_VERSION } from './version.js';
+import { keptPagesFront } from './web/kept-pages-front.js';
 import { keptPagesPlugin } from './web/kept-pages-plugin.js';
 import { PageCache } from './web/page-cache.js';
 import { webPlugin } from './web/web-plugin.js';
@@ -48,9 +52,9 @@ export interface BuildAppOptions {
 export async function buildApp(platform: Platform, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config } = platform;
   const https = config.PUBLIC_URL.startsWith('https:');
-  const liveness = livenessServer({ https });
+  const front = frontServer({ https });
   const app = Fastify({
-    serverFactory: liveness.factory,
+    serverFactory: front.factory,
     loggerInstance: platform.logger as FastifyBaseLogger,
     genReqId: requestIdFor,
     childLoggerFactory: lazyChildLoggerFactory,
@@ -66,7 +70,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   app.decorate('platform', platform);
 
   app.addHook('preClose', (done) => {
-    liveness.closing();
+    front.closing();
     done();
   });
   await app.register(drainPlugin);
@@ -109,6 +113,19 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
   for (const module of features) {
     if (module.routes) await app.register(module.routes);
   }
+  // Kept public pages, answered by the HTTP server for the requests that need nothing of Fastify.
+  front.answerFirst(
+    keptPagesFront(pageCache, {
+      https,
+      trusted: trustProxyFunction(trustProxyOption(config)),
+      sessionCookie: cookieName(SESSION_COOKIE, config.PUBLIC_URL),
+      preSessionCookie: cookieName(PRESESSION_COOKIE, config.PUBLIC_URL),
+      cookieOptions: { ...cookieOptions(config.PUBLIC_URL), secure: https },
+      secretKey: config.SECRET_KEY!,
+      pageHeaders: pageHeaders(https),
+      record: requestRecorder(app.log, platform.metrics),
+    }),
+  );
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   await app.ready();
   return app;

@@ -25,13 +25,17 @@ export function preSessionToken(secretKey: string, preSessionId: string): string
   return createHmac('sha256', secretKey).update(`csrf:${preSessionId}`).digest('base64url');
 }
 
+/** A pre-session cookie as this server makes them (randomToken): anything else is replaced. */
+export const isPreSessionId = (value: string | undefined): value is string =>
+  value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);
+
 /** The CSRF token for this visitor, setting the pre-session cookie when there is none yet. */
 export function csrfTokenFor(request: FastifyRequest, reply: FastifyReply): string {
   if (request.session) return request.session.data.csrf as string;
   const { PUBLIC_URL, SECRET_KEY } = request.server.platform.config;
   const name = cookieName(PRESESSION_COOKIE, PUBLIC_URL);
   let preSession = request.cookies[name];
-  if (!preSession || !/^[A-Za-z0-9_-]{43}$/.test(preSession)) {
+  if (!isPreSessionId(preSession)) {
     preSession = randomToken();
     reply.setCookie(name, preSession, cookieOptions(PUBLIC_URL));
     request.cookies[name] = preSession;

@@ -22,25 +22,32 @@ export interface Chosen {
   timeZone?: string | null;
 }
 
-/** The language for this request: the profile's, then the switch's cookie, then Accept-Language. */
-export function localeFor(request: FastifyRequest, chosen: Chosen = {}): Locale {
-  return pickLocale(
-    chosen.locale,
-    request.cookies?.[LANGUAGE_COOKIE],
-    fromAcceptLanguage(request.headers['accept-language']),
-  );
-}
+type Cookies = Record<string, string | undefined> | undefined;
+
+/** The language: the profile's, then the switch's cookie, then Accept-Language. */
+export const localeFrom = (
+  cookies: Cookies,
+  acceptLanguage: string | undefined,
+  chosen: Chosen = {},
+): Locale => pickLocale(chosen.locale, cookies?.[LANGUAGE_COOKIE], fromAcceptLanguage(acceptLanguage));
 
 /** The zone times are shown in: the profile's, then the browser's, then UTC. */
-export function timeZoneFor(request: FastifyRequest, chosen: Chosen = {}): string {
+export function timeZoneFrom(cookies: Cookies, chosen: Chosen = {}): string {
   if (isTimeZone(chosen.timeZone)) return chosen.timeZone;
-  const browser = request.cookies?.[ZONE_COOKIE];
+  const browser = cookies?.[ZONE_COOKIE];
   return browser && browser.length <= 64 && isTimeZone(browser) ? browser : 'UTC';
 }
 
-export function themeFor(request: FastifyRequest): Theme {
-  const value = request.cookies?.[THEME_COOKIE];
-  return THEMES.find((t) => t === value) ?? 'auto';
-}
+export const themeFrom = (cookies: Cookies): Theme =>
+  THEMES.find((t) => t === cookies?.[THEME_COOKIE]) ?? 'auto';
+
+/** The language for this request (see localeFrom). */
+export const localeFor = (request: FastifyRequest, chosen: Chosen = {}): Locale =>
+  localeFrom(request.cookies, request.headers['accept-language'], chosen);
+
+export const timeZoneFor = (request: FastifyRequest, chosen: Chosen = {}): string =>
+  timeZoneFrom(request.cookies, chosen);
+
+export const themeFor = (request: FastifyRequest): Theme => themeFrom(request.cookies);
 
 export const isLocale = (value: string): value is Locale => supportedLocale(value) === value;

@@ -63,11 +63,14 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     running = running
       .then(() =>
         runAsDbActor(dbActor, async () => {
-          if (!(await stillAllowed())) return close();
           for (;;) {
             if (closed) return;
             // Someone who sees no one's tickets (an integration without read:any) gets no events.
             const rows = events ? await eventsAfter(db, events, lastId, BATCH) : [];
+            // Asked after the read, not before: everything read was committed before this check,
+            // so a revocation committed before an event is always seen before that event is sent.
+            // (Checked first, a slow check let a batch read later carry events made after it.)
+            if (!(await stillAllowed())) return close();
             for (const row of rows) {
               const data = JSON.stringify({
                 ticketId: row.ticket_id,

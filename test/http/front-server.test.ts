@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyServerFactory } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { livenessServer } from '../../src/platform/http/liveness-server.js';
+import { frontServer } from '../../src/platform/http/front-server.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -52,7 +52,7 @@ describe('GET /health answered by the server itself', () => {
 
 describe('the liveness server while the app closes', () => {
   it('hands the probe to the app (which answers 503) once closing has begun', async () => {
-    const liveness = livenessServer({ https: true });
+    const liveness = frontServer({ https: true });
     let handled = 0;
     const handler = ((_request, response) => {
       handled++;

@@ -13,17 +13,21 @@ interface ServerSettings {
   maxRequestsPerSocket?: number;
 }
 
+/** Answers a request before Fastify, or returns false having sent nothing. */
+export type EarlyAnswer = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+
 /**
  * The HTTP server Fastify runs on, answering `GET /health` itself, before Fastify's routing and
- * hooks. A load balancer asks it several times a second and it has nothing to look up: the
+ * hooks, and whatever `answerFirst` is given (kept public pages, web/page-cache.ts). A load balancer asks it several times a second and it has nothing to look up: the
  * answer, its security headers and its request id are the same as the Fastify route's (which
  * stays, for HEAD, `inject` and the API document), at the cost of a bare node:http reply. While the
  * app closes, the probe goes through Fastify, which answers 503, so a balancer stops sending.
  * The rest is created as Fastify creates its own HTTP/1.1 server (timeouts, requests per socket).
  */
-export function livenessServer(options: { https: boolean }): {
+export function frontServer(options: { https: boolean }): {
   factory: FastifyServerFactory;
   closing(): void;
+  answerFirst(answer: EarlyAnswer): void;
 } {
   // A flat [name, value, …] list: Node writes it as it is, where an object (or a copy of one made
   // per request) costs a fifth of this answer's throughput (bench/README.md).
@@ -33,6 +37,7 @@ export function livenessServer(options: { https: boolean }): {
     'content-length': String(Buffer.byteLength(BODY)),
   }).flat();
   let open = true;
+  let early: EarlyAnswer | undefined;
   const factory: FastifyServerFactory = (handler, options) => {
     // Fastify hands over its whole options object; these are the ones its own server takes.
     const settings = options as unknown as ServerSettings;
@@ -44,6 +49,7 @@ export function livenessServer(options: { https: boolean }): {
         response.end(BODY);
         return;
       }
+      if (open && early?.(request, response)) return;
       handler(request, response);
     });
     if (settings.keepAliveTimeout !== undefined) server.keepAliveTimeout = settings.keepAliveTimeout;
@@ -57,6 +63,9 @@ export function livenessServer(options: { https: boolean }): {
     factory,
     closing: () => {
       open = false;
+    },
+    answerFirst: (answer) => {
+      early = answer;
     },
   };
 }
