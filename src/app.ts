@@ -120,7 +120,7 @@ export async function buildApp(platform: Platform, options: BuildAppOptions = {}
       trusted: trustProxyFunction(trustProxyOption(config)),
       sessionCookie: cookieName(SESSION_COOKIE, config.PUBLIC_URL),
       preSessionCookie: cookieName(PRESESSION_COOKIE, config.PUBLIC_URL),
-      cookieOptions: { ...cookieOptions(config.PUBLIC_URL), secure: https },
+      cookieOptions: cookieOptions(config.PUBLIC_URL),
       secretKey: config.SECRET_KEY!,
       pageHeaders: pageHeaders(https),
       record: requestRecorder(app.log, platform.metrics),

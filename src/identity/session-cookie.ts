@@ -8,6 +8,7 @@ export function cookieName(base: string, publicUrl: string): string {
   return publicUrl.startsWith('https:') ? `__Host-${base}` : base;
 }
 
-export function cookieOptions(publicUrl: string): CookieSerializeOptions {
+/** Always a definite `secure` (never `'auto'`), so a cookie serialised outside Fastify gets the same. */
+export function cookieOptions(publicUrl: string): CookieSerializeOptions & { secure: boolean } {
   return { path: '/', httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https:') };
 }

@@ -7,7 +7,6 @@ import { requestIdFor } from '../platform/http/request-id.js';
 import { requestProtocol, type TrustProxy } from '../platform/http/request-protocol.js';
 import { randomToken } from '../shared/random-token.js';
 import { bodyOf, etagOf, type PageCache } from './page-cache.js';
-import { localeFrom, themeFrom, timeZoneFrom } from './preferences.js';
 
 /** What the answer needs to be the one Fastify's path gives (kept-pages-plugin.ts). */
 export interface FrontDoorSettings {
@@ -38,20 +37,12 @@ export function keptPagesFront(cache: PageCache, settings: FrontDoorSettings): E
   return (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
     const { headers } = request;
-    const url = request.url ?? '/';
-    if (request.method !== 'GET' || headers.authorization || headers['hx-request']) return false;
-    if (!(headers.accept ?? '').includes('text/html')) return false;
+    // The Fastify path compresses for browsers that ask (and judges the rest the same way).
     const encoding = headers['accept-encoding'];
     if (encoding && encoding !== 'identity') return false;
     if (settings.https && requestProtocol(request, settings.trusted) !== 'https') return false;
     const cookies = fastifyCookie.parse(headers.cookie ?? '');
-    if (cookies[settings.sessionCookie] !== undefined) return false;
-    const kept = cache.find(
-      localeFrom(cookies, headers['accept-language']),
-      themeFrom(cookies),
-      timeZoneFrom(cookies),
-      url,
-    );
+    const kept = cache.keptFor(request, cookies, settings.sessionCookie);
     if (!kept) return false;
     cache.frontAnswers++;
 
@@ -78,7 +69,7 @@ export function keptPagesFront(cache: PageCache, settings: FrontDoorSettings): E
       response.end();
     } else {
       status = 200;
-      const body = kept.parts.join(token);
+      const body = bodyOf(kept, token);
       answer.push(
         'content-type',
         'text/html; charset=utf-8',
@@ -89,7 +80,14 @@ export function keptPagesFront(cache: PageCache, settings: FrontDoorSettings): E
       response.end(body);
     }
     settings.record(
-      { requestId, method: 'GET', url, route: kept.route, status, ms: performance.now() - started },
+      {
+        requestId,
+        method: 'GET',
+        url: request.url ?? '/',
+        route: kept.route,
+        status,
+        ms: performance.now() - started,
+      },
       { log: true, metrics: true },
     );
     return true;

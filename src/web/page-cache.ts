@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { csrfTokenFor } from '../identity/csrf.js';
-import { localeFor, themeFor, timeZoneFor } from './preferences.js';
+import { localeFrom, themeFrom, timeZoneFrom } from './preferences.js';
 
 /**
  * Rendered pages for visitors who are not signed in, kept per template, language, theme, time
@@ -68,9 +69,25 @@ export class PageCache {
     return this.pages.size;
   }
 
-  /** The kept page for an anonymous visitor with these preferences at this URL. */
-  find(lang: string, theme: string, timeZone: string, url: string): KeptPage | undefined {
-    return url.length > MAX_URL ? undefined : this.pages.get(keyOf(lang, theme, timeZone, url));
+  /**
+   * The kept page for a request that may have one: a browser's GET (not an htmx fragment) without
+   * credentials or a session cookie, for a kept URL in its language, theme and zone. Both early
+   * paths ask this (answerEarly here, kept-pages-front.ts before Fastify); `cookies` are the
+   * request's, parsed.
+   */
+  keptFor(
+    request: { method?: string; url?: string; headers: IncomingHttpHeaders },
+    cookies: Record<string, string | undefined>,
+    sessionCookie: string,
+  ): KeptPage | undefined {
+    const { headers } = request;
+    const url = request.url ?? '/';
+    if (request.method !== 'GET' || headers.authorization || headers['hx-request']) return undefined;
+    if (!(headers.accept ?? '').includes('text/html') || url.length > MAX_URL) return undefined;
+    if (cookies[sessionCookie] !== undefined) return undefined;
+    return this.pages.get(
+      keyOf(localeFrom(cookies, headers['accept-language']), themeFrom(cookies), timeZoneFrom(cookies), url),
+    );
   }
 
   /**
@@ -106,14 +123,9 @@ export class PageCache {
    * false, having sent nothing, for everyone else. `sessionCookie` is the session cookie's name.
    */
   answerEarly(request: FastifyRequest, reply: FastifyReply, sessionCookie: string): boolean {
-    const { headers } = request;
-    if (request.method !== 'GET' || headers.authorization || headers['hx-request']) return false;
-    if (!(headers.accept ?? '').includes('text/html')) return false;
-    request.cookies = fastifyCookie.parse(headers.cookie ?? '');
-    if (request.cookies[sessionCookie] !== undefined) return false;
-    const kept = this.pages.get(
-      keyOf(localeFor(request), themeFor(request), timeZoneFor(request), request.url),
-    );
+    // The cookie plugin's own hook comes later; csrfTokenFor reads (and adds to) these.
+    request.cookies = fastifyCookie.parse(request.headers.cookie ?? '');
+    const kept = this.keptFor(request, request.cookies, sessionCookie);
     if (!kept) return false;
     this.earlyAnswers++;
     void this.deliver(request, reply, kept);

@@ -18,9 +18,10 @@ export type EarlyAnswer = (request: http.IncomingMessage, response: http.ServerR
 
 /**
  * The HTTP server Fastify runs on, answering `GET /health` itself, before Fastify's routing and
- * hooks, and whatever `answerFirst` is given (kept public pages, web/page-cache.ts). A load balancer asks it several times a second and it has nothing to look up: the
- * answer, its security headers and its request id are the same as the Fastify route's (which
- * stays, for HEAD, `inject` and the API document), at the cost of a bare node:http reply. While the
+ * hooks, and whatever `answerFirst` is given (kept public pages, web/kept-pages-front.ts). A load
+ * balancer asks for `/health` several times a second and it has nothing to look up: the answer,
+ * its security headers and its request id are the same as the Fastify route's (which stays, for
+ * HEAD, `inject` and the API document), at the cost of a bare node:http reply. While the
  * app closes, the probe goes through Fastify, which answers 503, so a balancer stops sending.
  * The rest is created as Fastify creates its own HTTP/1.1 server (timeouts, requests per socket).
  */
