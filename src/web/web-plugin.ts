@@ -42,18 +42,18 @@ export async function purgePages(app: FastifyInstance): Promise<void> {
 
 const SIGNED_OUT_ENGLISH = signedOutContext();
 
+/** Paths no page is ever rendered for: the API, static files, probes, metadata apps fetch. */
+const NOT_PAGES = ['/api/', '/static/', '/health', '/metrics', '/.well-known/'];
+
 /**
- * A browser asking for a page, or posting to something that may answer with one: not the API, not
- * a static file, not the OAuth endpoints apps call. Only these pay for the page context.
+ * Anything that may answer with a page: every GET outside the API, static files, probes and the
+ * OAuth endpoints apps call (whatever its Accept header says: `curl` sends `*\/*`, a load tester
+ * none, and the page must still render), and any other method, since a form post may answer with
+ * its page again. Only these pay for the page context.
  */
 function isPageRequest(request: FastifyRequest): boolean {
   const url = request.url;
-  if (url.startsWith('/api/') || url.startsWith('/static/')) return false;
-  if (request.method === 'GET') {
-    const accept = request.headers.accept ?? '';
-    return accept.includes('text/html') || request.headers['hx-request'] === 'true';
-  }
-  // Any other method: a form post may answer with its page again (tests post forms as JSON too).
+  if (NOT_PAGES.some((prefix) => url.startsWith(prefix))) return false;
   return !url.startsWith('/oauth/') || url.startsWith('/oauth/interaction/');
 }
 

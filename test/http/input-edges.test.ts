@@ -125,3 +125,26 @@ describe('a multipart body cut short', () => {
     }
   });
 });
+
+describe('a page asked for without an HTML Accept header', () => {
+  // A load tester sends no Accept, curl sends */*, a script may ask for JSON: the page still renders.
+  it.each([
+    ['no Accept header', undefined],
+    ['*/*', '*/*'],
+    ['application/json', 'application/json'],
+  ])('%s gets the page, not a 500', async (_name, accept) => {
+    for (const url of ['/tickets', '/', '/account', '/account/security']) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url,
+        headers: {
+          cookie: [...customer.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          ...(accept ? { accept } : {}),
+        },
+      });
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).toContain('<html');
+    }
+  });
+});
