@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
 import { randomToken } from '../shared/random-token.js';
@@ -22,7 +22,14 @@ function sameSecret(a: string, b: string): boolean {
 
 /** Before sign-in a form's token is an HMAC of a random pre-session cookie, so login forms are protected too. */
 export function preSessionToken(secretKey: string, preSessionId: string): string {
-  return createHmac('sha256', secretKey).update(`csrf:${preSessionId}`).digest('base64url');
+  return createHmac('sha256', hmacKey(secretKey)).update(`csrf:${preSessionId}`).digest('base64url');
+}
+
+/** The secret as a key object, made once: a string key is converted on every HMAC (a third of its cost). */
+let lastKey: { secret: string; key: KeyObject } | undefined;
+function hmacKey(secret: string): KeyObject {
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(Buffer.from(secret)) };
+  return lastKey.key;
 }
 
 /** A pre-session cookie as this server makes them (randomToken): anything else is replaced. */

@@ -123,6 +123,8 @@ export class PageCache {
    * false, having sent nothing, for everyone else. `sessionCookie` is the session cookie's name.
    */
   answerEarly(request: FastifyRequest, reply: FastifyReply, sessionCookie: string): boolean {
+    // Most requests (the API, posts, scripts) cannot be a kept page: skip parsing their cookies.
+    if (request.method !== 'GET' || !(request.headers.accept ?? '').includes('text/html')) return false;
     // The cookie plugin's own hook comes later; csrfTokenFor reads (and adds to) these.
     request.cookies = fastifyCookie.parse(request.headers.cookie ?? '');
     const kept = this.keptFor(request, request.cookies, sessionCookie);

@@ -11,6 +11,7 @@ import { preparePage, signedOutContext } from './page-context.js';
 import { pwaRoutes } from './pwa/routes.js';
 import { preferenceRoutes } from './routes.preferences.js';
 import { viewSearchPath } from './view-paths.js';
+import { ViewerPages } from './viewer-pages.js';
 
 export interface WebPluginOptions {
   /** Caches compiled templates and reads the asset manifest once. */
@@ -28,6 +29,8 @@ declare module 'fastify' {
     preparePage: typeof preparePage;
     /** Public pages as rendered for visitors who are not signed in (see PageCache). */
     pageCache: PageCache;
+    /** Signed-in pages rendered once per version of what they show (see ViewerPages). */
+    viewerPages: ViewerPages;
   }
 }
 
@@ -101,6 +104,7 @@ export const webPlugin = fp(
     app.decorate('preparePage', preparePage);
     const { pageCache } = options;
     app.decorate('pageCache', pageCache);
+    app.decorate('viewerPages', new ViewerPages());
     const unsubscribe = await app.platform.pubsub.subscribe(PAGES_CHANGED, () => pageCache.purge());
     app.addHook('onClose', async () => unsubscribe());
     app.addHook('preHandler', async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { needs } from '../../../../identity/access.js';
 import type { TicketFilters } from '../../list-filters.js';
@@ -29,6 +30,40 @@ const Query = Type.Object({
  * "My tickets": the requests the signed-in person opened, newest first, filtered by state or
  * found by words in them. htmx asks for the list alone (HX-Request) when a live update comes in.
  */
+/** htmx asks for the list alone (HX-Request) when a live update comes in. */
+const templateOf = (request: FastifyRequest) =>
+  request.headers['hx-request'] === 'true' ? 'pages/portal/_list.njk' : 'pages/portal/list.njk';
+
+type Listed = {
+  tickets: ReturnType<typeof presentTicketPage>[];
+  snippets: Record<string, string | null>;
+  state: (typeof STATES)[number];
+  q: string;
+  nextCursor: string | null;
+};
+
+/** What the list templates show: the rows, the filter form, and links to the pages around. */
+function listContext(request: FastifyRequest, cursor: string | undefined, listed: Listed) {
+  const { state, q, nextCursor } = listed;
+  const base = { ...(state ? { state } : {}), ...(q ? { q } : {}) };
+  const url = (extra: Record<string, string> = {}) =>
+    `/tickets?${new URLSearchParams({ ...base, ...extra })}`;
+  return {
+    tickets: listed.tickets,
+    snippets: listed.snippets,
+    state,
+    q,
+    states: STATES.map((value) => ({
+      value,
+      label: request.page!.t(`tickets:portal.list.states.${STATE_LABELS[value]}`),
+    })),
+    next: nextCursor ? url({ cursor: nextCursor }) : null,
+    first: cursor ? url() : null,
+    listUrl: url(cursor ? { cursor } : {}),
+    active: 'tickets',
+  };
+}
+
 export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.platform.database.db;
 
@@ -42,50 +77,42 @@ export const portalListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const statuses = await app.ticketLists.derived('workflow-statuses', () => statusTable(db));
       const state = STATES.find((s) => s === request.query.state) ?? '';
       const q = (request.query.q ?? '').trim();
-      let tickets: ReturnType<typeof presentTicketPage>[];
-      let snippets: Record<string, string | null> = {};
-      let nextCursor: string | null = null;
       if (q) {
         const hits = await searchTickets(db, readScope(requester), q, {
           language: app.platform.config.SEARCH_LANGUAGE,
           limit: 50,
         });
-        tickets = hits
+        const tickets = hits
           .map((h) => presentTicketPage(h.ticket, statuses))
           .filter((t) => !state || (state === 'active' ? !t.done : t.statusKind === state));
-        snippets = Object.fromEntries(hits.map((h) => [h.ticket.id, h.snippetHtml]));
-      } else {
-        const filters: TicketFilters = {};
-        if (state === 'active') filters.view = 'open';
-        else if (state)
-          filters.status = [...statuses].filter(([, s]) => s.kind === state).map(([name]) => name);
-        const page = await app.ticketLists.list(db, requester, filters, {
-          limit: PAGE,
-          ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
-        });
-        tickets = page.items.map((t) => presentTicketPage(t, statuses));
-        nextCursor = page.nextCursor;
+        const snippets = Object.fromEntries(hits.map((h) => [h.ticket.id, h.snippetHtml]));
+        return reply.view(
+          templateOf(request),
+          listContext(request, request.query.cursor, { tickets, snippets, state, q, nextCursor: null }),
+        );
       }
-      const base = { ...(state ? { state } : {}), ...(q ? { q } : {}) };
-      const url = (extra: Record<string, string> = {}) =>
-        `/tickets?${new URLSearchParams({ ...base, ...extra })}`;
-      const cursor = request.query.cursor;
-      const context = {
-        tickets,
-        snippets,
-        state,
-        q,
-        states: STATES.map((value) => ({
-          value,
-          label: request.page!.t(`tickets:portal.list.states.${STATE_LABELS[value]}`),
-        })),
-        next: nextCursor ? url({ cursor: nextCursor }) : null,
-        first: cursor ? url() : null,
-        listUrl: url(cursor ? { cursor } : {}),
-        active: 'tickets',
-      };
-      const partial = request.headers['hx-request'] === 'true';
-      return reply.view(partial ? 'pages/portal/_list.njk' : 'pages/portal/list.njk', context);
+      const filters: TicketFilters = {};
+      if (state === 'active') filters.view = 'open';
+      else if (state)
+        filters.status = [...statuses].filter(([, s]) => s.kind === state).map(([name]) => name);
+      const page = await app.ticketLists.list(db, requester, filters, {
+        limit: PAGE,
+        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+      });
+      // The list and the statuses are dropped together (ticketLists), so the kept list is the
+      // version of everything this page shows: rendered once per version, viewer and URL.
+      return app.viewerPages.send(request, reply, {
+        template: templateOf(request),
+        source: page,
+        data: () =>
+          listContext(request, request.query.cursor, {
+            tickets: page.items.map((t) => presentTicketPage(t, statuses)),
+            snippets: {},
+            state,
+            q,
+            nextCursor: page.nextCursor,
+          }),
+      });
     },
   );
 };
