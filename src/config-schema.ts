@@ -287,6 +287,69 @@ export const ConfigSchema = Type.Object({
     description:
       'Sender of the mail Switchboard sends, e.g. `Help <help@example.com>`. Its domain must be one your mail provider lets you send from.',
   }),
+  SUPPORT_ADDRESSES: Type.String({
+    default: '',
+    description:
+      'Comma-separated addresses the email channel takes mail for (`support@example.com,billing@example.com`), besides those added on /admin/mail; the first also signs reply addresses. Empty: the address of MAIL_FROM.',
+  }),
+  EMAIL_NEW_SENDERS: Type.Union([Type.Literal('create'), Type.Literal('reject')], {
+    default: 'create',
+    description:
+      'Mail from an unknown address: `create` opens a ticket for a new unverified customer; `reject` quarantines it.',
+  }),
+  EMAIL_NEW_TICKETS_PER_HOUR: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'New tickets one sender may open by mail in an hour; more are quarantined (mail storms, loops).',
+  }),
+  INBOUND_MAX_BYTES: Type.Integer({
+    default: 26_214_400,
+    minimum: 65_536,
+    maximum: 104_857_600,
+    description: 'Largest mail taken in (bytes, default 25 MiB); the SMTP listener answers 552 beyond it.',
+  }),
+  MAIL_FORWARD_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        'Turns on `POST /api/v1/mail/inbound` for raw mail a routing worker forwards, signed with this secret (README: Email).',
+      ...secret,
+    }),
+  ),
+  INBOUND_SMTP_PORT: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      description:
+        'Port of the built-in SMTP listener for incoming mail (off when unset; 25 behind an MX record).',
+    }),
+  ),
+  INBOUND_SMTP_HOST: Type.String({
+    default: '127.0.0.1',
+    description: 'Address the SMTP listener binds to (`0.0.0.0` to take mail from the internet).',
+  }),
+  INBOUND_SMTP_TLS_CERT: Type.Optional(
+    Type.String({
+      description: 'PEM certificate file for STARTTLS on the SMTP listener (with INBOUND_SMTP_TLS_KEY).',
+    }),
+  ),
+  INBOUND_SMTP_TLS_KEY: Type.Optional(
+    Type.String({ description: 'PEM private key file for STARTTLS on the SMTP listener.' }),
+  ),
+  INBOUND_SMTP_MAX_CONNECTIONS_PER_IP: Type.Integer({
+    default: 10,
+    minimum: 1,
+    maximum: 1000,
+    description: 'Simultaneous SMTP connections one address may hold.',
+  }),
+  INBOUND_SMTP_MESSAGES_PER_MINUTE: Type.Integer({
+    default: 60,
+    minimum: 1,
+    maximum: 100_000,
+    description: 'Mails one sending address (IP) may deliver per minute; more get a 421 to retry later.',
+  }),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,

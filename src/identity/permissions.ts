@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'roles:manage': 'Create and edit roles; change users’ roles',
   'audit:read': 'Read and export the audit log',
   'oauth_clients:manage': 'Register apps that use the API, change them and rotate their secrets',
+  'mail:manage':
+    'Set up the email channel (addresses, mailboxes, forwarding) and release or discard quarantined mail',
   'outbox:read': 'Read the dev outbox (mail and texts kept while no provider is configured)',
 } as const;
 

@@ -6,6 +6,7 @@ import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.
 import { adminModule } from './admin/index.js';
 import { auditModule } from './audit/index.js';
 import { authModule } from './auth/index.js';
+import { emailModule } from './email/index.js';
 import type { FeatureModule } from './module.js';
 import { oauthModule } from './oauth/index.js';
 import { rbacModule } from './rbac/index.js';
@@ -21,6 +22,7 @@ export const modules: readonly FeatureModule[] = [
   auditModule,
   oauthModule,
   ticketsModule,
+  emailModule,
 ];
 
 for (const module of modules) {

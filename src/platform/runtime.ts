@@ -103,7 +103,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     concurrency: config.WORKER_CONCURRENCY,
     maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
     runsJobs: options.runsJobs,
-    ports: { mailer: mail.mailer, storage },
+    ports: { mailer: mail.mailer, storage, queue: { enqueue: (...args) => jobs.enqueue(...args) } },
     onRun: (queue, outcome) => metrics.jobRuns.inc({ queue, outcome }),
   });
   await jobs.start();

@@ -294,7 +294,7 @@ describe('ticket notifications', () => {
         .execute();
     await queue(customer.id, 3);
     const job = digestJob(t.config);
-    const ports = { mailer: createMailer(t.config), storage: t.platform.storage };
+    const ports = { mailer: createMailer(t.config), storage: t.platform.storage, queue: t.platform.jobs };
     const run = (jobId: string, recipientId: string) =>
       t.platform.database.db
         .transaction()

@@ -38,7 +38,7 @@ export function listOutbox(
 export function getOutboxMessage(db: Kysely<DB>, id: string): Promise<OutboxMessage | undefined> {
   return db
     .selectFrom('outbox_messages')
-    .select([...SUMMARY, 'body_text', 'body_html'])
+    .select([...SUMMARY, 'body_text', 'body_html', 'headers'])
     .where('id', '=', id)
     .executeTakeFirst();
 }

@@ -174,6 +174,22 @@ export async function addMessage(
     if (!parent || (parent.visibility === 'internal' && !seesAll(actor)))
       throw invalid('/body/replyToId', 'That message is not in this ticket.', 'replyTo');
   }
+  return appendMessage(ctx, actor, ticket, { ...input, body, visibility });
+}
+
+/**
+ * Writes a message the caller has checked (the actor may write it, it is not empty): its events,
+ * the reopening by the requester, the notifications. `addMessage` for people; channels that
+ * proved the sender themselves (email) come here through `appendFromChannel`.
+ */
+export async function appendMessage(
+  ctx: TicketContext,
+  actor: TicketActor,
+  ticket: { id: string; requester_id: string; status: string },
+  input: NewMessage & { body: string; visibility: Visibility },
+) {
+  const ticketId = ticket.id;
+  const { body, visibility } = input;
   // Indexed in the ticket's language, whatever the instance's setting is today.
   const message = await insertMessage(ctx.trx, {
     ticket_id: ticketId,

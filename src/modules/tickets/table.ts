@@ -81,8 +81,29 @@ export interface TimeEntriesTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+/** Addresses (CC'd colleagues) that hear of a ticket's public replies and may answer by mail. */
+export interface TicketParticipantsTable {
+  ticket_id: string;
+  email: string;
+  added_by: string | null;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** Message-IDs of the mail in and out of a ticket: replies are matched by In-Reply-To and References. */
+export interface TicketMailIdsTable {
+  message_id: string;
+  ticket_id: string;
+  ticket_message_id: string | null;
+  direction: 'in' | 'out';
+  refs: ColumnType<string[], string[] | undefined, string[]>;
+  recipient: string | null;
+  created_at: ColumnType<Date, never, never>;
+}
+
 declare module '../../platform/db/schema.js' {
   interface DB {
+    ticket_participants: TicketParticipantsTable;
+    ticket_mail_ids: TicketMailIdsTable;
     tickets: TicketsTable;
     ticket_messages: TicketMessagesTable;
     ticket_events: TicketEventsTable;

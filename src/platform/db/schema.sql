@@ -112,6 +112,69 @@ CREATE TABLE job_runs (
 CREATE INDEX job_runs_finished_at_idx ON public.job_runs USING btree (finished_at);
 GRANT DELETE, INSERT, SELECT, UPDATE ON job_runs TO switchboard_app;
 
+CREATE TABLE mail_addresses (
+  address text NOT NULL,
+  category_id uuid,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT mail_addresses_pkey PRIMARY KEY (address),
+  CONSTRAINT mail_addresses_category_id_fkey FOREIGN KEY (category_id) REFERENCES ticket_categories(id) ON DELETE SET NULL,
+  CONSTRAINT mail_addresses_address_check CHECK (((address = lower(address)) AND (address ~~ '%@%'::text)))
+);
+ALTER TABLE mail_addresses ENABLE ROW LEVEL SECURITY;
+CREATE POLICY anyone_reads ON mail_addresses FOR SELECT TO PUBLIC
+  USING (true);
+CREATE POLICY mail_admins_write ON mail_addresses FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('mail:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON mail_addresses TO switchboard_app;
+
+CREATE TABLE mail_forward_signatures (
+  signature text NOT NULL,
+  seen_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT mail_forward_signatures_pkey PRIMARY KEY (signature)
+);
+CREATE INDEX mail_forward_signatures_seen_idx ON public.mail_forward_signatures USING btree (seen_at);
+ALTER TABLE mail_forward_signatures ENABLE ROW LEVEL SECURITY;
+CREATE POLICY system_only ON mail_forward_signatures FOR ALL TO PUBLIC
+  USING ((app_context() = 'system'::text))
+  WITH CHECK ((app_context() = 'system'::text));
+GRANT DELETE, INSERT, SELECT, UPDATE ON mail_forward_signatures TO switchboard_app;
+
+CREATE TABLE mail_inbound (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  message_id text,
+  source text NOT NULL,
+  envelope_from text,
+  envelope_to text[] DEFAULT '{}'::text[] NOT NULL,
+  remote_ip text,
+  authentication jsonb,
+  raw bytea NOT NULL,
+  size integer NOT NULL,
+  received_at timestamp with time zone DEFAULT now() NOT NULL,
+  state text DEFAULT 'pending'::text NOT NULL,
+  outcome text,
+  reason text,
+  sender text,
+  subject text,
+  ticket_id uuid,
+  ticket_message_id uuid,
+  processed_at timestamp with time zone,
+  CONSTRAINT mail_inbound_pkey PRIMARY KEY (id),
+  CONSTRAINT mail_inbound_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE SET NULL,
+  CONSTRAINT mail_inbound_ticket_message_id_fkey FOREIGN KEY (ticket_message_id) REFERENCES ticket_messages(id) ON DELETE SET NULL,
+  CONSTRAINT mail_inbound_message_id_check CHECK ((length(message_id) <= 998)),
+  CONSTRAINT mail_inbound_source_check CHECK ((source = ANY (ARRAY['smtp'::text, 'imap'::text, 'forward'::text, 'test'::text]))),
+  CONSTRAINT mail_inbound_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'done'::text, 'quarantined'::text, 'discarded'::text])))
+);
+CREATE INDEX mail_inbound_sender_idx ON public.mail_inbound USING btree (lower(sender), received_at DESC);
+CREATE INDEX mail_inbound_state_idx ON public.mail_inbound USING btree (state, received_at DESC);
+CREATE UNIQUE INDEX mail_inbound_message_id_idx ON public.mail_inbound USING btree (message_id) WHERE (message_id IS NOT NULL);
+ALTER TABLE mail_inbound ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mail_admins ON mail_inbound FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('mail:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON mail_inbound TO switchboard_app;
+
 CREATE TABLE mfa_backup_codes (
   user_id uuid NOT NULL,
   code_hash bytea NOT NULL,
@@ -231,6 +294,7 @@ CREATE TABLE outbox_messages (
   body_text text NOT NULL,
   body_html text,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
+  headers jsonb DEFAULT '{}'::jsonb NOT NULL,
   CONSTRAINT outbox_messages_pkey PRIMARY KEY (id),
   CONSTRAINT outbox_messages_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text])))
 );
@@ -388,6 +452,27 @@ CREATE POLICY requester_or_staff ON ticket_events FOR ALL TO PUBLIC
   WHERE ((t.id = ticket_events.ticket_id) AND (t.requester_id = ( SELECT app_user_id() AS app_user_id)))))));
 GRANT DELETE, INSERT, SELECT, UPDATE ON ticket_events TO switchboard_app;
 
+CREATE TABLE ticket_mail_ids (
+  message_id text NOT NULL,
+  ticket_id uuid NOT NULL,
+  ticket_message_id uuid,
+  direction text NOT NULL,
+  refs text[] DEFAULT '{}'::text[] NOT NULL,
+  recipient text,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT ticket_mail_ids_pkey PRIMARY KEY (message_id),
+  CONSTRAINT ticket_mail_ids_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT ticket_mail_ids_ticket_message_id_fkey FOREIGN KEY (ticket_message_id) REFERENCES ticket_messages(id) ON DELETE SET NULL,
+  CONSTRAINT ticket_mail_ids_direction_check CHECK ((direction = ANY (ARRAY['in'::text, 'out'::text]))),
+  CONSTRAINT ticket_mail_ids_message_id_check CHECK ((length(message_id) <= 998))
+);
+CREATE INDEX ticket_mail_ids_ticket_idx ON public.ticket_mail_ids USING btree (ticket_id, created_at DESC);
+ALTER TABLE ticket_mail_ids ENABLE ROW LEVEL SECURITY;
+CREATE POLICY team_only ON ticket_mail_ids FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('tickets:read:any'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('tickets:read:any'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON ticket_mail_ids TO switchboard_app;
+
 CREATE TABLE ticket_messages (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   ticket_id uuid NOT NULL,
@@ -449,6 +534,22 @@ CREATE POLICY system_only ON ticket_notifications FOR ALL TO PUBLIC
   USING ((app_context() = 'system'::text))
   WITH CHECK ((app_context() = 'system'::text));
 GRANT DELETE, INSERT, SELECT, UPDATE ON ticket_notifications TO switchboard_app;
+
+CREATE TABLE ticket_participants (
+  ticket_id uuid NOT NULL,
+  email text NOT NULL,
+  added_by uuid,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT ticket_participants_pk PRIMARY KEY (ticket_id, email),
+  CONSTRAINT ticket_participants_added_by_fkey FOREIGN KEY (added_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT ticket_participants_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT ticket_participants_email_check CHECK (((email = lower(email)) AND (length(email) <= 254)))
+);
+ALTER TABLE ticket_participants ENABLE ROW LEVEL SECURITY;
+CREATE POLICY team_only ON ticket_participants FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('tickets:read:any'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('tickets:read:any'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON ticket_participants TO switchboard_app;
 
 CREATE TABLE ticket_search_documents (
   ticket_id uuid NOT NULL,

@@ -14,6 +14,18 @@ export interface JobPorts {
   mailer: Mailer;
   /** Uploaded files (DATA_DIR/files). */
   storage: FileStorage;
+  /** Further jobs, enqueued in the run's transaction (a ticket a mail opened schedules its notices). */
+  queue: JobEnqueuer;
+}
+
+/** Enqueues a job in the caller's transaction (JobQueue.enqueue). */
+export interface JobEnqueuer {
+  enqueue<S extends TSchema>(
+    ctx: { trx: Transaction<DB> },
+    definition: JobDefinition<S>,
+    payload: Static<S>,
+    options?: { startAfterSeconds?: number; singletonKey?: string },
+  ): Promise<string>;
 }
 
 export interface JobContext {

@@ -18,6 +18,12 @@ export class OutboxMailer implements Mailer {
         subject: mail.subject,
         body_text: mail.text,
         body_html: mail.html,
+        // What a mail client would thread and answer by, so the outbox shows it and tests read it.
+        headers: JSON.stringify({
+          ...mail.headers,
+          ...(mail.messageId ? { 'Message-ID': mail.messageId } : {}),
+          ...(mail.replyTo ? { 'Reply-To': mail.replyTo } : {}),
+        }),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -8,8 +8,10 @@ export interface OutgoingMail {
   text: string;
   html: string;
   replyTo?: string;
-  /** Extra headers, e.g. `List-Unsubscribe`. */
+  /** Extra headers, e.g. `List-Unsubscribe`, `In-Reply-To`, `References`, `Auto-Submitted`. */
   headers?: Record<string, string>;
+  /** The Message-ID (`<id@domain>`) when the caller keeps it (a ticket's thread); else derived from the idempotency key. */
+  messageId?: string;
   /** Stable per logical message, so a retried send is recognised by providers that support it. */
   idempotencyKey: string;
 }

@@ -26,7 +26,9 @@ export class ResendMailer implements Mailer {
         html: mail.html,
         text: mail.text,
         ...(mail.replyTo ? { reply_to: mail.replyTo } : {}),
-        ...(mail.headers ? { headers: mail.headers } : {}),
+        ...(mail.headers || mail.messageId
+          ? { headers: { ...mail.headers, ...(mail.messageId ? { 'Message-ID': mail.messageId } : {}) } }
+          : {}),
       }),
       signal: AbortSignal.timeout(30_000),
     });

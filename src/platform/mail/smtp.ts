@@ -25,7 +25,7 @@ export class SmtpMailer implements Mailer {
       html: mail.html,
       ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
       ...(mail.headers ? { headers: mail.headers } : {}),
-      messageId: `<${mail.idempotencyKey}@${domain}>`,
+      messageId: mail.messageId ?? `<${mail.idempotencyKey}@${domain}>`,
     });
     return { providerId: info.messageId };
   }

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface OutboxMessagesTable {
   id: Generated<string>;
@@ -7,6 +7,8 @@ export interface OutboxMessagesTable {
   subject: string | null;
   body_text: string;
   body_html: string | null;
+  /** Threading and answering headers of a mail (Message-ID, Reply-To, In-Reply-To …). */
+  headers: ColumnType<Record<string, string>, string | undefined, string>;
   created_at: Generated<Date>;
 }
 

@@ -5,12 +5,12 @@ import type { Config } from '../../../config.js';
 import type { DB } from '../../../platform/db/schema.js';
 import { translator } from '../../../platform/i18n/catalog.js';
 import { pickLocale } from '../../../platform/i18n/locales.js';
-import { defineJob, type JobDefinition } from '../../../platform/jobs/define.js';
-import type { JobQueue } from '../../../platform/jobs/queue.js';
+import { defineJob, type JobDefinition, type JobEnqueuer } from '../../../platform/jobs/define.js';
 import type { Mailer } from '../../../platform/mail/port.js';
 import { renderMail, type TicketNotice } from '../../../platform/mail/templates.js';
 import { renderMarkdown } from '../markdown.js';
 import { ticketKey } from '../schemas.js';
+import { mailThreadFor } from './mail-thread.js';
 import type { NotificationJobs } from './notify.js';
 import { KINDS, preferencesOf } from './preferences.js';
 import {
@@ -89,7 +89,20 @@ async function sendDigest(
   await forgetSentBefore(trx, recipientId, new Date(Date.now() - KEEP_DAYS * 86_400_000));
   const recipient = await findRecipient(trx, recipientId);
   const preferences = await preferencesOf(trx, recipientId);
-  const wanted = recipient?.status === 'active' ? claimed.filter((n) => preferences[n.kind]) : [];
+  // A pending account hears only of tickets it started by mail: there the mailbox is how the
+  // person follows their ticket. (The help form mails its own receipt, with the confirmation link,
+  // and nothing more until the address is confirmed.) A disabled account hears nothing.
+  const byMail =
+    recipient?.status === 'pending_verification'
+      ? await mailTickets(
+          trx,
+          claimed.map((n) => n.ticket_id),
+        )
+      : null;
+  const wanted =
+    recipient?.status === 'active' || byMail
+      ? claimed.filter((n) => preferences[n.kind] && (!byMail || byMail.has(n.ticket_id)))
+      : [];
   const reader = { locale: recipient?.locale ?? null, timeZone: recipient?.time_zone ?? null };
   const t = translator(pickLocale(reader.locale));
   const notices = wanted.length > 0 ? await describe(trx, config, recipientId, wanted, t) : [];
@@ -99,11 +112,39 @@ async function sendDigest(
     notices.length === 1
       ? renderMail('ticket-update', { name, notice: notices[0]! }, reader)
       : renderMail('ticket-digest', { name, notices }, reader);
+  // One ticket's notice threads with the ticket's other mail and is answered to its own address.
+  const thread =
+    notices.length === 1 ? await threadOf(trx, config, notices[0]!.key, recipient.email) : undefined;
   const { providerId } = await mailer.send(
-    { to: recipient.email, from: config.MAIL_FROM, ...rendered, idempotencyKey: `ticket-notices-${jobId}` },
+    {
+      to: recipient.email,
+      from: config.MAIL_FROM,
+      ...rendered,
+      idempotencyKey: `ticket-notices-${jobId}`,
+      ...(thread ?? { headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } }),
+    },
     trx,
   );
   return { mailed: notices.length, dropped: claimed.length - notices.length, providerId };
+}
+
+async function mailTickets(trx: Transaction<DB>, ids: string[]): Promise<Set<string>> {
+  const rows = await trx
+    .selectFrom('tickets')
+    .select('id')
+    .where('id', 'in', [...new Set(ids)])
+    .where('channel', '=', 'email')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+async function threadOf(trx: Transaction<DB>, config: Config, key: string, recipient: string) {
+  const ticket = await trx
+    .selectFrom('tickets')
+    .select(['id', 'number'])
+    .where('number', '=', key.slice('SB-'.length))
+    .executeTakeFirst();
+  return ticket ? mailThreadFor(trx, config, ticket, recipient) : undefined;
 }
 
 /**
@@ -132,7 +173,7 @@ export const digestJob = (config: Config): JobDefinition<typeof Payload> =>
  * Every change schedules its own run; the first to start takes everything pending by then, so a
  * burst of changes is one mail and the later runs find nothing.
  */
-export function notificationJobs(platform: { config: Config; jobs: JobQueue }): NotificationJobs {
+export function notificationJobs(platform: { config: Config; jobs: JobEnqueuer }): NotificationJobs {
   const job = digestJob(platform.config);
   const startAfterSeconds = platform.config.NOTIFY_DIGEST_DELAY_SECONDS;
   return {

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { forwardRoutes } from './forward/routes.api.js';
+import { quarantineApiRoutes } from './quarantine/routes.api.js';
+import { quarantineWebRoutes } from './quarantine/routes.web.js';
+import { type SmtpListener, startSmtpListener } from './smtp/listener.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The SMTP listener, when INBOUND_SMTP_PORT turns it on. */
+    smtpListener: SmtpListener | null;
+  }
+}
+
+/**
+ * The email channel in the running app: the SMTP listener next to the HTTP server (when
+ * configured), and `/metrics` counts of mail in by outcome and mail out by state, read from the
+ * database at scrape time, so they count what every process did.
+ */
+export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { platform } = app;
+  app.decorate('smtpListener', null);
+  await app.register(forwardRoutes);
+  await app.register(quarantineApiRoutes);
+  await app.register(quarantineWebRoutes);
+  if (platform.config.INBOUND_SMTP_PORT !== undefined) {
+    app.addHook('onReady', async () => {
+      app.smtpListener = await startSmtpListener(platform);
+    });
+    app.addHook('preClose', async () => {
+      await app.smtpListener?.close();
+    });
+  }
+  platform.metrics.gauge(
+    'switchboard_mail_in_total',
+    'Mail taken in, by what became of it (new-ticket, reply, quarantined, duplicate, bounce, auto-reply-dropped …)',
+    ['outcome'],
+    async (set) => {
+      const rows = await platform.database.system
+        .selectFrom('mail_inbound')
+        .select((eb) => [
+          eb.fn.coalesce('outcome', eb.val('pending')).as('outcome'),
+          eb.fn.countAll<number>().as('n'),
+        ])
+        .groupBy('outcome')
+        .execute();
+      for (const row of rows) set({ outcome: String(row.outcome) }, Number(row.n));
+    },
+  );
+};

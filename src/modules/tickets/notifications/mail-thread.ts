@@ -1,0 +1,53 @@
+import type { Transaction } from 'kysely';
+import type { Config } from '../../../config.js';
+import type { DB } from '../../../platform/db/schema.js';
+import { bareAddress, primaryAddress } from '../../../platform/mail/threading/addresses.js';
+import { domainOf, newMessageId, referencesFor } from '../../../platform/mail/threading/message-ids.js';
+import { replyAddressFor } from '../../../platform/mail/threading/reply-address.js';
+import '../table.js';
+
+export interface MailThread {
+  messageId: string;
+  replyTo: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * How a mail about one ticket threads: a Message-ID kept with the ticket (a reply to it is matched
+ * by In-Reply-To), In-Reply-To and References to the ticket's latest mail, a Reply-To address
+ * signed for this ticket (support+SB-10423.tag@…), and `Auto-Submitted: auto-generated` with
+ * Exchange's `X-Auto-Response-Suppress`, so no out-of-office or other help desk answers it
+ * automatically (RFC 3834: no loops).
+ */
+export async function mailThreadFor(
+  trx: Transaction<DB>,
+  config: Config,
+  ticket: { id: string; number: string | number },
+  recipient: string,
+): Promise<MailThread> {
+  const domain = domainOf(bareAddress(config.MAIL_FROM)) ?? 'localhost';
+  const messageId = newMessageId(domain);
+  const previous = await trx
+    .selectFrom('ticket_mail_ids')
+    .select(['message_id', 'refs'])
+    .where('ticket_id', '=', ticket.id)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const references = previous
+    ? referencesFor({ messageId: previous.message_id, references: previous.refs })
+    : [];
+  await trx
+    .insertInto('ticket_mail_ids')
+    .values({ message_id: messageId, ticket_id: ticket.id, direction: 'out', refs: references, recipient })
+    .execute();
+  return {
+    messageId,
+    replyTo: replyAddressFor(primaryAddress(config), String(ticket.number), config.SECRET_KEY!),
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+      ...(previous ? { 'In-Reply-To': previous.message_id, References: references.join(' ') } : {}),
+    },
+  };
+}
