@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { DB } from '../db/schema.js';
 import type { JobDefinition } from '../jobs/define.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { HeaderSafeMailer } from './header-safety.js';
 import { sendMailJob } from './jobs.js';
 import { OutboxMailer } from './outbox.js';
 import type { Mailer } from './port.js';
@@ -24,14 +25,17 @@ export interface MailQueue {
   ): Promise<void>;
 }
 
-/** loadConfig has already refused a transport without its settings, naming the missing one. */
+/**
+ * The configured transport behind the header rules (header-safety.ts). loadConfig has already
+ * refused a transport without its settings, naming the missing one.
+ */
 export function createMailer(
   config: Pick<Config, 'MAIL_TRANSPORT' | 'SMTP_URL' | 'RESEND_API_KEY' | 'RESEND_API_URL'>,
 ): Mailer {
-  if (config.MAIL_TRANSPORT === 'smtp') return new SmtpMailer(config.SMTP_URL!);
+  if (config.MAIL_TRANSPORT === 'smtp') return new HeaderSafeMailer(new SmtpMailer(config.SMTP_URL!));
   if (config.MAIL_TRANSPORT === 'resend')
-    return new ResendMailer(config.RESEND_API_KEY!, config.RESEND_API_URL);
-  return new OutboxMailer();
+    return new HeaderSafeMailer(new ResendMailer(config.RESEND_API_KEY!, config.RESEND_API_URL));
+  return new HeaderSafeMailer(new OutboxMailer());
 }
 
 export function createMail(options: { config: Config; jobs: () => JobQueue }): {

@@ -92,9 +92,14 @@ export async function startSmtpListener(
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      // Past the limit the rest is read and dropped: a mail too large is never held whole.
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= config.INBOUND_MAX_BYTES) chunks.push(chunk);
+      });
       stream.on('end', () => {
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded)
+        if (size > config.INBOUND_MAX_BYTES)
           return callback(refuse(552, `Message too large (at most ${config.INBOUND_MAX_BYTES} bytes)`));
         take(Buffer.concat(chunks), session)
           .then((answer) => callback(null, answer))
