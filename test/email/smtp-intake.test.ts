@@ -97,6 +97,12 @@ const mailsOut = async () =>
     ).n,
   );
 
+/** A 1×1 PNG: what a pasted screenshot is, as small as it gets. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 let seq = 0;
 const uniqueAddress = (name: string) => `${name}${++seq}-${Date.now()}@customer.example`;
 const id = (label: string) => `<${label}-${Date.now()}-${++seq}@customer.example>`;
@@ -107,7 +113,7 @@ describe('mail in through the SMTP listener', () => {
   let ticket: { id: string; number: string };
   let firstId: string;
 
-  it('opens a ticket for a new sender, with the CC as participant', async () => {
+  it('opens a ticket for a new sender, with its attachment, its inline image and the CC as participant', async () => {
     customer = uniqueAddress('ada');
     colleague = uniqueAddress('grace');
     firstId = id('first');
@@ -117,8 +123,12 @@ describe('mail in through the SMTP listener', () => {
       cc: colleague,
       subject: 'Printer on floor 2 jams',
       text: 'Every page jams after the first.\n\nAda',
+      html: '<p>Every page jams after the first.</p><p><img src="cid:photo@ada"></p><p>Ada</p>',
       messageId: firstId,
-      attachments: [{ filename: 'jam.txt', content: 'paper path log' }],
+      attachments: [
+        { filename: 'jam.txt', content: 'paper path log' },
+        { filename: 'tray.png', content: PNG, cid: 'photo@ada', contentType: 'image/png' },
+      ],
     });
     const row = await settled(firstId);
     expect(row.outcome).toBe('new-ticket');
@@ -126,6 +136,21 @@ describe('mail in through the SMTP listener', () => {
     expect(opened).toMatchObject({ subject: 'Printer on floor 2 jams', channel: 'email' });
     ticket = { id: opened!.id, number: String(opened!.number) };
     expect((await messagesOf(ticket.id))[0]!.body).toContain('Every page jams after the first.');
+    // Both the attachment and the inline image are the first message's files, typed by their bytes.
+    const files = await db()
+      .selectFrom('ticket_attachments')
+      .innerJoin('ticket_messages', 'ticket_messages.id', 'ticket_attachments.message_id')
+      .select(['filename', 'content_type', 'size_bytes', 'storage_key'])
+      .where('ticket_attachments.ticket_id', '=', ticket.id)
+      .orderBy('filename')
+      .execute();
+    expect(files.map((f) => [f.filename, f.content_type])).toEqual([
+      ['jam.txt', 'text/plain'],
+      ['tray.png', 'image/png'],
+    ]);
+    expect(files[1]!.size_bytes).toBe(PNG.length);
+    const stored = await t.platform.storage.get(files[1]!.storage_key);
+    expect(Buffer.concat(await stored.toArray()).equals(PNG)).toBe(true);
     const participants = await db()
       .selectFrom('ticket_participants')
       .select('email')

@@ -10,6 +10,7 @@ import { receivedUploads } from '../../src/platform/http/multipart.js';
 import { createSignedIn, createUser, signInAs } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { asApp, ownerDatabase } from '../support/app-role.js';
+import { form, type Part } from '../support/multipart.js';
 import { issueTokens, registerTestClient } from '../support/oauth.js';
 import type { SessionClient } from '../support/session-client.js';
 
@@ -30,31 +31,6 @@ let other: SessionClient;
 let agent: SessionClient;
 let customerId: string;
 let otherId: string;
-
-type Part = { name: string; value: string } | { name: string; filename: string; data: Buffer; type?: string };
-
-/** A multipart/form-data body as a browser sends it. */
-function form(parts: Part[]) {
-  const boundary = `----sbtest${Math.random().toString(16).slice(2)}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const file = 'filename' in part;
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file ? `; filename="${part.filename}"` : ''}\r\n` +
-          (file ? `Content-Type: ${part.type ?? 'application/octet-stream'}\r\n` : '') +
-          '\r\n',
-      ),
-      file ? part.data : Buffer.from(part.value),
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(chunks),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 /** A form posted by the browser itself: cookies, and the CSRF token only as the form's field. */
 const browserForm = (client: SessionClient, url: string, parts: Part[]) => {

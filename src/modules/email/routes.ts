@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { forwardRoutes } from './forward/routes.api.js';
+import { originalMailRoutes } from './original/routes.web.js';
 import { quarantineApiRoutes } from './quarantine/routes.api.js';
 import { quarantineWebRoutes } from './quarantine/routes.web.js';
 import { type SmtpListener, startSmtpListener } from './smtp/listener.js';
@@ -20,6 +21,7 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { platform } = app;
   app.decorate('smtpListener', null);
   await app.register(forwardRoutes);
+  await app.register(originalMailRoutes);
   await app.register(quarantineApiRoutes);
   await app.register(quarantineWebRoutes);
   if (platform.config.INBOUND_SMTP_PORT !== undefined) {

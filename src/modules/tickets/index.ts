@@ -4,8 +4,11 @@ export {
   appendFromChannel,
   type ChannelContext,
   openFromChannel,
+  reportUndelivered,
   type TicketRow,
   ticketByNumber,
+  type UploadedFile,
 } from './channel.js';
 export { ticketsModule } from './module.js';
+export { listCategories } from './repo/categories.js';
 export { ticketKey } from './schemas.js';

@@ -5,10 +5,13 @@ import { attachmentApiRoutes } from './attachments/routes.api.js';
 import { TicketListCache } from './list-cache.js';
 import { notificationChoices } from './notifications/choices.js';
 import { digestJob } from './notifications/digest.js';
+import { mailOutGauge } from './notifications/mail-out-metric.js';
+import { replyMailJob } from './notifications/reply-mail.js';
 import { notificationPreferenceRoutes } from './notifications/routes.preferences.api.js';
 import { notificationPreferenceWebRoutes } from './notifications/routes.preferences.web.js';
 import { ticketApiRoutes } from './routes.api.js';
 import { ticketExtrasApiRoutes } from './routes.extras.api.js';
+import { participantApiRoutes } from './routes.participants.api.js';
 import { ticketStreamRoutes } from './routes.stream.api.js';
 import { categoryWebRoutes } from './web/categories/routes.web.js';
 import { inboxWebRoutes } from './web/inbox/routes.web.js';
@@ -83,6 +86,7 @@ export const ticketsModule: FeatureModule = {
     app.addHook('onError', recordNotVisible);
     await app.register(ticketApiRoutes);
     await app.register(ticketExtrasApiRoutes);
+    await app.register(participantApiRoutes);
     await app.register(ticketStreamRoutes);
     await app.register(attachmentApiRoutes);
     await app.register(notificationPreferenceRoutes);
@@ -90,7 +94,8 @@ export const ticketsModule: FeatureModule = {
     await app.register(portalWebRoutes);
     await app.register(inboxWebRoutes);
     await app.register(categoryWebRoutes);
+    mailOutGauge(app.platform);
   },
-  jobs: (config) => [digestJob(config), attachmentCleanupJob],
+  jobs: (config) => [digestJob(config), replyMailJob(config), attachmentCleanupJob],
   schedules: [attachmentCleanupSchedule],
 };

@@ -217,7 +217,13 @@ export async function appendMessage(
   if (reopen) await recordEvent(ctx.trx, ticketId, actor.userId, 'status', ticket.status, 'open');
   ctx.changed.add(ticketId);
   await updateTicket(ctx.trx, ticketId, reopen ? { status: 'open', resolved_at: null, closed_at: null } : {});
-  await notifyTicket(ctx, actor, ticketId, { event: 'message', body, visibility, reopened: reopen });
+  await notifyTicket(ctx, actor, ticketId, {
+    event: 'message',
+    messageId: message.id,
+    body,
+    visibility,
+    reopened: reopen,
+  });
   return { id: message.id, reopened: reopen };
 }
 

@@ -224,7 +224,7 @@ CREATE TABLE notification_preferences (
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
   CONSTRAINT notification_preferences_pk PRIMARY KEY (user_id, kind),
   CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE,
-  CONSTRAINT notification_preferences_kind_check CHECK ((kind = ANY (ARRAY['ticket_created'::text, 'agent_reply'::text, 'status_changed'::text, 'customer_reply'::text, 'ticket_assigned'::text])))
+  CONSTRAINT notification_preferences_kind_check CHECK ((kind = ANY (ARRAY['ticket_created'::text, 'agent_reply'::text, 'status_changed'::text, 'customer_reply'::text, 'ticket_assigned'::text, 'reply_undelivered'::text])))
 );
 ALTER TABLE notification_preferences ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_only ON notification_preferences FOR ALL TO PUBLIC
@@ -495,6 +495,7 @@ CREATE TABLE ticket_messages (
   CONSTRAINT ticket_messages_delivery_status_check CHECK ((delivery_status = ANY (ARRAY['received'::text, 'queued'::text, 'sent'::text, 'delivered'::text, 'failed'::text]))),
   CONSTRAINT ticket_messages_visibility_check CHECK ((visibility = ANY (ARRAY['public'::text, 'internal'::text])))
 );
+CREATE INDEX ticket_messages_mailed ON public.ticket_messages USING btree (delivery_status) WHERE (delivery_status <> 'received'::text);
 CREATE INDEX ticket_messages_search_idx ON public.ticket_messages USING gin (search);
 CREATE INDEX ticket_messages_ticket_idx ON public.ticket_messages USING btree (ticket_id, created_at, id);
 ALTER TABLE ticket_messages ENABLE ROW LEVEL SECURITY;
@@ -523,7 +524,7 @@ CREATE TABLE ticket_notifications (
   CONSTRAINT ticket_notifications_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES users(id) ON DELETE SET NULL,
   CONSTRAINT ticket_notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES users(id) ON DELETE CASCADE,
   CONSTRAINT ticket_notifications_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
-  CONSTRAINT ticket_notifications_kind_check CHECK ((kind = ANY (ARRAY['ticket_created'::text, 'agent_reply'::text, 'status_changed'::text, 'customer_reply'::text, 'ticket_assigned'::text])))
+  CONSTRAINT ticket_notifications_kind_check CHECK ((kind = ANY (ARRAY['ticket_created'::text, 'agent_reply'::text, 'status_changed'::text, 'customer_reply'::text, 'ticket_assigned'::text, 'reply_undelivered'::text])))
 );
 CREATE INDEX ticket_notifications_pending_idx ON public.ticket_notifications USING btree (recipient_id, id) WHERE (sent_at IS NULL);
 CREATE INDEX ticket_notifications_sent_idx ON public.ticket_notifications USING btree (recipient_id, sent_at) WHERE (sent_at IS NOT NULL);

@@ -23,6 +23,14 @@ export class OutboxMailer implements Mailer {
           ...mail.headers,
           ...(mail.messageId ? { 'Message-ID': mail.messageId } : {}),
           ...(mail.replyTo ? { 'Reply-To': mail.replyTo } : {}),
+          // The files are not kept here; their names, types and sizes show what was sent.
+          ...(mail.attachments?.length
+            ? {
+                'X-Attachments': mail.attachments
+                  .map((a) => `${a.filename} (${a.contentType}, ${a.content.length} bytes)`)
+                  .join('; '),
+              }
+            : {}),
         }),
       })
       .returning('id')

@@ -14,6 +14,14 @@ export interface OutgoingMail {
   messageId?: string;
   /** Stable per logical message, so a retried send is recognised by providers that support it. */
   idempotencyKey: string;
+  /** Files sent along (a ticket reply's attachments), read from storage by the sender. */
+  attachments?: readonly MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 /**

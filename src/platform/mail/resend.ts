@@ -29,6 +29,15 @@ export class ResendMailer implements Mailer {
         ...(mail.headers || mail.messageId
           ? { headers: { ...mail.headers, ...(mail.messageId ? { 'Message-ID': mail.messageId } : {}) } }
           : {}),
+        ...(mail.attachments?.length
+          ? {
+              attachments: mail.attachments.map((a) => ({
+                filename: a.filename,
+                content: a.content.toString('base64'),
+                content_type: a.contentType,
+              })),
+            }
+          : {}),
       }),
       signal: AbortSignal.timeout(30_000),
     });

@@ -26,6 +26,15 @@ export class SmtpMailer implements Mailer {
       ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
       ...(mail.headers ? { headers: mail.headers } : {}),
       messageId: mail.messageId ?? `<${mail.idempotencyKey}@${domain}>`,
+      ...(mail.attachments?.length
+        ? {
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content: a.content,
+            })),
+          }
+        : {}),
     });
     return { providerId: info.messageId };
   }

@@ -80,6 +80,31 @@ describe('mail templates', () => {
     expect(digest.text).toContain('https://help.acme.test/tickets/SB-10424');
   });
 
+  it('mails a team reply as the conversation: the reply first, its files named, Dutch when asked', () => {
+    const data = {
+      key: 'SB-7',
+      subject: 'Printer <jams>',
+      author: 'Grace',
+      body: 'Open the **tray** & retry.',
+      bodyHtml: '<p>Open the <strong>tray</strong> &amp; retry.</p>',
+      files: ['steps.pdf'],
+      url: null,
+    };
+    const mail = renderMail('ticket-reply', data);
+    expect(mail.subject).toBe('Re: [SB-7] Printer <jams>');
+    expect(mail.html.indexOf('<strong>tray</strong>')).toBeLessThan(mail.html.indexOf('Grace · SB-7'));
+    expect(mail.html).toContain('steps.pdf');
+    expect(mail.html).not.toContain('href=');
+    expect(mail.text.startsWith('Open the **tray** & retry.')).toBe(true);
+    const dutch = renderMail(
+      'ticket-reply',
+      { ...data, url: 'https://help.acme.test/tickets/SB-7' },
+      { locale: 'nl' },
+    );
+    expect(dutch.text).toContain('Beantwoord deze mail');
+    expect(dutch.html).toContain('href="https://help.acme.test/tickets/SB-7"');
+  });
+
   it('covers every template', () => {
     expect(MAIL_TEMPLATES.sort()).toEqual([
       'invitation',
@@ -88,6 +113,7 @@ describe('mail templates', () => {
       'security-notice',
       'ticket-digest',
       'ticket-help',
+      'ticket-reply',
       'ticket-update',
       'verify-email',
     ]);

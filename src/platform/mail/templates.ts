@@ -29,6 +29,19 @@ export interface MailData {
   'ticket-update': { name: string; notice: TicketNotice };
   /** Several things happened (on one or more tickets) since the last mail: one digest. */
   'ticket-digest': { name: string; notices: TicketNotice[] };
+  /**
+   * The team's public reply on a ticket, mailed as the conversation itself: the reply first, who
+   * wrote it, the files sent along, and (for someone with an account) a link to the ticket.
+   */
+  'ticket-reply': {
+    key: string;
+    subject: string;
+    author: string;
+    body: string;
+    bodyHtml: string;
+    files: string[];
+    url: string | null;
+  };
   /** Someone asked for help with the address of an existing account: sign in to send it. */
   'ticket-help': { name: string; subject: string; body: string; url: string };
 }
@@ -70,6 +83,7 @@ const SUBJECTS: { [T in MailTemplate]: (data: MailData[T], t: TFunction) => stri
       count: notices.length,
       keys: [...new Set(notices.map((n) => n.key))].join(', '),
     }),
+  'ticket-reply': ({ key, subject }, t) => t('tickets:mail.subjects.reply', { key, subject }),
   'ticket-help': ({ subject }, t) => t('tickets:mail.subjects.help', { subject }),
 };
 

@@ -31,7 +31,11 @@ export const inboundMailJobFor = (config: Config): JobDefinition<typeof Payload>
     async run({ trx, logger, ports, retryCount }, { id, release }) {
       await sql`savepoint inbound_mail`.execute(trx);
       try {
-        const decision = await processInbound({ trx, config, jobs: ports.queue }, id, release ?? false);
+        const decision = await processInbound(
+          { trx, config, jobs: ports.queue, storage: ports.storage },
+          id,
+          release ?? false,
+        );
         // The outcome only: addresses and text stay out of the logs.
         if (decision)
           logger.info({ mail: id, outcome: decision.outcome, reason: decision.reason }, 'mail processed');

@@ -4,7 +4,14 @@ import type { Config } from '../../../config.js';
 import { findUserByEmail, insertUser, type UserRow } from '../../../identity/users/repo.js';
 import type { DB } from '../../../platform/db/schema.js';
 import type { JobEnqueuer } from '../../../platform/jobs/define.js';
-import { appendFromChannel, openFromChannel, type TicketRow } from '../../tickets/index.js';
+import type { FileStorage } from '../../../platform/storage/port.js';
+import {
+  appendFromChannel,
+  openFromChannel,
+  reportUndelivered,
+  type TicketRow,
+  type UploadedFile,
+} from '../../tickets/index.js';
 import { supportAddresses } from '../addresses.js';
 import { htmlToSafeText } from '../content/html-text.js';
 import { newReplyText } from '../content/reply-text.js';
@@ -17,6 +24,7 @@ export interface InboundDeps {
   trx: Transaction<DB>;
   config: Config;
   jobs: JobEnqueuer;
+  storage: FileStorage;
 }
 
 /** What the pipeline decided, written on the mail's row. */
@@ -141,6 +149,7 @@ async function decide(
       authorId: author.id,
       body,
       channel: 'email',
+      files: filesOf(mail),
     });
     await addParticipants(deps.trx, thread.ticket.id, ccOf(mail, sender.address), ours);
     return { state: 'done', outcome: 'reply', ticketId: thread.ticket.id, ticketMessageId: added.messageId };
@@ -164,6 +173,7 @@ async function decide(
     body: bodyOf(mail, false),
     channel: 'email',
     categoryId: await categoryFor(deps.trx, recipients),
+    files: filesOf(mail),
   });
   await addParticipants(deps.trx, opened.ticket.id, ccOf(mail, sender.address), ours);
   return {
@@ -174,7 +184,30 @@ async function decide(
   };
 }
 
-const channelOf = (deps: InboundDeps) => ({ trx: deps.trx, config: deps.config, jobs: deps.jobs });
+const channelOf = (deps: InboundDeps) => ({
+  trx: deps.trx,
+  config: deps.config,
+  jobs: deps.jobs,
+  storage: deps.storage,
+});
+
+/**
+ * Attachments and inline (`cid:`) images alike become the message's files; a part without a
+ * name gets one from its Content-ID or its type. The delivery report parts of a bounce never
+ * get here (bounces are handled first).
+ */
+function filesOf(mail: ParsedMail): UploadedFile[] {
+  return mail.attachments.map((a, i) => ({
+    filename:
+      a.filename?.trim() ||
+      (a.cid ? `${a.cid.replace(/[<>]/g, '').split('@')[0]}.${extensionOf(a.contentType)}` : '') ||
+      `attachment-${i + 1}.${extensionOf(a.contentType)}`,
+    data: a.content,
+  }));
+}
+
+const extensionOf = (contentType: string) =>
+  (/^[a-z]+\/([a-z0-9.+-]+)/i.exec(contentType)?.[1] ?? 'bin').replace(/^.*\+/, '').slice(0, 10);
 
 /** DMARC said the From domain does not send this mail (mailauth's result, when it was checked). */
 function failsAuthentication(authentication: unknown): boolean {
@@ -272,22 +305,25 @@ async function categoryFor(trx: Transaction<DB>, recipients: string[]): Promise<
   return row?.category_id ?? null;
 }
 
-/** A delivery report for mail we sent: the message it was about shows as undelivered. */
+/**
+ * A delivery report for mail we sent: a reply it names shows as undelivered, and the ticket's
+ * assignee is told (tickets' reportUndelivered). A report about a notice only counts.
+ */
 async function markBounced(deps: InboundDeps, originalId: string | null, failed: boolean): Promise<Decision> {
   const sent = originalId
     ? await deps.trx
         .selectFrom('ticket_mail_ids')
-        .select(['ticket_id', 'ticket_message_id'])
+        .select(['ticket_id', 'ticket_message_id', 'recipient'])
         .where('message_id', '=', originalId)
         .where('direction', '=', 'out')
         .executeTakeFirst()
     : undefined;
   if (sent?.ticket_message_id && failed)
-    await deps.trx
-      .updateTable('ticket_messages')
-      .set({ delivery_status: 'failed' })
-      .where('id', '=', sent.ticket_message_id)
-      .execute();
+    await reportUndelivered(channelOf(deps), {
+      ticketId: sent.ticket_id,
+      ticketMessageId: sent.ticket_message_id,
+      recipient: sent.recipient,
+    });
   return {
     state: 'done',
     outcome: 'bounce',

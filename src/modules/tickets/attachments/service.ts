@@ -173,3 +173,45 @@ export async function attachmentsByMessage(
   }
   return byMessage;
 }
+
+/** Files a channel brought with a message: those the upload limits keep, and those left out. */
+export interface ChannelFiles {
+  keep: UploadedFile[];
+  /** Display names of files not kept, with why: too large, empty, or past the per-message count. */
+  left: { filename: string; why: 'too-large' | 'empty' | 'too-many' }[];
+}
+
+/**
+ * Sorts the files a mail carried by the upload limits. A mail is not refused for one oversized
+ * file the way a form is: what does not fit is left out (and named in the message), the rest kept.
+ */
+export function sortChannelFiles(deps: AttachmentDeps, files: readonly UploadedFile[]): ChannelFiles {
+  const left: ChannelFiles['left'] = [];
+  const fitting = files.filter((f) => {
+    const why = f.data.length === 0 ? 'empty' : f.data.length > deps.maxBytes ? 'too-large' : null;
+    if (why) left.push({ filename: displayName(f.filename), why });
+    return why === null;
+  });
+  for (const f of fitting.slice(deps.maxPerMessage))
+    left.push({ filename: displayName(f.filename), why: 'too-many' });
+  return { keep: fitting.slice(0, deps.maxPerMessage), left };
+}
+
+/**
+ * Stores files a channel brought as attachments of a message written in the same transaction,
+ * with the uploads' type sniffing. A file written for a transaction that then rolls back is swept
+ * by the daily cleanup.
+ */
+export async function storeChannelFiles(
+  deps: AttachmentDeps,
+  trx: Transaction<DB>,
+  target: { ticketId: string; messageId: string; uploaderId: string },
+  files: readonly UploadedFile[],
+): Promise<AttachmentRow[]> {
+  if (files.length === 0) return [];
+  const actor = { userId: target.uploaderId, permissions: new Set<string>() };
+  const stored = await storeUploads(deps, { trx }, actor, files);
+  const ids = stored.map((r) => r.id);
+  await claimAttachments(trx, ids, target.ticketId, target.messageId);
+  return stored.map((r) => ({ ...r, ticket_id: target.ticketId, message_id: target.messageId }));
+}

@@ -13,6 +13,7 @@ import { ticketKey } from '../schemas.js';
 import { mailThreadFor } from './mail-thread.js';
 import type { NotificationJobs } from './notify.js';
 import { KINDS, preferencesOf } from './preferences.js';
+import { scheduleReplyMail } from './reply-mail.js';
 import {
   type ClaimedNotification,
   claimPending,
@@ -53,7 +54,7 @@ async function describe(
     const nobody = kind === 'ticket_assigned' ? 'integration' : forTeam ? 'customer' : 'team';
     const who = (actor_id && name.get(actor_id)) || t(`tickets:notifications.nobody.${nobody}`);
     const own = actor_id === recipientId || !actor_id;
-    const words = { who, from: label(data.from), to: label(data.to) };
+    const words = { who, from: label(data.from), to: label(data.to), recipient: data.recipient ?? '' };
     const variant =
       kind === 'ticket_created'
         ? own
@@ -183,5 +184,7 @@ export function notificationJobs(platform: { config: Config; jobs: JobEnqueuer }
       for (const recipientId of new Set(recipientIds))
         await platform.jobs.enqueue({ trx }, job, { recipientId }, { startAfterSeconds: delay });
     },
+    mailReply: (trx, messageId, recipients) =>
+      scheduleReplyMail(trx, platform.jobs, platform.config, messageId, recipients),
   };
 }

@@ -14,16 +14,19 @@ export interface MailThread {
 
 /**
  * How a mail about one ticket threads: a Message-ID kept with the ticket (a reply to it is matched
- * by In-Reply-To), In-Reply-To and References to the ticket's latest mail, a Reply-To address
- * signed for this ticket (support+SB-10423.tag@…), and `Auto-Submitted: auto-generated` with
- * Exchange's `X-Auto-Response-Suppress`, so no out-of-office or other help desk answers it
- * automatically (RFC 3834: no loops).
+ * by In-Reply-To, a bounce of it names the message it carried), In-Reply-To and References to the
+ * ticket's latest mail, and a Reply-To address signed for this ticket (support+SB-10423.tag@…).
+ * Automatic mail (notices, receipts) is marked `Auto-Submitted: auto-generated` with Exchange's
+ * `X-Auto-Response-Suppress`, so no out-of-office or other help desk answers it (RFC 3834: no
+ * loops); a reply an agent wrote is a person's mail and is not marked, but still asks Exchange
+ * not to answer it automatically.
  */
 export async function mailThreadFor(
   trx: Transaction<DB>,
   config: Config,
   ticket: { id: string; number: string | number },
   recipient: string,
+  sent: { automatic: boolean; ticketMessageId?: string } = { automatic: true },
 ): Promise<MailThread> {
   const domain = domainOf(bareAddress(config.MAIL_FROM)) ?? 'localhost';
   const messageId = newMessageId(domain);
@@ -39,14 +42,21 @@ export async function mailThreadFor(
     : [];
   await trx
     .insertInto('ticket_mail_ids')
-    .values({ message_id: messageId, ticket_id: ticket.id, direction: 'out', refs: references, recipient })
+    .values({
+      message_id: messageId,
+      ticket_id: ticket.id,
+      ticket_message_id: sent.ticketMessageId ?? null,
+      direction: 'out',
+      refs: references,
+      recipient,
+    })
     .execute();
   return {
     messageId,
     replyTo: replyAddressFor(primaryAddress(config), String(ticket.number), config.SECRET_KEY!),
     headers: {
-      'Auto-Submitted': 'auto-generated',
-      'X-Auto-Response-Suppress': 'All',
+      ...(sent.automatic ? { 'Auto-Submitted': 'auto-generated' } : {}),
+      'X-Auto-Response-Suppress': sent.automatic ? 'All' : 'OOF, AutoReply',
       ...(previous ? { 'In-Reply-To': previous.message_id, References: references.join(' ') } : {}),
     },
   };

@@ -4,6 +4,7 @@ import type { DB } from '../../../platform/db/schema.js';
 import type { TicketActor } from '../policy.js';
 import type { Visibility } from '../table.js';
 import { activeTeam } from '../team.js';
+import { replyRecipients } from './reply-mail.js';
 import { insertNotifications, ticketParties } from './repo.js';
 import type { NotificationData, NotificationKind } from './table.js';
 
@@ -14,6 +15,8 @@ export interface NotificationJobs {
     recipientIds: readonly string[],
     options?: { atOnce?: boolean },
   ): Promise<void>;
+  /** Mails a team reply itself to these addresses (reply-mail.ts), one job each. */
+  mailReply(trx: Transaction<DB>, messageId: string, recipients: readonly string[]): Promise<void>;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface TicketContext extends AuthContext {
 
 export type TicketChange =
   | { event: 'opened'; body: string }
-  | { event: 'message'; body: string; visibility: Visibility; reopened: boolean }
+  | { event: 'message'; messageId: string; body: string; visibility: Visibility; reopened: boolean }
   | {
       event: 'changed';
       changes: readonly (readonly [kind: string, from: string | null, to: string | null])[];
@@ -46,7 +49,12 @@ interface Planned {
   data: NotificationData;
 }
 
-function plan(ticket: { requester_id: string }, actor: TicketActor, change: TicketChange): Planned[] {
+function plan(
+  ticket: { requester_id: string },
+  actor: TicketActor,
+  change: TicketChange,
+  requesterMailed: boolean,
+): Planned[] {
   if (change.event === 'opened')
     return [{ kind: 'ticket_created', to: 'requester', data: { body: excerpt(change.body) } }];
   if (change.event === 'message') {
@@ -59,6 +67,8 @@ function plan(ticket: { requester_id: string }, actor: TicketActor, change: Tick
           data: { body: excerpt(change.body), reopened: change.reopened },
         },
       ];
+    // On a ticket that lives by mail the requester gets the reply itself, not a notice of it.
+    if (requesterMailed) return [];
     return [{ kind: 'agent_reply', to: 'requester', data: { body: excerpt(change.body) } }];
   }
   return change.changes.flatMap(([kind, from, to]): Planned[] => {
@@ -92,8 +102,15 @@ export async function notifyTicket(
   change: TicketChange,
 ): Promise<void> {
   const ticket = await ticketParties(ctx.trx, ticketId);
+  // A public reply by the team goes out by mail to those copied (and, by mail, to the requester).
+  const teamReply =
+    change.event === 'message' && change.visibility === 'public' && actor.userId !== ticket.requester_id;
+  const mailed = teamReply ? await replyRecipients(ctx.trx, ticket, actor.userId) : [];
+  if (change.event === 'message' && mailed.length > 0)
+    await ctx.notifications.mailReply(ctx.trx, change.messageId, mailed);
+  const requesterMailed = ticket.channel === 'email' && mailed.length > 0;
   const rows = [];
-  for (const { kind, to, data } of plan(ticket, actor, change)) {
+  for (const { kind, to, data } of plan(ticket, actor, change, requesterMailed)) {
     const recipients =
       typeof to === 'object'
         ? [to.user]

@@ -16,6 +16,10 @@ export const KINDS: Record<NotificationKind, { audience: 'requester' | 'team'; l
     label: 'A customer replies on a ticket assigned to me (or on an unassigned one)',
   },
   ticket_assigned: { audience: 'team', label: 'Someone else assigns a ticket to me' },
+  reply_undelivered: {
+    audience: 'team',
+    label: 'A reply mailed from a ticket of mine (or an unassigned one) could not be delivered',
+  },
 };
 
 export const isKind = (value: string): value is NotificationKind =>

@@ -26,7 +26,7 @@ export interface ClaimedNotification {
 export const ticketParties = (trx: Transaction<DB>, ticketId: string) =>
   trx
     .selectFrom('tickets')
-    .select(['requester_id', 'assignee_id'])
+    .select(['id', 'requester_id', 'assignee_id', 'channel'])
     .where('id', '=', ticketId)
     .executeTakeFirstOrThrow();
 

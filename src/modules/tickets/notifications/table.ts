@@ -6,6 +6,7 @@ export const NOTIFICATION_KINDS = [
   'status_changed',
   'customer_reply',
   'ticket_assigned',
+  'reply_undelivered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -18,6 +19,8 @@ export interface NotificationData {
   to?: string;
   /** A customer's reply set a resolved or waiting ticket back to open. */
   reopened?: boolean;
+  /** The address a reply mailed from the ticket could not be delivered to. */
+  recipient?: string;
 }
 
 export interface TicketNotificationsTable {

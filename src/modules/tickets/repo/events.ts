@@ -4,8 +4,14 @@ import '../table.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** Timeline entries only the team sees: internal notes and logged time. */
-export const CUSTOMER_HIDDEN_EVENTS = ['note', 'time_logged'];
+/** Timeline entries only the team sees: internal notes, logged time, who is copied, undelivered mail. */
+export const CUSTOMER_HIDDEN_EVENTS = [
+  'note',
+  'time_logged',
+  'participant_added',
+  'participant_removed',
+  'mail_undelivered',
+];
 
 export function listEvents(db: Db, ticketId: string, withInternal: boolean) {
   let q = db

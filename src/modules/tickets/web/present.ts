@@ -64,5 +64,7 @@ export const presentThreadMessage = (message: MessageRow) => ({
   bodyHtml: message.body_html,
   internal: message.visibility === 'internal',
   channel: message.channel,
+  /** `queued`, `sent` or `failed` for a reply mailed out; `received` for everything else. */
+  delivery: message.delivery_status,
   at: when(message.created_at),
 });

@@ -79,6 +79,11 @@ export function describeEvent(e: EventRow, look: Lookups): string {
       return change('category', category(e.from_value), category(e.to_value));
     case 'tags':
       return change('tags', e.from_value || none, e.to_value || none);
+    case 'participant_added':
+    case 'mail_undelivered':
+      return t(`tickets:ticket.events.${e.kind}`, { email: e.to_value ?? '' });
+    case 'participant_removed':
+      return t('tickets:ticket.events.participant_removed', { email: e.from_value ?? '' });
     case 'time_logged':
       return t('tickets:ticket.events.time_logged', { time: minutesText(t, Number(e.to_value)) });
     default:

@@ -6,6 +6,7 @@ import { AppError } from '../../../../shared/errors.js';
 import { FormBody, type FormState, formField, formText, handleForm } from '../../../../web/forms.js';
 import { wordsOf } from '../../../../web/page-context.js';
 import { inTicketTransaction, type TicketContext, ticketDeps } from '../../context.js';
+import { addParticipant, removeParticipant } from '../../participants.js';
 import type { TicketRow } from '../../repo/tickets.js';
 import { ticketActor } from '../../request-actor.js';
 import { ticketKey } from '../../schemas.js';
@@ -31,7 +32,12 @@ const WRITE_ENTRY = {
 };
 const PROPERTIES = ['assignee', 'status', 'priority', 'category', 'tags'] as const;
 // Service pointers name API fields; the page's fields are named for people.
-const FIELD_OF: Record<string, string> = { assigneeId: 'assignee', categoryId: 'category', workDate: 'date' };
+const FIELD_OF: Record<string, string> = {
+  assigneeId: 'assignee',
+  categoryId: 'category',
+  workDate: 'date',
+  email: 'participant',
+};
 
 /** precondition_failed's status: the change was based on an older version of the ticket. */
 const STALE_STATUS = 412;
@@ -190,6 +196,22 @@ export const inboxActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     act(request, reply, {}, async (ctx, ticket) => {
       await deleteTimeEntry(ctx, ticketActor(request), request.params.entry, ticket.id);
       return 'time_removed';
+    }),
+  );
+
+  app.post('/inbox/:key/participants', WRITE, (request, reply) => {
+    const typed = { participant: formField(request.body, 'participant') };
+    return act(request, reply, typed, async (ctx, ticket) => {
+      await addParticipant(ctx, ticketActor(request), ticket.id, typed.participant);
+      return 'participant_added';
+    });
+  });
+
+  // The page asks first (data-confirm).
+  app.post('/inbox/:key/participants/remove', WRITE, (request, reply) =>
+    act(request, reply, {}, async (ctx, ticket) => {
+      await removeParticipant(ctx, ticketActor(request), ticket.id, formField(request.body, 'email'));
+      return 'participant_removed';
     }),
   );
 };

@@ -8,7 +8,16 @@ const READ = needs('tickets:read:any');
 const Params = Type.Object({ key: Type.String({ maxLength: 30 }) });
 
 /** What a successful action says once the browser is back on the ticket (post/redirect/get). */
-export const DONE = ['changed', 'claimed', 'reply', 'note', 'time', 'time_removed'] as const;
+export const DONE = [
+  'changed',
+  'claimed',
+  'reply',
+  'note',
+  'time',
+  'time_removed',
+  'participant_added',
+  'participant_removed',
+] as const;
 export type Done = (typeof DONE)[number];
 
 /** The agent's view of one ticket, and its live region (thread and timeline). */

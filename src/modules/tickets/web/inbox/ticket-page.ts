@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FormState, renderPage } from '../../../../web/forms.js';
+import { listParticipants } from '../../participants.js';
 import { listEvents } from '../../repo/events.js';
 import { requesterInfo } from '../../repo/inbox.js';
 import { listMessages } from '../../repo/messages.js';
@@ -50,6 +51,7 @@ async function activity(
       ...presentThreadMessage(m),
       at: m.created_at,
       channel: t(`tickets:ticket.channels.${m.channel}`),
+      fromMail: m.channel === 'email',
       attachments: filesOf(m.id),
     })),
     timeline: events.map((e) => presentEvent(e, look)),
@@ -89,10 +91,11 @@ export async function renderTicket(
   const { db } = request.server.platform.database;
   const actor = ticketActor(request);
   const { t } = await pageOf(request, reply);
-  const [shown, entries, requester] = await Promise.all([
+  const [shown, entries, requester, participants] = await Promise.all([
     activity(request, reply, ticket, ticket.version),
     listTimeEntries(db, ticket.id),
     requesterInfo(db, ticket.requester_id),
+    listParticipants(db, ticket.id),
   ]);
   const look = await lookupsFor(
     request.server,
@@ -127,6 +130,7 @@ export async function renderTicket(
         updatedAt: ticket.updated_at,
       },
       liveUrl: `/api/v1/tickets/${ticket.id}/stream`,
+      participants: participants.map((p) => ({ email: p.email })),
       requester: requester
         ? {
             name: requester.display_name,
