@@ -350,6 +350,13 @@ export const ConfigSchema = Type.Object({
     maximum: 100_000,
     description: 'Mails one sending address (IP) may deliver per minute; more get a 421 to retry later.',
   }),
+  MAIL_POLL_SECONDS: Type.Integer({
+    default: 60,
+    minimum: 1,
+    maximum: 3600,
+    description:
+      'How often IMAP mailboxes (/admin/mail/mailboxes) are read. A server offering IDLE announces new mail at once; this is then the safety net.',
+  }),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { forwardRoutes } from './forward/routes.api.js';
+import { mailboxRoutes } from './imap/plugin.js';
 import { originalMailRoutes } from './original/routes.web.js';
 import { quarantineApiRoutes } from './quarantine/routes.api.js';
 import { quarantineWebRoutes } from './quarantine/routes.web.js';
@@ -24,6 +25,7 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(originalMailRoutes);
   await app.register(quarantineApiRoutes);
   await app.register(quarantineWebRoutes);
+  await app.register(mailboxRoutes);
   if (platform.config.INBOUND_SMTP_PORT !== undefined) {
     app.addHook('onReady', async () => {
       app.smtpListener = await startSmtpListener(platform);

@@ -175,6 +175,44 @@ CREATE POLICY mail_admins ON mail_inbound FOR ALL TO PUBLIC
   WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
 GRANT DELETE, INSERT, SELECT, UPDATE ON mail_inbound TO switchboard_app;
 
+CREATE TABLE mail_mailboxes (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  name text NOT NULL,
+  host text NOT NULL,
+  port integer NOT NULL,
+  tls text DEFAULT 'tls'::text NOT NULL,
+  username text NOT NULL,
+  password_sealed text NOT NULL,
+  folder text DEFAULT 'INBOX'::text NOT NULL,
+  done_folder text DEFAULT 'Switchboard/Done'::text NOT NULL,
+  trusted_authserv_id text,
+  enabled boolean DEFAULT true NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  last_poll_at timestamp with time zone,
+  last_result text,
+  last_error text,
+  messages_taken bigint DEFAULT 0 NOT NULL,
+  messages_duplicate bigint DEFAULT 0 NOT NULL,
+  CONSTRAINT mail_mailboxes_pkey PRIMARY KEY (id),
+  CONSTRAINT mail_mailboxes_name_key UNIQUE (name),
+  CONSTRAINT mail_mailboxes_done_folder_check CHECK (((length(done_folder) >= 1) AND (length(done_folder) <= 200))),
+  CONSTRAINT mail_mailboxes_folder_check CHECK (((length(folder) >= 1) AND (length(folder) <= 200))),
+  CONSTRAINT mail_mailboxes_host_check CHECK (((length(host) >= 1) AND (length(host) <= 253))),
+  CONSTRAINT mail_mailboxes_last_result_check CHECK ((last_result = ANY (ARRAY['ok'::text, 'failed'::text]))),
+  CONSTRAINT mail_mailboxes_name_check CHECK (((length(name) >= 1) AND (length(name) <= 80))),
+  CONSTRAINT mail_mailboxes_port_check CHECK (((port >= 1) AND (port <= 65535))),
+  CONSTRAINT mail_mailboxes_tls_check CHECK ((tls = ANY (ARRAY['tls'::text, 'starttls'::text, 'none'::text]))),
+  CONSTRAINT mail_mailboxes_trusted_authserv_id_check CHECK ((length(trusted_authserv_id) <= 253)),
+  CONSTRAINT mail_mailboxes_username_check CHECK (((length(username) >= 1) AND (length(username) <= 320)))
+);
+ALTER TABLE mail_mailboxes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mail_admins ON mail_mailboxes FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('mail:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
+CREATE TRIGGER mail_mailboxes_changed AFTER INSERT OR DELETE OR UPDATE OF name, host, port, tls, username, password_sealed, folder, done_folder, trusted_authserv_id, enabled OR TRUNCATE ON public.mail_mailboxes FOR EACH STATEMENT EXECUTE FUNCTION notify_mail_mailboxes_changed();
+GRANT DELETE, INSERT, SELECT, UPDATE ON mail_mailboxes TO switchboard_app;
+
 CREATE TABLE mfa_backup_codes (
   user_id uuid NOT NULL,
   code_hash bytea NOT NULL,
@@ -768,6 +806,15 @@ AS $function$
     end $function$;
 REVOKE EXECUTE ON FUNCTION audit_purge(timestamp with time zone) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit_purge(timestamp with time zone) TO switchboard_app;
+
+CREATE OR REPLACE FUNCTION public.notify_mail_mailboxes_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    begin
+      perform pg_notify('switchboard_db_events', '{"c":"mail_mailboxes.changed","m":null}');
+      return null;
+    end $function$;
 
 CREATE OR REPLACE FUNCTION public.notify_tickets_changed()
  RETURNS trigger
