@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { forwardRoutes } from './forward/routes.api.js';
 import { mailboxRoutes } from './imap/plugin.js';
+import { mailInCounts } from './inbound/counters.js';
 import { originalMailRoutes } from './original/routes.web.js';
 import { quarantineApiRoutes } from './quarantine/routes.api.js';
 import { quarantineWebRoutes } from './quarantine/routes.web.js';
+import { addressApiRoutes } from './settings/routes.addresses.api.js';
+import { addressWebRoutes } from './settings/routes.addresses.web.js';
+import { forwardingWebRoutes } from './settings/routes.forwarding.web.js';
 import { type SmtpListener, startSmtpListener } from './smtp/listener.js';
 
 declare module 'fastify' {
@@ -25,6 +29,9 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(originalMailRoutes);
   await app.register(quarantineApiRoutes);
   await app.register(quarantineWebRoutes);
+  await app.register(addressApiRoutes);
+  await app.register(addressWebRoutes);
+  await app.register(forwardingWebRoutes);
   await app.register(mailboxRoutes);
   if (platform.config.INBOUND_SMTP_PORT !== undefined) {
     app.addHook('onReady', async () => {
@@ -47,7 +54,11 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ])
         .groupBy('outcome')
         .execute();
-      for (const row of rows) set({ outcome: String(row.outcome) }, Number(row.n));
+      // Mail refused or recognised before it was stored is counted apart (inbound/counters.ts).
+      const counts = await mailInCounts(platform.database.system);
+      for (const row of rows)
+        counts.set(String(row.outcome), (counts.get(String(row.outcome)) ?? 0) + Number(row.n));
+      for (const [outcome, n] of counts) set({ outcome }, n);
     },
   );
 };

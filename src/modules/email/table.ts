@@ -12,7 +12,8 @@ export type InboundOutcome =
   | 'duplicate'
   | 'bounce'
   | 'auto-reply-dropped'
-  | 'discarded';
+  | 'discarded'
+  | 'check';
 
 export interface MailInboundTable {
   id: Generated<string>;

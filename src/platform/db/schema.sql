@@ -128,6 +128,24 @@ CREATE POLICY mail_admins_write ON mail_addresses FOR ALL TO PUBLIC
   WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
 GRANT DELETE, INSERT, SELECT, UPDATE ON mail_addresses TO switchboard_app;
 
+CREATE TABLE mail_checks (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  address text NOT NULL,
+  sent_by uuid,
+  sent_at timestamp with time zone DEFAULT now() NOT NULL,
+  received_at timestamp with time zone,
+  source text,
+  CONSTRAINT mail_checks_pkey PRIMARY KEY (id),
+  CONSTRAINT mail_checks_sent_by_fkey FOREIGN KEY (sent_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT mail_checks_source_check CHECK ((source = ANY (ARRAY['smtp'::text, 'imap'::text, 'forward'::text, 'test'::text])))
+);
+CREATE INDEX mail_checks_sent_idx ON public.mail_checks USING btree (sent_at DESC);
+ALTER TABLE mail_checks ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mail_admins ON mail_checks FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('mail:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON mail_checks TO switchboard_app;
+
 CREATE TABLE mail_forward_signatures (
   signature text NOT NULL,
   seen_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -139,6 +157,17 @@ CREATE POLICY system_only ON mail_forward_signatures FOR ALL TO PUBLIC
   USING ((app_context() = 'system'::text))
   WITH CHECK ((app_context() = 'system'::text));
 GRANT DELETE, INSERT, SELECT, UPDATE ON mail_forward_signatures TO switchboard_app;
+
+CREATE TABLE mail_in_counts (
+  outcome text NOT NULL,
+  n bigint DEFAULT 0 NOT NULL,
+  CONSTRAINT mail_in_counts_pkey PRIMARY KEY (outcome)
+);
+ALTER TABLE mail_in_counts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY system_only ON mail_in_counts FOR ALL TO PUBLIC
+  USING ((app_context() = 'system'::text))
+  WITH CHECK ((app_context() = 'system'::text));
+GRANT DELETE, INSERT, SELECT, UPDATE ON mail_in_counts TO switchboard_app;
 
 CREATE TABLE mail_inbound (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -212,6 +241,23 @@ CREATE POLICY mail_admins ON mail_mailboxes FOR ALL TO PUBLIC
   WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
 CREATE TRIGGER mail_mailboxes_changed AFTER INSERT OR DELETE OR UPDATE OF name, host, port, tls, username, password_sealed, folder, done_folder, trusted_authserv_id, enabled OR TRUNCATE ON public.mail_mailboxes FOR EACH STATEMENT EXECUTE FUNCTION notify_mail_mailboxes_changed();
 GRANT DELETE, INSERT, SELECT, UPDATE ON mail_mailboxes TO switchboard_app;
+
+CREATE TABLE mail_settings (
+  name text NOT NULL,
+  sealed text NOT NULL,
+  previous_sealed text,
+  previous_until timestamp with time zone,
+  updated_by uuid,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT mail_settings_pkey PRIMARY KEY (name),
+  CONSTRAINT mail_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT mail_settings_name_check CHECK ((name = 'forward_secret'::text))
+);
+ALTER TABLE mail_settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mail_admins ON mail_settings FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('mail:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('mail:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON mail_settings TO switchboard_app;
 
 CREATE TABLE mfa_backup_codes (
   user_id uuid NOT NULL,

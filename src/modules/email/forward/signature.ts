@@ -25,3 +25,17 @@ export function validForward(
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
+
+/** Whether the signature is good under any of `secrets` (each tried in constant time). */
+export function validForwardAny(
+  secrets: readonly string[],
+  timestamp: string | undefined,
+  signature: string | undefined,
+  body: Buffer,
+  now = Math.floor(Date.now() / 1000),
+): boolean {
+  let valid = false;
+  // Every secret is tried, so the answer takes as long whichever one matched.
+  for (const secret of secrets) valid = validForward(secret, timestamp, signature, body, now) || valid;
+  return valid;
+}

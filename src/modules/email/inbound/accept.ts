@@ -1,5 +1,6 @@
 import type { Platform } from '../../../platform/runtime.js';
 import type { MailSource } from '../table.js';
+import { countMailIn } from './counters.js';
 import { inboundMailJobFor } from './job.js';
 import { rawMessageId } from './raw-headers.js';
 
@@ -24,7 +25,7 @@ export type Accepted = { id: string; duplicate: false } | { id: string | null; d
  */
 export async function acceptMail(platform: Platform, mail: ArrivingMail): Promise<Accepted> {
   const messageId = rawMessageId(mail.raw);
-  return platform.database.system.transaction().execute(async (trx) => {
+  const accepted = await platform.database.system.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('mail_inbound')
       .values({
@@ -51,4 +52,6 @@ export async function acceptMail(platform: Platform, mail: ArrivingMail): Promis
     await platform.jobs.enqueue({ trx }, inboundMailJobFor(platform.config), { id: row.id });
     return { id: row.id, duplicate: false as const };
   });
+  if (accepted.duplicate) await countMailIn(platform, 'duplicate');
+  return accepted;
 }

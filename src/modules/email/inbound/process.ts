@@ -18,6 +18,7 @@ import { newReplyText } from '../content/reply-text.js';
 import type { InboundOutcome } from '../table.js';
 import { automaticReason } from './automatic.js';
 import { bounceOf, undelivered } from './bounce.js';
+import { CHECK_DROPPED, isReturnedCheck } from './check.js';
 import { findThread, isOnTicket } from './thread-match.js';
 
 export interface InboundDeps {
@@ -113,6 +114,7 @@ async function decide(
   mail: ParsedMail,
   release: boolean,
 ): Promise<Decision> {
+  if (await isReturnedCheck(deps, mail)) return CHECK_DROPPED;
   const bounce = bounceOf(mail);
   if (bounce) return markBounced(deps, bounce.originalMessageId, bounce.recipients.some(undelivered));
   const automatic = automaticReason(mail, row.envelope_from);

@@ -7,6 +7,7 @@ import { ticketFromAddress } from '../../../platform/mail/threading/reply-addres
 import type { Platform } from '../../../platform/runtime.js';
 import { supportAddresses } from '../addresses.js';
 import { acceptMail } from '../inbound/accept.js';
+import { countMailIn } from '../inbound/counters.js';
 
 /** More recipients than this in one envelope is a list or an attack, not a support mail. */
 const MAX_RECIPIENTS = 100;
@@ -36,6 +37,11 @@ export async function startSmtpListener(
 ): Promise<SmtpListener> {
   const { config, logger } = platform;
   const log = logger.child({ component: 'smtp' });
+  /** A refusal at the door, counted (outcome `rejected`): it never becomes a stored mail. */
+  const rejected = (code: number, message: string) => {
+    void countMailIn(platform, 'rejected');
+    return refuse(code, message);
+  };
   const tls =
     config.INBOUND_SMTP_TLS_CERT && config.INBOUND_SMTP_TLS_KEY
       ? { cert: readFileSync(config.INBOUND_SMTP_TLS_CERT), key: readFileSync(config.INBOUND_SMTP_TLS_KEY) }
@@ -61,7 +67,7 @@ export async function startSmtpListener(
       const ip = session.remoteAddress;
       const open = connections.get(ip) ?? 0;
       if (open >= config.INBOUND_SMTP_MAX_CONNECTIONS_PER_IP)
-        return callback(refuse(421, 'Too many connections from your address, try again later'));
+        return callback(rejected(421, 'Too many connections from your address, try again later'));
       connections.set(ip, open + 1);
       callback();
     },
@@ -75,7 +81,7 @@ export async function startSmtpListener(
       const now = Date.now();
       const times = (recentMail.get(session.remoteAddress) ?? []).filter((t) => now - t < 60_000);
       if (times.length >= config.INBOUND_SMTP_MESSAGES_PER_MINUTE)
-        return callback(refuse(421, 'Too many messages from your address, try again later'));
+        return callback(rejected(421, 'Too many messages from your address, try again later'));
       times.push(now);
       recentMail.set(session.remoteAddress, times);
       callback();
@@ -86,7 +92,7 @@ export async function startSmtpListener(
       accepted()
         .then((ours) => {
           if (takesMailFor(address.address, ours, config.SECRET_KEY!)) callback();
-          else callback(refuse(550, 'No such recipient here'));
+          else callback(rejected(550, 'No such recipient here'));
         })
         .catch((error: Error) => callback(refuse(451, `Try again later (${error.name})`)));
     },
@@ -100,7 +106,7 @@ export async function startSmtpListener(
       });
       stream.on('end', () => {
         if (size > config.INBOUND_MAX_BYTES)
-          return callback(refuse(552, `Message too large (at most ${config.INBOUND_MAX_BYTES} bytes)`));
+          return callback(rejected(552, `Message too large (at most ${config.INBOUND_MAX_BYTES} bytes)`));
         take(Buffer.concat(chunks), session)
           .then((answer) => callback(null, answer))
           .catch((error: Error) => {
