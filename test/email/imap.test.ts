@@ -322,6 +322,41 @@ describe('mailboxes as the administrator keeps them', () => {
     expect(JSON.stringify(audit)).not.toContain(PASSWORD);
   });
 
+  it('edits on the admin page: a blank password keeps the stored one, mistakes come back beside their fields', async () => {
+    const before = await mailbox();
+    const form = await admin.request('GET', `/admin/mail/mailboxes/${mailboxId}`, undefined, html);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`value="${dovecot.port}"`);
+    expect(form.body).not.toContain(PASSWORD);
+    const fields = {
+      name: before.name,
+      host: dovecot.host,
+      port: String(dovecot.port),
+      tls: 'none',
+      username: SUPPORT,
+      password: '',
+      folder: 'INBOX',
+      doneFolder: 'Switchboard/Done',
+      trustedAuthservId: TRUSTED,
+      enabled: 'on',
+    };
+    const refused = await admin.post(
+      `/admin/mail/mailboxes/${mailboxId}`,
+      { ...fields, port: 'abc', doneFolder: 'inbox' },
+      html,
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('The port is a number from 1 to 65535.');
+    expect(refused.body).toContain('other than the folder read');
+    const saved = await admin.post(`/admin/mail/mailboxes/${mailboxId}`, fields, html);
+    expect(saved.statusCode).toBe(303);
+    expect((await mailbox()).password_sealed).toBe(before.password_sealed);
+    const confirm = await admin.request('GET', `/admin/mail/mailboxes/${mailboxId}/remove`, undefined, html);
+    expect(confirm.body).toContain(`action="/admin/mail/mailboxes/${mailboxId}/remove"`);
+    const tested = await admin.post(`/admin/mail/mailboxes/${mailboxId}/test`, {}, html);
+    expect(tested.body).toContain(`Signed in to ${before.name}`);
+  });
+
   it('answers bad input with problem+json', async () => {
     const bad = await admin.post('/api/v1/mail/mailboxes', { name: 'x', host: 'h', username: 'u' });
     expect(bad.statusCode).toBe(400);

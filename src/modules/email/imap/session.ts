@@ -10,6 +10,12 @@ import { accessOf } from './service.js';
 /** First wait after a failure, doubled up to the last: a provider that refuses a password is not hammered. */
 export const BACKOFF_MS = { first: 5_000, max: 15 * 60_000 };
 
+/**
+ * IDLE is ended and the folder read again at least this often: below imapflow's five-minute socket
+ * inactivity limit and RFC 2177's 29 minutes after which a server may drop an idle client.
+ */
+const IDLE_AT_MOST_MS = 4 * 60_000;
+
 class Stopped extends Error {}
 
 /**
@@ -90,7 +96,8 @@ export class MailboxSession {
       });
       // The next command ends IDLE; its promise settles then.
       if (idles) client.idle().catch(() => {});
-      const why = await Promise.race([woken, closed, this.sleep(this.pollMs)]);
+      const wait = idles ? Math.min(this.pollMs, IDLE_AT_MOST_MS) : this.pollMs;
+      const why = await Promise.race([woken, closed, this.sleep(wait)]);
       this.wake = undefined;
       if (why === 'closed' && !this.stopped) throw new Error('The server closed the connection');
       if (why === 'slept') this.dirty = true;
