@@ -30,6 +30,8 @@ export class MailboxSession {
   private dirty = true;
   private wake: (() => void) | undefined;
   private done: Promise<void> | undefined;
+  /** Messages taken since the last record: a poll that fails half-way still counts what it took. */
+  private counted = { taken: 0, duplicate: 0 };
 
   constructor(
     private readonly platform: Platform,
@@ -60,7 +62,7 @@ export class MailboxSession {
         if (this.stopped) break;
         const message = describeImapError(error, this.row);
         this.log.warn({ err: error, mailbox: this.row.name, retryMs: backoff }, 'mailbox poll failed');
-        await recordPoll(this.platform.database.system, this.row.id, { error: message }).catch(() => {});
+        await this.record(message).catch(() => {});
         await this.pause(backoff);
         backoff = Math.min(backoff * 2, BACKOFF_MS.max);
       } finally {
@@ -87,8 +89,7 @@ export class MailboxSession {
     while (!this.stopped) {
       if (this.dirty) {
         this.dirty = false;
-        const taken = await this.drain(client, done);
-        await recordPoll(this.platform.database.system, this.row.id, taken);
+        await this.record(await this.drain(client, done));
         succeeded();
       }
       const woken = new Promise<'woken'>((resolve) => {
@@ -108,8 +109,6 @@ export class MailboxSession {
   /** Takes every message in the open folder; a message is moved only once it is stored. */
   private async drain(client: ImapFlow, done: string) {
     const max = this.platform.config.INBOUND_MAX_BYTES;
-    let taken = 0;
-    let duplicate = 0;
     const tooLarge: number[] = [];
     const uids = (await client.search({ deleted: false }, { uid: true })) || [];
     for (const uid of uids) {
@@ -127,15 +126,22 @@ export class MailboxSession {
         source: 'imap',
         authentication: trustedDmarcFailure(full.source, this.row.trusted_authserv_id),
       });
-      if (stored.duplicate) duplicate++;
-      else taken++;
-      await client.messageMove(String(uid), done, { uid: true });
+      if (stored.duplicate) this.counted.duplicate++;
+      else this.counted.taken++;
+      // Refused without an error (imapflow answers false): said on the row, not taken again and again.
+      if (!(await client.messageMove(String(uid), done, { uid: true })))
+        throw new Error(`The server did not move the message to ${done}`);
     }
-    const error =
-      tooLarge.length > 0
-        ? `${tooLarge.length} message(s) larger than INBOUND_MAX_BYTES (${max} bytes) left in ${this.row.folder}`
-        : null;
-    return { error, taken, duplicate };
+    return tooLarge.length > 0
+      ? `${tooLarge.length} message(s) larger than INBOUND_MAX_BYTES (${max} bytes) left in ${this.row.folder}`
+      : null;
+  }
+
+  /** Writes how the poll went on the mailbox's row, with the messages taken since the last time. */
+  private async record(error: string | null): Promise<void> {
+    const counted = this.counted;
+    this.counted = { taken: 0, duplicate: 0 };
+    await recordPoll(this.platform.database.system, this.row.id, { error, ...counted });
   }
 
   private sleep(ms: number): Promise<'slept'> {
