@@ -184,7 +184,8 @@ describe('mail in through the SMTP listener', () => {
     const receipt = await outboxTo(customer);
     expect(receipt.subject).toContain(`[SB-${ticket.number}]`);
     expect(receipt.headers['Reply-To']).toBe(replyAddressFor(SUPPORT, ticket.number, t.config.SECRET_KEY!));
-    expect(receipt.headers['Auto-Submitted']).toBe('auto-generated');
+    // RFC 3834: a receipt answers the customer's mail, so it is auto-replied.
+    expect(receipt.headers['Auto-Submitted']).toBe('auto-replied');
     // The receipt answers the customer's own mail: it continues that thread.
     expect(receipt.headers['In-Reply-To']).toBe(firstId);
     const kept = await db()

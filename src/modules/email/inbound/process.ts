@@ -121,10 +121,14 @@ async function decide(
   if (automatic) return { state: 'discarded', outcome: 'auto-reply-dropped', reason: automatic };
   const sender = senderOf(mail);
   if (!sender) return { state: 'quarantined', outcome: 'quarantined', reason: 'no-sender' };
+  const ours = await supportAddresses(deps.trx, deps.config);
+  // Our own address as sender is our own mail come back (a forwarding rule, a receipt sent to a
+  // support address): answering it would be a loop.
+  if (isOurs(sender.address, ours))
+    return { state: 'discarded', outcome: 'auto-reply-dropped', reason: 'from-ourselves' };
   if (!release && failsAuthentication(row.authentication))
     return { state: 'quarantined', outcome: 'quarantined', reason: 'authentication' };
 
-  const ours = await supportAddresses(deps.trx, deps.config);
   const recipients = [...row.envelope_to, ...addressesOf(mail.to), ...addressesOf(mail.cc)];
   const thread = await findThread(deps.trx, deps.config, mail, recipients);
   if (thread) {

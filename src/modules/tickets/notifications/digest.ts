@@ -10,7 +10,7 @@ import type { Mailer } from '../../../platform/mail/port.js';
 import { renderMail, type TicketNotice } from '../../../platform/mail/templates.js';
 import { renderMarkdown } from '../markdown.js';
 import { ticketKey } from '../schemas.js';
-import { mailThreadFor } from './mail-thread.js';
+import { type AutoSubmitted, mailThreadFor } from './mail-thread.js';
 import type { NotificationJobs } from './notify.js';
 import { KINDS, preferencesOf } from './preferences.js';
 import { scheduleReplyMail } from './reply-mail.js';
@@ -114,8 +114,11 @@ async function sendDigest(
       ? renderMail('ticket-update', { name, notice: notices[0]! }, reader)
       : renderMail('ticket-digest', { name, notices }, reader);
   // One ticket's notice threads with the ticket's other mail and is answered to its own address.
+  // A receipt answers the mail that opened the ticket: RFC 3834 calls that auto-replied.
+  const marked =
+    wanted.length === 1 && wanted[0]!.kind === 'ticket_created' ? 'auto-replied' : 'auto-generated';
   const thread =
-    notices.length === 1 ? await threadOf(trx, config, notices[0]!.key, recipient.email) : undefined;
+    notices.length === 1 ? await threadOf(trx, config, notices[0]!.key, recipient.email, marked) : undefined;
   const { providerId } = await mailer.send(
     {
       to: recipient.email,
@@ -139,13 +142,19 @@ async function mailTickets(trx: Transaction<DB>, ids: string[]): Promise<Set<str
   return new Set(rows.map((r) => r.id));
 }
 
-async function threadOf(trx: Transaction<DB>, config: Config, key: string, recipient: string) {
+async function threadOf(
+  trx: Transaction<DB>,
+  config: Config,
+  key: string,
+  recipient: string,
+  autoSubmitted: AutoSubmitted,
+) {
   const ticket = await trx
     .selectFrom('tickets')
     .select(['id', 'number'])
     .where('number', '=', key.slice('SB-'.length))
     .executeTakeFirst();
-  return ticket ? mailThreadFor(trx, config, ticket, recipient) : undefined;
+  return ticket ? mailThreadFor(trx, config, ticket, recipient, { autoSubmitted }) : undefined;
 }
 
 /**

@@ -16,17 +16,19 @@ export interface MailThread {
  * How a mail about one ticket threads: a Message-ID kept with the ticket (a reply to it is matched
  * by In-Reply-To, a bounce of it names the message it carried), In-Reply-To and References to the
  * ticket's latest mail, and a Reply-To address signed for this ticket (support+SB-10423.tag@…).
- * Automatic mail (notices, receipts) is marked `Auto-Submitted: auto-generated` with Exchange's
- * `X-Auto-Response-Suppress`, so no out-of-office or other help desk answers it (RFC 3834: no
- * loops); a reply an agent wrote is a person's mail and is not marked, but still asks Exchange
- * not to answer it automatically.
+ * Automatic mail is marked per RFC 3834 so no out-of-office or other help desk answers it (no
+ * loops): a receipt answering someone's mail `auto-replied`, other notices `auto-generated`, both
+ * with Exchange's `X-Auto-Response-Suppress`. A reply an agent wrote is a person's mail and is not
+ * marked, but still asks Exchange not to answer it with an out-of-office.
  */
+export type AutoSubmitted = 'auto-generated' | 'auto-replied' | 'no';
+
 export async function mailThreadFor(
   trx: Transaction<DB>,
   config: Config,
   ticket: { id: string; number: string | number },
   recipient: string,
-  sent: { automatic: boolean; ticketMessageId?: string } = { automatic: true },
+  sent: { autoSubmitted: AutoSubmitted; ticketMessageId?: string } = { autoSubmitted: 'auto-generated' },
 ): Promise<MailThread> {
   const domain = domainOf(bareAddress(config.MAIL_FROM)) ?? 'localhost';
   const messageId = newMessageId(domain);
@@ -55,8 +57,8 @@ export async function mailThreadFor(
     messageId,
     replyTo: replyAddressFor(primaryAddress(config), String(ticket.number), config.SECRET_KEY!),
     headers: {
-      ...(sent.automatic ? { 'Auto-Submitted': 'auto-generated' } : {}),
-      'X-Auto-Response-Suppress': sent.automatic ? 'All' : 'OOF, AutoReply',
+      ...(sent.autoSubmitted !== 'no' ? { 'Auto-Submitted': sent.autoSubmitted } : {}),
+      'X-Auto-Response-Suppress': sent.autoSubmitted !== 'no' ? 'All' : 'OOF, AutoReply',
       ...(previous ? { 'In-Reply-To': previous.message_id, References: references.join(' ') } : {}),
     },
   };

@@ -131,7 +131,7 @@ export const replyMailJob = (config: Config): JobDefinition<typeof Payload> =>
         { locale: reader?.locale ?? null, timeZone: reader?.time_zone ?? null },
       );
       const thread = await mailThreadFor(trx, config, ticket, recipient, {
-        automatic: false,
+        autoSubmitted: 'no',
         ticketMessageId: message.id,
       });
       const { providerId } = await ports.mailer.send(
