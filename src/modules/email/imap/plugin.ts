@@ -9,16 +9,15 @@ const pollers = new WeakMap<Platform['jobs'], MailboxPoller>();
 export const runningPoller = (platform: Platform): MailboxPoller | undefined => pollers.get(platform.jobs);
 
 /**
- * IMAP mailboxes: their admin page and API, and the poller. The poller is background work, so it
- * runs where jobs run: in `serve` with WORKER_MODE=inline (the `worker` command builds no app and
- * has no place for it yet). Several such processes may run; each mailbox's advisory lock lets one
- * of them poll it.
+ * IMAP mailboxes: their admin page and API, and the poller. The poller runs in every `serve`
+ * process, whatever WORKER_MODE says: it only stores what it reads (acceptMail, which enqueues the
+ * processing job for whichever process runs jobs), so with WORKER_MODE=separate mailboxes are still
+ * read. Several processes may run; each mailbox's advisory lock lets one of them poll it.
  */
 export const mailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { platform } = app;
   await app.register(mailboxApiRoutes);
   await app.register(mailboxWebRoutes);
-  if (platform.config.WORKER_MODE !== 'inline') return;
   const poller = new MailboxPoller(platform);
   app.addHook('onReady', async () => {
     await poller.start();
