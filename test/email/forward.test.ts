@@ -77,6 +77,112 @@ describe('the forwarding endpoint', () => {
     expect(ticket).toEqual({ subject: 'VPN keeps dropping', channel: 'email' });
   });
 
+  it('carries the whole flow: a file, the requester answering the receipt, a CC’d colleague answering', async () => {
+    const from = `flow${Date.now()}@sender.example`;
+    const colleague = `colleague${Date.now()}@sender.example`;
+    const forward = async (lines: string[]) => {
+      const rejected: string[] = [];
+      const raw = Buffer.from(lines.join('\r\n'));
+      await worker.email(
+        { raw: new Response(raw).body, setReject: (reason: string) => rejected.push(reason) },
+        { SWITCHBOARD_URL: baseUrl, MAIL_FORWARD_SECRET: SECRET },
+      );
+      expect(rejected).toEqual([]);
+    };
+    const settled = async (messageId: string) => {
+      await waitFor(async () => (await stored(messageId))?.state === 'done', 15_000, messageId);
+      return (await stored(messageId))!;
+    };
+    const firstId = `<flow-${Date.now()}@sender.example>`;
+    await forward([
+      `From: ${from}`,
+      'To: help@desk.example',
+      `Cc: ${colleague}`,
+      'Subject: Scanner offline',
+      `Message-ID: ${firstId}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="X"',
+      '',
+      '--X',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The scanner on floor 3 is offline.',
+      '--X',
+      'Content-Type: text/plain; name="scanner.log"',
+      'Content-Disposition: attachment; filename="scanner.log"',
+      '',
+      'E042 network unreachable',
+      '--X--',
+      '',
+    ]);
+    const first = await settled(firstId);
+    expect(first.outcome).toBe('new-ticket');
+    const ticketId = first.ticket_id!;
+    const files = await t.platform.database.system
+      .selectFrom('ticket_attachments')
+      .select('filename')
+      .where('ticket_id', '=', ticketId)
+      .execute();
+    expect(files.map((f) => f.filename)).toEqual(['scanner.log']);
+    // The receipt the requester got: they answer it, quoting all of it.
+    await waitFor(
+      async () =>
+        (await t.platform.database.system
+          .selectFrom('outbox_messages')
+          .select('id')
+          .where('recipient', '=', from)
+          .executeTakeFirst()) !== undefined,
+      15_000,
+      'receipt',
+    );
+    const receipt = await t.platform.database.system
+      .selectFrom('outbox_messages')
+      .selectAll()
+      .where('recipient', '=', from)
+      .executeTakeFirstOrThrow();
+    const replyId = `<flow-reply-${Date.now()}@sender.example>`;
+    await forward([
+      `From: ${from}`,
+      `To: ${receipt.headers['Reply-To']}`,
+      `Subject: Re: ${receipt.subject}`,
+      `Message-ID: ${replyId}`,
+      `In-Reply-To: ${receipt.headers['Message-ID']}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'It is back after a restart.',
+      '',
+      `On Mon, 7 Dec 2026 at 09:01, Help <help@desk.example> wrote:`,
+      ...receipt.body_text.split('\n').map((line) => `> ${line}`),
+      '',
+    ]);
+    expect(await settled(replyId)).toMatchObject({ outcome: 'reply', ticket_id: ticketId });
+    const colleagueId = `<flow-cc-${Date.now()}@sender.example>`;
+    await forward([
+      `From: ${colleague}`,
+      'To: help@desk.example',
+      'Subject: Re: Scanner offline',
+      `Message-ID: ${colleagueId}`,
+      `In-Reply-To: ${firstId}`,
+      `References: ${firstId}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Mine works again too.',
+      '',
+    ]);
+    expect(await settled(colleagueId)).toMatchObject({ outcome: 'reply', ticket_id: ticketId });
+    const bodies = await t.platform.database.system
+      .selectFrom('ticket_messages')
+      .select('body')
+      .where('ticket_id', '=', ticketId)
+      .orderBy('created_at')
+      .execute();
+    expect(bodies.map((b) => b.body)).toEqual([
+      'The scanner on floor 3 is offline.',
+      'It is back after a restart.',
+      'Mine works again too.',
+    ]);
+  });
+
   it('refuses a wrong, stale, missing or replayed signature with 401, storing nothing', async () => {
     const { raw, messageId } = rawMail('x@sender.example', 'Forged');
     const timestamp = now();
