@@ -55,7 +55,7 @@ describe('the admin section, reached from the navigation alone', () => {
     await arrive('Admin');
     // The overview links every admin page the viewer may open.
     const cards = await page.locator('main ul a').allTextContents();
-    for (const name of ['Users', 'Roles', 'Categories', 'Apps', 'Audit log', 'Outbox'])
+    for (const name of ['Users', 'Roles', 'Categories', 'Apps', 'Audit log', 'Mail', 'Outbox'])
       expect(cards.some((c) => c.includes(name))).toBe(true);
 
     await openSection('Users', 'Users');
@@ -94,6 +94,21 @@ describe('the admin section, reached from the navigation alone', () => {
     await openSection('Audit log', 'Audit log');
     await expect(page.locator('main').textContent()).resolves.toContain('auth.user_invited');
 
+    // The email channel's pages, by their tab bar.
+    await openSection('Mail', 'Mail');
+    const mailTab = (name: string) =>
+      page.locator('main nav[data-testid="mail-sections"]').getByRole('link', { name, exact: true });
+    for (const [tab, title] of [
+      ['Addresses', 'Support addresses'],
+      ['Mailboxes', 'IMAP mailboxes'],
+      ['Forwarding', 'Forwarding from a mail provider'],
+      ['Mail in', 'Mail'],
+    ] as const) {
+      await mailTab(tab).click();
+      await arrive(title);
+      await expect(mailTab(tab).getAttribute('aria-current')).resolves.toBe('page');
+    }
+
     await openSection('Outbox', 'Outbox');
     // The invitation goes out through the job queue: wait for it to land.
     for (let i = 0; i < 20 && (await page.getByRole('link', { name: /invit/i }).count()) === 0; i++) {
@@ -114,7 +129,7 @@ describe('the admin section, reached from the navigation alone', () => {
 
   it('fits every admin page into 320 px without scrolling sideways, light and dark', async () => {
     const { served, browser } = suite;
-    expect(visited.length).toBeGreaterThanOrEqual(12);
+    expect(visited.length).toBeGreaterThanOrEqual(17);
     const admin = await createUser(served, ['admin']);
     for (const colorScheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ viewport: { width: 320, height: 640 }, colorScheme });
