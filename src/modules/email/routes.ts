@@ -10,21 +10,13 @@ import { addressWebRoutes } from './settings/routes.addresses.web.js';
 import { forwardingWebRoutes } from './settings/routes.forwarding.web.js';
 import { type SmtpListener, startSmtpListener } from './smtp/listener.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The SMTP listener, when INBOUND_SMTP_PORT turns it on. */
-    smtpListener: SmtpListener | null;
-  }
-}
-
 /**
  * The email channel in the running app: the SMTP listener next to the HTTP server (when
- * configured), and `/metrics` counts of mail in by outcome and mail out by state, read from the
- * database at scrape time, so they count what every process did.
+ * configured; started when the app is ready, closed before it closes), and the `/metrics` count of
+ * mail in by outcome, read from the database at scrape time, so it counts what every process did.
  */
 export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { platform } = app;
-  app.decorate('smtpListener', null);
   await app.register(forwardRoutes);
   await app.register(originalMailRoutes);
   await app.register(quarantineApiRoutes);
@@ -34,11 +26,12 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(forwardingWebRoutes);
   await app.register(mailboxRoutes);
   if (platform.config.INBOUND_SMTP_PORT !== undefined) {
+    let listener: SmtpListener | undefined;
     app.addHook('onReady', async () => {
-      app.smtpListener = await startSmtpListener(platform);
+      listener = await startSmtpListener(platform);
     });
     app.addHook('preClose', async () => {
-      await app.smtpListener?.close();
+      await listener?.close();
     });
   }
   platform.metrics.gauge(
