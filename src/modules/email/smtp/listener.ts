@@ -1,3 +1,4 @@
+import { promises as dns } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { authenticate } from 'mailauth';
@@ -16,6 +17,32 @@ const ADDRESSES_TTL_MS = 10_000;
 
 /** Answers DNS questions for SPF, DKIM and DMARC (mailauth's resolver); tests give their own. */
 export type DnsResolver = (name: string, type: string) => Promise<string[] | string[][]>;
+
+/**
+ * How long a DNS answer (or a domain's absence) is reused: every mail asks for its sender
+ * domain's SPF and DMARC records, and a busy sender sends many. Short, so a changed record counts
+ * within a minute; failures (timeouts, SERVFAIL) are never kept.
+ */
+const DNS_ANSWER_MS = 60_000;
+const DNS_ANSWERS_KEPT = 10_000;
+
+/** The system resolver behind a small cache; a question already on its way is not asked twice. */
+export function cachingResolver(resolve: DnsResolver = dns.resolve as DnsResolver): DnsResolver {
+  const answers = new Map<string, { at: number; answer: ReturnType<DnsResolver> }>();
+  return (name, type) => {
+    const key = `${type} ${name.toLowerCase()}`;
+    const kept = answers.get(key);
+    if (kept && Date.now() - kept.at < DNS_ANSWER_MS) return kept.answer;
+    const answer = resolve(name, type);
+    answers.delete(key);
+    answers.set(key, { at: Date.now(), answer });
+    if (answers.size > DNS_ANSWERS_KEPT) answers.delete(answers.keys().next().value!);
+    answer.catch((error: { code?: string }) => {
+      if (error.code !== 'ENOTFOUND' && error.code !== 'ENODATA') answers.delete(key);
+    });
+    return answer;
+  };
+}
 
 export interface SmtpListener {
   port: number;
@@ -46,6 +73,7 @@ export async function startSmtpListener(
     config.INBOUND_SMTP_TLS_CERT && config.INBOUND_SMTP_TLS_KEY
       ? { cert: readFileSync(config.INBOUND_SMTP_TLS_CERT), key: readFileSync(config.INBOUND_SMTP_TLS_KEY) }
       : undefined;
+  const resolver = options.resolver ?? cachingResolver();
   const connections = new Map<string, number>();
   const recentMail = new Map<string, number[]>();
   let addresses: { at: number; set: Set<string> } | undefined;
@@ -124,7 +152,7 @@ export async function startSmtpListener(
       helo: session.hostNameAppearsAs,
       sender: envelopeFrom,
       mta: hostName(config.PUBLIC_URL),
-      ...(options.resolver ? { resolver: options.resolver } : {}),
+      resolver,
     }).catch(() => null);
     const stored = await acceptMail(platform, {
       raw,
