@@ -48,6 +48,11 @@ export interface JobDefinition<S extends TSchema = TSchema> {
   backoff: { delaySeconds: number; exponential: boolean };
   /** A run taking longer fails and is retried. */
   timeoutSeconds: number;
+  /**
+   * Jobs one process runs at once from this queue (default WORKER_CONCURRENCY): more for short
+   * jobs that come in bursts (a mail storm), so a burst is not paced by the poll.
+   */
+  batchSize?: number;
   run(ctx: JobContext, payload: Static<S>): Promise<void>;
 }
 

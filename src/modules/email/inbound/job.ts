@@ -28,6 +28,8 @@ export const inboundMailJobFor = (config: Config): JobDefinition<typeof Payload>
     retries: RETRIES,
     backoff: { delaySeconds: 10, exponential: true },
     timeoutSeconds: 120,
+    // Mail comes in bursts (a newsletter answered, an outage reported by everyone at once).
+    batchSize: 16,
     async run({ trx, logger, ports, retryCount }, { id, release }) {
       await sql`savepoint inbound_mail`.execute(trx);
       try {

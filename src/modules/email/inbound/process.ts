@@ -92,7 +92,7 @@ async function record(deps: InboundDeps, id: string, mail: ParsedMail | null, de
     })
     .where('id', '=', id)
     .execute();
-  if (mail?.messageId && decision.ticketId)
+  if (mail?.messageId && WELL_FORMED_ID.test(mail.messageId) && decision.ticketId)
     await deps.trx
       .insertInto('ticket_mail_ids')
       .values({
@@ -225,7 +225,7 @@ function senderOf(mail: ParsedMail): { address: string; name: string } | null {
   const from = mail.from?.value[0];
   const address = from?.address?.trim().toLowerCase();
   if (!address || address.length > 254 || !address.includes('@')) return null;
-  return { address, name: (from?.name ?? '').trim().slice(0, 100) };
+  return { address, name: oneLine(from?.name ?? '').slice(0, 100) };
 }
 
 function addressesOf(field: AddressObject | AddressObject[] | undefined): string[] {
@@ -258,13 +258,20 @@ const isOurs = (address: string, ours: Set<string>) => ours.has(address.replace(
  * ticket all of it (a forwarded mail's quoted part is the question).
  */
 function bodyOf(mail: ParsedMail, reply: boolean): string {
-  const text = mail.text?.trim() ? mail.text : mail.html ? htmlToSafeText(mail.html) : '';
+  const text = withoutControls(mail.text?.trim() ? mail.text : mail.html ? htmlToSafeText(mail.html) : '');
   const body = (reply ? newReplyText(text) : text).trim() || '(no text)';
   return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY - 1)}…` : body;
 }
 
+/** No NUL or other control characters (PostgreSQL refuses NUL in text; the rest only confuses). */
+const withoutControls = (text: string) => text.replace(/[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
+/** One line: a display name or subject with line breaks could start a header of its own elsewhere. */
+const oneLine = (text: string) => withoutControls(text.replace(/\s+/g, ' ')).trim();
+/** A single well-formed Message-ID (`<id@host>`), as kept for threading; anything else is not kept. */
+const WELL_FORMED_ID = /^<[^<>\s]{1,994}>$/;
+
 function subjectOf(mail: ParsedMail): string {
-  const subject = (mail.subject ?? '').replace(/\s+/g, ' ').trim();
+  const subject = oneLine(mail.subject ?? '');
   if (!subject) return '(no subject)';
   return subject.length > 200 ? `${subject.slice(0, 199)}…` : subject;
 }
