@@ -237,6 +237,32 @@ describe('the forwarding secret', () => {
     expect(JSON.stringify(actions)).not.toContain(second);
   });
 
+  it('is generated, rotated and removed through the API, the secret answered once', async () => {
+    expect((await customer.get('/api/v1/mail/forwarding')).statusCode).toBe(403);
+    expect((await customer.post('/api/v1/mail/forwarding/secret', {})).statusCode).toBe(403);
+    const before = await admin.get('/api/v1/mail/forwarding');
+    expect(before.json()).toMatchObject({ stored: false, configured: false, updatedAt: null });
+    expect(before.json().endpoint).toMatch(/\/api\/v1\/mail\/inbound$/);
+    const made = await admin.post('/api/v1/mail/forwarding/secret', {});
+    expect(made.statusCode).toBe(201);
+    expect(made.headers['cache-control']).toContain('no-store');
+    const { secret } = made.json();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await forward(secret, raw('api'))).statusCode).toBe(202);
+    const status = await admin.get('/api/v1/mail/forwarding');
+    expect(status.json()).toMatchObject({ stored: true, previousValidUntil: null });
+    expect(status.body).not.toContain(secret);
+    const rotated = await admin.post('/api/v1/mail/forwarding/secret', {});
+    expect(rotated.json().secret).not.toBe(secret);
+    expect(Date.parse(rotated.json().previousValidUntil)).toBeGreaterThan(Date.now());
+    expect((await forward(secret, raw('api-grace'))).statusCode).toBe(202);
+    expect((await admin.delete('/api/v1/mail/forwarding/secret')).statusCode).toBe(204);
+    const again = await admin.delete('/api/v1/mail/forwarding/secret');
+    expect(again.statusCode).toBe(404);
+    expect(again.headers['content-type']).toContain('application/problem+json');
+    expect((await forward(rotated.json().secret, raw('api-removed'))).statusCode).toBe(401);
+  });
+
   it('lists MAIL_FORWARD_SECRET from the settings as set in configuration, and keeps taking it', async () => {
     const configured = await buildTestApp({
       database: t.database,

@@ -7,6 +7,7 @@ import { quarantineApiRoutes } from './quarantine/routes.api.js';
 import { quarantineWebRoutes } from './quarantine/routes.web.js';
 import { addressApiRoutes } from './settings/routes.addresses.api.js';
 import { addressWebRoutes } from './settings/routes.addresses.web.js';
+import { forwardingApiRoutes } from './settings/routes.forwarding.api.js';
 import { forwardingWebRoutes } from './settings/routes.forwarding.web.js';
 import { type SmtpListener, startSmtpListener } from './smtp/listener.js';
 
@@ -24,6 +25,7 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(addressApiRoutes);
   await app.register(addressWebRoutes);
   await app.register(forwardingWebRoutes);
+  await app.register(forwardingApiRoutes);
   await app.register(mailboxRoutes);
   if (platform.config.INBOUND_SMTP_PORT !== undefined) {
     let listener: SmtpListener | undefined;

@@ -75,7 +75,7 @@ export const participantApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Stop copying someone on a ticket',
         params: Type.Object({
           ...TicketParams.properties,
-          email: Type.String({ minLength: 1, maxLength: 254 }),
+          email: Type.String({ minLength: 1, maxLength: 254, description: 'The address to stop copying' }),
         }),
         response: { 204: Type.Null() },
       },

@@ -48,6 +48,9 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     gauge(name, help, labels, collect) {
+      // A second app built on the same platform (a test, a reload) brings the same gauge again:
+      // the newer one reads the same data, so it takes the old one's place.
+      registry.removeSingleMetric(name);
       new Gauge({
         name,
         help,

@@ -264,7 +264,8 @@ function bodyOf(mail: ParsedMail, reply: boolean): string {
 }
 
 /** No NUL or other control characters (PostgreSQL refuses NUL in text; the rest only confuses). */
-const withoutControls = (text: string) => text.replace(/[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
+const withoutControls = (text: string) =>
+  text.replace(/\p{Cc}/gu, (c) => (c === '\n' || c === '\t' || c === '\r' ? c : ''));
 /** One line: a display name or subject with line breaks could start a header of its own elsewhere. */
 const oneLine = (text: string) => withoutControls(text.replace(/\s+/g, ' ')).trim();
 /** A single well-formed Message-ID (`<id@host>`), as kept for threading; anything else is not kept. */

@@ -100,7 +100,7 @@ export const replyMailJob = (config: Config): JobDefinition<typeof Payload> =>
         .select((eb) => eb.fn<string | null>('user_display_name', ['m.author_id']).as('author'))
         .where('m.id', '=', messageId)
         .executeTakeFirst();
-      if (!message || message.visibility !== 'public') return;
+      if (message?.visibility !== 'public') return;
       const ticket = {
         id: message.ticket_id,
         number: message.number,
