@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,10 +21,25 @@ const SUPPORT = 'support@help.example';
 let t: TestApp;
 let listener: SmtpListener;
 
+/**
+ * `signed.example` signs its mail with DKIM (selector `sb`) and sends from nowhere SPF allows, so
+ * its mail passes DMARC only by a valid signature: a forger without the key fails it.
+ */
+const rsaKey = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+const domainKey = rsaKey();
+const forgersKey = rsaKey();
+const pem = (key: ReturnType<typeof rsaKey>) =>
+  key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const DKIM_RECORD = `v=DKIM1; k=rsa; p=${domainKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+
 const dns: DnsResolver = async (name, type) => {
   const records: Record<string, string[][]> = {
     'TXT forged.example': [['v=spf1 -all']],
     'TXT _dmarc.forged.example': [['v=DMARC1; p=reject']],
+    'TXT signed.example': [['v=spf1 -all']],
+    'TXT _dmarc.signed.example': [['v=DMARC1; p=reject']],
+    // A long TXT record comes in strings of at most 255 characters.
+    'TXT sb._domainkey.signed.example': [DKIM_RECORD.match(/.{1,255}/g)!],
   };
   const found = records[`${type} ${name}`];
   if (!found) throw Object.assign(new Error(`no ${type} for ${name}`), { code: 'ENOTFOUND' });
@@ -276,6 +292,54 @@ describe('mail in through the SMTP listener', () => {
       'fail',
     );
     expect((await messagesOf(ticket.id)).map((m) => m.body)).not.toContain('Wire the money today.');
+  });
+});
+
+describe('DKIM and DMARC, answered by the test’s own DNS', () => {
+  const signedMail = (key: ReturnType<typeof rsaKey>, messageId: string, subject: string) =>
+    nodemailer
+      .createTransport({
+        host: '127.0.0.1',
+        port: listener.port,
+        secure: false,
+        ignoreTLS: true,
+        dkim: { domainName: 'signed.example', keySelector: 'sb', privateKey: pem(key) },
+      })
+      .sendMail({
+        from: 'Lin <lin@signed.example>',
+        to: SUPPORT,
+        subject,
+        text: 'The badge reader at the door is dead.',
+        messageId,
+      });
+
+  it('takes a mail signed with the domain’s key: DKIM passes, so DMARC passes despite SPF', async () => {
+    const messageId = id('dkim-good');
+    await signedMail(domainKey, messageId, 'Badge reader');
+    const row = await settled(messageId);
+    expect(row).toMatchObject({ state: 'done', outcome: 'new-ticket' });
+    const auth = row.authentication as {
+      dkim: { results: { status: { result: string } }[] };
+      spf: { status: { result: string } };
+      dmarc: { status: { result: string } };
+    };
+    expect(auth.dkim.results[0]!.status.result).toBe('pass');
+    expect(auth.spf.status.result).toBe('fail');
+    expect(auth.dmarc.status.result).toBe('pass');
+  });
+
+  it('quarantines the same From signed with a forger’s key: DKIM and DMARC fail', async () => {
+    const messageId = id('dkim-forged');
+    await signedMail(forgersKey, messageId, 'Badge reader, urgent');
+    const row = await settled(messageId);
+    expect(row).toMatchObject({ state: 'quarantined', reason: 'authentication' });
+    const auth = row.authentication as {
+      dkim: { results: { status: { result: string } }[] };
+      dmarc: { status: { result: string } };
+    };
+    expect(auth.dkim.results[0]!.status.result).toBe('fail');
+    expect(auth.dmarc.status.result).toBe('fail');
+    expect(await ticketsOf('lin@signed.example')).toHaveLength(1);
   });
 });
 
