@@ -38,6 +38,9 @@ describe('the admin panel in Chromium', () => {
     await page.goto(`${served.baseUrl}/admin/users`);
     await page.fill('#field-search', 'alan agent');
     await page.click('button:has-text("Search")');
+    // Count the rows of the answer, not of the page the click is leaving.
+    await page.waitForURL((url) => url.searchParams.get('q') === 'alan agent');
+    await page.waitForLoadState('load');
     await expect(page.locator('tbody tr').count()).resolves.toBe(1);
     await page.click(`a:has-text("${email}")`);
 

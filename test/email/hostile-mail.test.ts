@@ -5,6 +5,7 @@ import { forwardSignature } from '../../src/modules/email/forward/signature.js';
 import { type DnsResolver, type SmtpListener, startSmtpListener } from '../../src/modules/email/index.js';
 import { replyAddressFor } from '../../src/platform/mail/threading/reply-address.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { mailRows } from '../support/mail-rows.js';
 import { RawSmtp } from '../support/raw-smtp.js';
 import { waitFor } from '../support/wait.js';
 
@@ -87,8 +88,7 @@ async function deliver(path: 'smtp' | 'forward', from: string, message: Buffer) 
   else expect((await viaForward(message)).statusCode).toBe(202);
 }
 
-const inbound = (messageId: string) =>
-  db().selectFrom('mail_inbound').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+const { inbound, ticketsOf, bodiesOf, outboxFor } = mailRows(() => t);
 
 /** The mail once processed, after its job has finished: completed on its first run. */
 async function settled(messageId: string) {
@@ -109,23 +109,6 @@ async function settled(messageId: string) {
   expect(job).toEqual({ state: 'completed', retry_count: 0 });
   return row;
 }
-
-const ticketsOf = (email: string) =>
-  db()
-    .selectFrom('tickets')
-    .innerJoin('users', 'users.id', 'tickets.requester_id')
-    .select(['tickets.id', 'tickets.number', 'tickets.subject'])
-    .where('users.email', '=', email)
-    .execute();
-const bodiesOf = async (ticketId: string) =>
-  (
-    await db()
-      .selectFrom('ticket_messages')
-      .select('body')
-      .where('ticket_id', '=', ticketId)
-      .orderBy('created_at')
-      .execute()
-  ).map((m) => m.body);
 
 /**
  * What a hostile mail may become: a ticket whose subject is one line and whose text has no NUL
@@ -447,25 +430,6 @@ describe('a zip bomb attachment', () => {
 describe('CRLF injection', () => {
   const VICTIM = 'victim@evil.example';
 
-  /** The mail Switchboard sent to `to` (its receipt), after waiting for it. */
-  async function outboxTo(to: string) {
-    await waitFor(
-      async () =>
-        (await db()
-          .selectFrom('outbox_messages')
-          .select('id')
-          .where('recipient', '=', to)
-          .executeTakeFirst()) !== undefined,
-      30_000,
-      `mail to ${to}`,
-    );
-    return db()
-      .selectFrom('outbox_messages')
-      .select(['recipient', 'subject', 'headers'])
-      .where('recipient', '=', to)
-      .execute();
-  }
-
   const INJECTIONS = [
     {
       name: 'an encoded-word subject with CR/LF and a Bcc line',
@@ -519,7 +483,7 @@ describe('CRLF injection', () => {
         const [ticket] = await ticketsOf(from);
         expect(ticket).toBeDefined();
         expect(ticket!.subject).not.toMatch(/[\r\n]/);
-        const sent = await outboxTo(from);
+        const sent = await outboxFor(from);
         expect(sent).toHaveLength(1);
         const [receipt] = sent;
         expect(receipt!.recipient).toBe(from);

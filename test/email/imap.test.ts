@@ -5,6 +5,7 @@ import { SealedBox } from '../../src/platform/secrets/sealed-box.js';
 import { createSignedIn } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { type Dovecot, startDovecot } from '../support/dovecot.js';
+import { mailRows } from '../support/mail-rows.js';
 import type { SessionClient } from '../support/session-client.js';
 import { waitFor } from '../support/wait.js';
 
@@ -49,32 +50,7 @@ afterAll(async () => {
 });
 
 const db = () => t.platform.database.system;
-const inbound = (messageId: string) =>
-  db().selectFrom('mail_inbound').selectAll().where('message_id', '=', messageId).executeTakeFirst();
-const settled = async (messageId: string) => {
-  await waitFor(
-    async () => ((await inbound(messageId))?.state ?? 'pending') !== 'pending',
-    20_000,
-    messageId,
-  );
-  return (await inbound(messageId))!;
-};
-const ticketsOf = (email: string) =>
-  db()
-    .selectFrom('tickets')
-    .innerJoin('users', 'users.id', 'tickets.requester_id')
-    .select(['tickets.id', 'tickets.number'])
-    .where('users.email', '=', email)
-    .execute();
-const bodiesOf = async (ticketId: string) =>
-  (
-    await db()
-      .selectFrom('ticket_messages')
-      .select('body')
-      .where('ticket_id', '=', ticketId)
-      .orderBy('created_at')
-      .execute()
-  ).map((m) => m.body);
+const { settled, ticketsOf, bodiesOf, outboxTo } = mailRows(() => t, 20_000);
 const mailbox = () =>
   db().selectFrom('mail_mailboxes').selectAll().where('id', '=', mailboxId).executeTakeFirstOrThrow();
 
@@ -132,19 +108,6 @@ async function messageIdsIn(folder: string): Promise<string[]> {
   } finally {
     await client.logout();
   }
-}
-
-/** The latest mail the dev outbox holds for `to`. */
-async function outboxTo(to: string) {
-  const latest = () =>
-    db()
-      .selectFrom('outbox_messages')
-      .select(['subject', 'body_text', 'headers'])
-      .where('recipient', '=', to)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-  await waitFor(async () => (await latest()) !== undefined, 20_000, `mail to ${to}`);
-  return (await latest())!;
 }
 
 describe('a mailbox polled over IMAP', () => {

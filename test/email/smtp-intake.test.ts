@@ -9,6 +9,7 @@ import {
 } from '../../src/modules/email/index.js';
 import { replyAddressFor } from '../../src/platform/mail/threading/reply-address.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { mailRows } from '../support/mail-rows.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -63,13 +64,6 @@ const transport = () =>
 const send = (mail: SendMailOptions) => transport().sendMail(mail);
 
 const db = () => t.platform.database.system;
-const ticketsOf = (email: string) =>
-  db()
-    .selectFrom('tickets')
-    .innerJoin('users', 'users.id', 'tickets.requester_id')
-    .select(['tickets.id', 'tickets.number', 'tickets.subject', 'tickets.channel'])
-    .where('users.email', '=', email)
-    .execute();
 const messagesOf = (ticketId: string) =>
   db()
     .selectFrom('ticket_messages')
@@ -77,32 +71,7 @@ const messagesOf = (ticketId: string) =>
     .where('ticket_id', '=', ticketId)
     .orderBy('created_at')
     .execute();
-const inbound = (messageId: string) =>
-  db().selectFrom('mail_inbound').selectAll().where('message_id', '=', messageId).executeTakeFirst();
-const settled = async (messageId: string) => {
-  await waitFor(async () => (await inbound(messageId))?.state !== 'pending', 15_000, `mail ${messageId}`);
-  return (await inbound(messageId))!;
-};
-
-/** The latest mail the dev outbox holds for `to` (waits for it). */
-async function outboxTo(to: string) {
-  await waitFor(
-    async () =>
-      (await db()
-        .selectFrom('outbox_messages')
-        .select('id')
-        .where('recipient', '=', to)
-        .executeTakeFirst()) !== undefined,
-    15_000,
-    `mail to ${to}`,
-  );
-  return db()
-    .selectFrom('outbox_messages')
-    .select(['subject', 'body_text', 'headers'])
-    .where('recipient', '=', to)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirstOrThrow();
-}
+const { inbound, settled, ticketsOf, outboxTo } = mailRows(() => t, 15_000);
 const mailsOut = async () =>
   Number(
     (
