@@ -142,6 +142,9 @@ describe('mail in through the SMTP listener', () => {
       .where('ticket_id', '=', ticket.id)
       .execute();
     expect(participants.map((p) => p.email)).toEqual([colleague]);
+    // The receipt goes out before the customer answers it (the next test), as in life; without this
+    // wait a slow run could send the receipt after the reply and thread it to that instead.
+    await outboxTo(customer);
   });
 
   it("takes the requester's reply by the signed reply address, quoting the whole notification, with only the new text", async () => {
