@@ -6,11 +6,10 @@ import { renderPage } from '../../../web/forms.js';
 import { preparePage } from '../../../web/page-context.js';
 import { ticketKey } from '../../tickets/index.js';
 import '../table.js';
+import { sendRawMail, shownOriginal } from './raw-mail.js';
 
 const READ = needs('tickets:read:any');
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
-/** The page shows this much of the original; the download has all of it. */
-const SHOWN_BYTES = 64 * 1024;
 
 /**
  * The mail a ticket message came from, headers and all, for the team: from the agent's thread
@@ -43,8 +42,7 @@ export const originalMailRoutes: FastifyPluginAsyncTypebox = async (app) => {
         received: when(mail.received_at),
         source: mail.source,
         key: ticketKey(mail.number),
-        original: mail.raw.subarray(0, SHOWN_BYTES).toString('utf8'),
-        cut: mail.raw.length > SHOWN_BYTES,
+        ...shownOriginal(mail.raw),
         download: `/inbox/messages/${request.params.id}/original.eml`,
       },
     });
@@ -55,12 +53,7 @@ export const originalMailRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { ...READ, schema: { params: Params } },
     async (request, reply) => {
       const mail = await mailOf(request.params.id);
-      // An attachment, never shown inline: the bytes are whatever the sender wrote.
-      return reply
-        .type('message/rfc822')
-        .header('content-disposition', `attachment; filename="mail-${mail.id}.eml"`)
-        .header('x-content-type-options', 'nosniff')
-        .send(mail.raw);
+      return sendRawMail(reply, mail.id, mail.raw);
     },
   );
 };

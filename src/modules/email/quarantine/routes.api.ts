@@ -4,6 +4,7 @@ import { needs } from '../../../identity/access.js';
 import { actingUser } from '../../../identity/access-plugin.js';
 import { conflict, notFound } from '../../../shared/errors.js';
 import { discardMail, releaseMail } from '../inbound/release.js';
+import { sendRawMail } from '../original/raw-mail.js';
 import { findInbound, listInbound } from './repo.js';
 
 const manage = needs('mail:manage');
@@ -75,11 +76,7 @@ export const quarantineApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const row = await findInbound(db, request.params.id);
       if (!row) throw notFound();
-      // An attachment, never shown inline: the bytes are whatever the sender wrote.
-      return reply
-        .type('message/rfc822')
-        .header('content-disposition', `attachment; filename="mail-${row.id}.eml"`)
-        .send(row.raw);
+      return sendRawMail(reply, row.id, row.raw);
     },
   );
 

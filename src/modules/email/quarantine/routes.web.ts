@@ -6,6 +6,7 @@ import { actingUser } from '../../../identity/access-plugin.js';
 import { FormBody, renderPage } from '../../../web/forms.js';
 import { preparePage } from '../../../web/page-context.js';
 import { discardMail, releaseMail } from '../inbound/release.js';
+import { shownOriginal } from '../original/raw-mail.js';
 import { findInbound, listInbound } from './repo.js';
 
 const manage = needs('mail:manage');
@@ -19,8 +20,6 @@ const ListQuery = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 20 })),
 });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The original shown on the page is cut here; the download has all of it. */
-const SHOWN_BYTES = 64 * 1024;
 
 /**
  * `/admin/mail`: the mail the channel took in, the quarantine first (mail that failed a check:
@@ -69,7 +68,6 @@ export const quarantineWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { t, when } = await preparePage(request, reply);
     const mail = await findInbound(db, request.params.id);
     if (!mail) return reply.redirect('/admin/mail?done=gone', 303);
-    const original = mail.raw.subarray(0, SHOWN_BYTES).toString('utf8');
     const ticket = mail.ticket_id
       ? await db.selectFrom('tickets').select('number').where('id', '=', mail.ticket_id).executeTakeFirst()
       : undefined;
@@ -87,8 +85,7 @@ export const quarantineWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         received: when(mail.received_at),
         ticketKey: ticket ? `SB-${ticket.number}` : null,
         quarantined: mail.state === 'quarantined',
-        original,
-        cut: mail.raw.length > SHOWN_BYTES,
+        ...shownOriginal(mail.raw),
       },
     });
   });
