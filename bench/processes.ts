@@ -8,7 +8,16 @@ export interface Started {
 }
 
 /** Starts a process that logs `Server listening at <url>` and waits for it. */
-export function startListening(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+export const startListening = (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Started> =>
+  startLogging(command, args, env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+
+/** Starts a process and waits for its output to match `ready` (its first group, if any, is `baseUrl`). */
+export function startLogging(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<Started> {
   const child: ChildProcess = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -18,14 +27,14 @@ export function startListening(command: string, args: string[], env: NodeJS.Proc
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       if (output.length < 100_000) output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
         // Keep draining stdout (request logs) so the server never blocks on a full pipe.
         child.stdout!.removeAllListeners('data');
         child.stdout!.resume();
         resolve({
-          baseUrl: match[1]!,
+          baseUrl: match[1] ?? '',
           pid: child.pid!,
           stop: () =>
             new Promise((done) => {

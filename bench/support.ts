@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { hashPassword } from '../src/modules/auth/passwords/hash.js';
 import { hashClientSecret } from '../src/modules/oauth/clients/secret.js';
-import { type Started, startListening } from './processes.js';
+import { type Started, startListening, startLogging } from './processes.js';
 
 /** The external PostgreSQL the benches create their databases on. */
 export const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -32,15 +32,25 @@ export const SERVE = ['--max-semi-space-size=32', 'dist/cli.js', 'serve'];
  * the same V8 flag, info-level JSON logs, a free port.
  */
 export const startServer = (env: Record<string, string>, nodeFlags: string[] = []): Promise<Started> =>
-  startListening(process.execPath, [...nodeFlags, ...SERVE], {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ENV_FILE: '/nonexistent',
-    ...env,
-  });
+  startListening(process.execPath, [...nodeFlags, ...SERVE], { ...PRODUCTION, ...env });
+
+/** `switchboard worker` with the same settings (start the server first: it migrates the database). */
+export const startWorker = (env: Record<string, string>): Promise<Started> =>
+  startLogging(
+    process.execPath,
+    [...SERVE.slice(0, -1), 'worker'],
+    { ...PRODUCTION, ...env },
+    /worker started/,
+  );
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'json',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  ENV_FILE: '/nonexistent',
+};
 
 const cookies = (response: Response) =>
   response.headers

@@ -111,5 +111,5 @@ describe('the help pages, checked by axe', () => {
     await page.goto(`${baseUrl}/help/confirm?token=x&ticket=SB-1`);
     expect(await sweep(page, 'test-results/help-flow/axe-help-confirm')).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 180_000);
 });

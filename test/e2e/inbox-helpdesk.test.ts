@@ -217,5 +217,5 @@ describe('the helpdesk inbox in Chromium', () => {
     found.push(...(await sweep(page)));
     expect(found, found.join('\n')).toEqual([]);
     await context.close();
-  }, 120_000);
+  }, 180_000);
 });
