@@ -15,8 +15,8 @@ import { notificationJobs } from './notifications/digest.js';
 import { insertNotifications, ticketParties } from './notifications/repo.js';
 import type { TicketActor } from './policy.js';
 import { recordEvent } from './repo/events.js';
-import { findTicketByNumber, lockTicket, type TicketRow } from './repo/tickets.js';
-import { appendMessage, openTicket } from './service.js';
+import { findTicketByNumber, lockTicket, TICKET_COLUMNS, type TicketRow } from './repo/tickets.js';
+import { appendMessage, createTicket } from './service.js';
 import type { Channel } from './table.js';
 import { activeTeam } from './team.js';
 
@@ -84,10 +84,10 @@ export async function openFromChannel(
     categoryId: string | null;
     files?: readonly UploadedFile[];
   },
-): Promise<{ ticket: TicketRow; messageId: string; files: KeptFiles }> {
+): Promise<{ ticketId: string; messageId: string; files: KeptFiles }> {
   const ctx = ticketContext(channel, new Set());
   const files = sortFiles(channel, input.body, input.files);
-  const ticket = await openTicket(ctx, asSender(input.requesterId), {
+  const { ticketId, messageId } = await createTicket(ctx, asSender(input.requesterId), {
     subject: input.subject,
     body: files.body,
     categoryId: input.categoryId,
@@ -95,14 +95,8 @@ export async function openFromChannel(
     channel: input.channel,
     language: channel.config.SEARCH_LANGUAGE,
   });
-  const first = await channel.trx
-    .selectFrom('ticket_messages')
-    .select('id')
-    .where('ticket_id', '=', ticket.id)
-    .orderBy('created_at')
-    .executeTakeFirstOrThrow();
-  const kept = await files.store({ ticketId: ticket.id, messageId: first.id, uploaderId: input.requesterId });
-  return { ticket, messageId: first.id, files: kept };
+  const kept = await files.store({ ticketId, messageId, uploaderId: input.requesterId });
+  return { ticketId, messageId, files: kept };
 }
 
 /** Adds the sender's public reply, with its files, to a ticket (locked for the rest of the transaction). */
@@ -126,6 +120,23 @@ export async function appendFromChannel(
 
 /** The ticket `SB-<number>` names, whoever may see it (the caller decides). */
 export const ticketByNumber = (trx: Transaction<DB>, number: string) => findTicketByNumber(trx, number);
+
+/**
+ * The ticket the latest of `messageIds` (a mail's In-Reply-To and References) belongs to, mail in
+ * or out, whoever may see it (the caller decides).
+ */
+export const ticketByMailReference = (
+  trx: Transaction<DB>,
+  messageIds: readonly string[],
+): Promise<TicketRow | undefined> =>
+  trx
+    .selectFrom('ticket_mail_ids')
+    .innerJoin('tickets', 'tickets.id', 'ticket_mail_ids.ticket_id')
+    .select(TICKET_COLUMNS)
+    .where('ticket_mail_ids.message_id', 'in', messageIds)
+    .orderBy('ticket_mail_ids.created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 
 /**
  * A reply mailed from a ticket came back undelivered (a bounce naming the mail's Message-ID): the

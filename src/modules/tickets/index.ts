@@ -6,6 +6,7 @@ export {
   openFromChannel,
   reportUndelivered,
   type TicketRow,
+  ticketByMailReference,
   ticketByNumber,
   type UploadedFile,
 } from './channel.js';

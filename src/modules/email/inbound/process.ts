@@ -12,7 +12,7 @@ import {
   type TicketRow,
   type UploadedFile,
 } from '../../tickets/index.js';
-import { supportAddresses } from '../addresses.js';
+import { addressBook } from '../addresses.js';
 import { htmlToSafeText } from '../content/html-text.js';
 import { newReplyText } from '../content/reply-text.js';
 import type { InboundOutcome } from '../table.js';
@@ -78,31 +78,36 @@ export async function processInbound(
 
 async function record(deps: InboundDeps, id: string, mail: ParsedMail | null, decision: Decision) {
   const sender = mail ? senderOf(mail) : null;
-  await deps.trx
-    .updateTable('mail_inbound')
-    .set({
-      state: decision.state,
-      outcome: decision.outcome,
-      reason: decision.reason ?? null,
-      sender: sender?.address ?? null,
-      subject: mail?.subject?.slice(0, 500) ?? null,
-      ticket_id: decision.ticketId ?? null,
-      ticket_message_id: decision.ticketMessageId ?? null,
-      processed_at: new Date(),
-    })
-    .where('id', '=', id)
-    .execute();
-  if (mail?.messageId && WELL_FORMED_ID.test(mail.messageId) && decision.ticketId)
-    await deps.trx
-      .insertInto('ticket_mail_ids')
-      .values({
-        message_id: mail.messageId.slice(0, 998),
-        ticket_id: decision.ticketId,
+  const outcome = (db: Transaction<DB>) =>
+    db
+      .updateTable('mail_inbound')
+      .set({
+        state: decision.state,
+        outcome: decision.outcome,
+        reason: decision.reason ?? null,
+        sender: sender?.address ?? null,
+        subject: mail?.subject?.slice(0, 500) ?? null,
+        ticket_id: decision.ticketId ?? null,
         ticket_message_id: decision.ticketMessageId ?? null,
-        direction: 'in',
+        processed_at: new Date(),
       })
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .execute();
+      .where('id', '=', id);
+  if (!(mail?.messageId && WELL_FORMED_ID.test(mail.messageId) && decision.ticketId)) {
+    await outcome(deps.trx).execute();
+    return decision;
+  }
+  // The outcome and the Message-ID later replies thread by, in one statement (a CTE).
+  await deps.trx
+    .with('outcome', () => outcome(deps.trx).returning('id'))
+    .insertInto('ticket_mail_ids')
+    .values({
+      message_id: mail.messageId.slice(0, 998),
+      ticket_id: decision.ticketId,
+      ticket_message_id: decision.ticketMessageId ?? null,
+      direction: 'in',
+    })
+    .onConflict((oc) => oc.column('message_id').doNothing())
+    .execute();
   return decision;
 }
 
@@ -121,7 +126,8 @@ async function decide(
   if (automatic) return { state: 'discarded', outcome: 'auto-reply-dropped', reason: automatic };
   const sender = senderOf(mail);
   if (!sender) return { state: 'quarantined', outcome: 'quarantined', reason: 'no-sender' };
-  const ours = await supportAddresses(deps.trx, deps.config);
+  const book = await addressBook(deps.trx, deps.config);
+  const ours = book.ours;
   // Our own address as sender is our own mail come back (a forwarding rule, a receipt sent to a
   // support address): answering it would be a loop.
   if (isOurs(sender.address, ours))
@@ -178,14 +184,14 @@ async function decide(
     subject: subjectOf(mail),
     body: bodyOf(mail, false),
     channel: 'email',
-    categoryId: await categoryFor(deps.trx, recipients),
+    categoryId: book.categoryFor(recipients),
     files: filesOf(mail),
   });
-  await addParticipants(deps.trx, opened.ticket.id, ccOf(mail, sender.address), ours);
+  await addParticipants(deps.trx, opened.ticketId, ccOf(mail, sender.address), ours);
   return {
     state: 'done',
     outcome: 'new-ticket',
-    ticketId: opened.ticket.id,
+    ticketId: opened.ticketId,
     ticketMessageId: opened.messageId,
   };
 }
@@ -306,17 +312,6 @@ async function newTicketsLastHour(trx: Transaction<DB>, sender: string): Promise
     .where('received_at', '>', new Date(Date.now() - 3_600_000))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-async function categoryFor(trx: Transaction<DB>, recipients: string[]): Promise<string | null> {
-  if (recipients.length === 0) return null;
-  const row = await trx
-    .selectFrom('mail_addresses')
-    .select('category_id')
-    .where('address', 'in', recipients)
-    .where('category_id', 'is not', null)
-    .executeTakeFirst();
-  return row?.category_id ?? null;
 }
 
 /**

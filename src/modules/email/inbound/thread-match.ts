@@ -5,7 +5,7 @@ import type { DB } from '../../../platform/db/schema.js';
 import { parseMessageIds } from '../../../platform/mail/threading/message-ids.js';
 import { ticketFromAddress } from '../../../platform/mail/threading/reply-address.js';
 import { keyInSubject } from '../../../platform/mail/threading/subject-key.js';
-import { type TicketRow, ticketByNumber } from '../../tickets/index.js';
+import { type TicketRow, ticketByMailReference, ticketByNumber } from '../../tickets/index.js';
 
 export interface Thread {
   ticket: TicketRow;
@@ -33,13 +33,7 @@ export async function findThread(
   }
   const answered = [...parseMessageIds(mail.inReplyTo), ...parseMessageIds(mail.references)];
   if (answered.length > 0) {
-    const known = await trx
-      .selectFrom('ticket_mail_ids')
-      .select('ticket_id')
-      .where('message_id', 'in', answered)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-    const ticket = known ? await ticketById(trx, known.ticket_id) : undefined;
+    const ticket = await ticketByMailReference(trx, answered);
     if (ticket) return { ticket, by: 'references' };
   }
   const key = keyInSubject(mail.subject ?? '');
@@ -50,24 +44,29 @@ export async function findThread(
   return null;
 }
 
-const ticketById = async (trx: Transaction<DB>, id: string) => {
-  const row = await trx.selectFrom('tickets').select('number').where('id', '=', id).executeTakeFirst();
-  return row ? ticketByNumber(trx, String(row.number)) : undefined;
-};
-
-/** Whether `address` is the ticket's requester or one of its participants. */
+/** Whether `address` (lower case) is the ticket's requester or one of its participants. */
 export async function isOnTicket(trx: Transaction<DB>, ticket: TicketRow, address: string): Promise<boolean> {
-  const requester = await trx
-    .selectFrom('users')
-    .select('email')
-    .where('id', '=', ticket.requester_id)
-    .executeTakeFirst();
-  if (requester && requester.email.toLowerCase() === address) return true;
-  const participant = await trx
-    .selectFrom('ticket_participants')
-    .select('email')
-    .where('ticket_id', '=', ticket.id)
-    .where('email', '=', address)
-    .executeTakeFirst();
-  return participant !== undefined;
+  const row = await trx
+    .selectNoFrom((eb) =>
+      eb
+        .or([
+          eb.exists(
+            eb
+              .selectFrom('users')
+              .select('id')
+              .where('id', '=', ticket.requester_id)
+              .where((users) => users(users.fn('lower', ['email']), '=', address)),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('ticket_participants')
+              .select('email')
+              .where('ticket_id', '=', ticket.id)
+              .where('email', '=', address),
+          ),
+        ])
+        .as('on_ticket'),
+    )
+    .executeTakeFirstOrThrow();
+  return row.on_ticket === true;
 }

@@ -73,6 +73,8 @@ export async function storeUploads(
   actor: TicketActor,
   files: readonly UploadedFile[],
   pointer = '/body/file',
+  /** Where the files belong at once (a channel's message); without it they wait to be claimed. */
+  place: { ticketId: string; messageId: string } | null = null,
 ): Promise<AttachmentRow[]> {
   checkUploads(deps, files, pointer);
   const written: string[] = [];
@@ -83,8 +85,8 @@ export async function storeUploads(
       await deps.storage.put(key, file.data);
       written.push(key);
       rows.push({
-        ticket_id: null,
-        message_id: null,
+        ticket_id: place?.ticketId ?? null,
+        message_id: place?.messageId ?? null,
         uploader_id: actor.userId,
         uploader_client_id: actor.userId ? null : (actor.clientId ?? null),
         filename: displayName(file.filename),
@@ -210,8 +212,5 @@ export async function storeChannelFiles(
 ): Promise<AttachmentRow[]> {
   if (files.length === 0) return [];
   const actor = { userId: target.uploaderId, permissions: new Set<string>() };
-  const stored = await storeUploads(deps, { trx }, actor, files);
-  const ids = stored.map((r) => r.id);
-  await claimAttachments(trx, ids, target.ticketId, target.messageId);
-  return stored.map((r) => ({ ...r, ticket_id: target.ticketId, message_id: target.messageId }));
+  return storeUploads(deps, { trx }, actor, files, '/body/file', target);
 }

@@ -10,17 +10,11 @@ import type { Mailer } from '../../../platform/mail/port.js';
 import { renderMail, type TicketNotice } from '../../../platform/mail/templates.js';
 import { renderMarkdown } from '../markdown.js';
 import { ticketKey } from '../schemas.js';
-import { type AutoSubmitted, mailThreadFor } from './mail-thread.js';
+import { mailThreadFor } from './mail-thread.js';
 import type { NotificationJobs } from './notify.js';
 import { KINDS, preferencesOf } from './preferences.js';
 import { scheduleReplyMail } from './reply-mail.js';
-import {
-  type ClaimedNotification,
-  claimPending,
-  findRecipient,
-  forgetSentBefore,
-  noticeLookups,
-} from './repo.js';
+import { type ClaimedNotification, claimPending, findRecipient, noticeLookups } from './repo.js';
 
 const Payload = Type.Object({ recipientId: Type.String({ minLength: 36, maxLength: 36 }) });
 /** Handled notifications are kept a while (what was mailed when), then forgotten. */
@@ -36,7 +30,7 @@ async function describe(
   recipientId: string,
   claimed: ClaimedNotification[],
   t: TFunction,
-): Promise<TicketNotice[]> {
+): Promise<{ notice: TicketNotice; ticket: { id: string; number: string } }[]> {
   const [tickets, actors, statuses] = await noticeLookups(
     trx,
     [...new Set(claimed.map((n) => n.ticket_id))],
@@ -63,18 +57,17 @@ async function describe(
         : kind === 'customer_reply' && data.reopened
           ? 'reopened'
           : 'plain';
-    return [
-      {
-        key,
-        subject: found.subject,
-        label: t(`tickets:notifications.${kind}.label`, words),
-        headline: t(`tickets:notifications.${kind}.${variant}`, words),
-        body: data.body ?? null,
-        bodyHtml: data.body ? renderMarkdown(data.body) : null,
-        at: created_at,
-        url: `${config.PUBLIC_URL}/${forTeam ? 'inbox' : 'tickets'}/${key}`,
-      },
-    ];
+    const notice = {
+      key,
+      subject: found.subject,
+      label: t(`tickets:notifications.${kind}.label`, words),
+      headline: t(`tickets:notifications.${kind}.${variant}`, words),
+      body: data.body ?? null,
+      bodyHtml: data.body ? renderMarkdown(data.body) : null,
+      at: created_at,
+      url: `${config.PUBLIC_URL}/${forTeam ? 'inbox' : 'tickets'}/${key}`,
+    };
+    return [{ notice, ticket: found }];
   });
 }
 
@@ -85,9 +78,8 @@ async function sendDigest(
   jobId: string,
   recipientId: string,
 ): Promise<{ mailed: number; dropped: number; providerId?: string }> {
-  const claimed = await claimPending(trx, recipientId);
+  const claimed = await claimPending(trx, recipientId, new Date(Date.now() - KEEP_DAYS * 86_400_000));
   if (claimed.length === 0) return { mailed: 0, dropped: 0 };
-  await forgetSentBefore(trx, recipientId, new Date(Date.now() - KEEP_DAYS * 86_400_000));
   const recipient = await findRecipient(trx, recipientId);
   const preferences = await preferencesOf(trx, recipientId);
   // A pending account hears only of tickets it started by mail: there the mailbox is how the
@@ -106,7 +98,8 @@ async function sendDigest(
       : [];
   const reader = { locale: recipient?.locale ?? null, timeZone: recipient?.time_zone ?? null };
   const t = translator(pickLocale(reader.locale));
-  const notices = wanted.length > 0 ? await describe(trx, config, recipientId, wanted, t) : [];
+  const described = wanted.length > 0 ? await describe(trx, config, recipientId, wanted, t) : [];
+  const notices = described.map((d) => d.notice);
   if (!recipient || notices.length === 0) return { mailed: 0, dropped: claimed.length };
   const name = recipient.display_name;
   const rendered =
@@ -118,7 +111,9 @@ async function sendDigest(
   const marked =
     wanted.length === 1 && wanted[0]!.kind === 'ticket_created' ? 'auto-replied' : 'auto-generated';
   const thread =
-    notices.length === 1 ? await threadOf(trx, config, notices[0]!.key, recipient.email, marked) : undefined;
+    described.length === 1
+      ? await mailThreadFor(trx, config, described[0]!.ticket, recipient.email, { autoSubmitted: marked })
+      : undefined;
   const { providerId } = await mailer.send(
     {
       to: recipient.email,
@@ -140,21 +135,6 @@ async function mailTickets(trx: Transaction<DB>, ids: string[]): Promise<Set<str
     .where('channel', '=', 'email')
     .execute();
   return new Set(rows.map((r) => r.id));
-}
-
-async function threadOf(
-  trx: Transaction<DB>,
-  config: Config,
-  key: string,
-  recipient: string,
-  autoSubmitted: AutoSubmitted,
-) {
-  const ticket = await trx
-    .selectFrom('tickets')
-    .select(['id', 'number'])
-    .where('number', '=', key.slice('SB-'.length))
-    .executeTakeFirst();
-  return ticket ? mailThreadFor(trx, config, ticket, recipient, { autoSubmitted }) : undefined;
 }
 
 /**

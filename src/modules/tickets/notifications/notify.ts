@@ -5,7 +5,7 @@ import type { TicketActor } from '../policy.js';
 import type { Visibility } from '../table.js';
 import { activeTeam } from '../team.js';
 import { replyRecipients } from './reply-mail.js';
-import { insertNotifications, ticketParties } from './repo.js';
+import { insertNotifications, type TicketParties, ticketParties } from './repo.js';
 import type { NotificationData, NotificationKind } from './table.js';
 
 /** Where notification digests are scheduled: a delayed job per recipient (digest.ts). */
@@ -100,8 +100,10 @@ export async function notifyTicket(
   actor: TicketActor,
   ticketId: string,
   change: TicketChange,
+  /** Who the ticket's parties are, when the caller has just written them (a new ticket). */
+  known?: TicketParties,
 ): Promise<void> {
-  const ticket = await ticketParties(ctx.trx, ticketId);
+  const ticket = known ?? (await ticketParties(ctx.trx, ticketId));
   // A public reply by the team goes out by mail to those copied (and, by mail, to the requester).
   const teamReply =
     change.event === 'message' && change.visibility === 'public' && actor.userId !== ticket.requester_id;

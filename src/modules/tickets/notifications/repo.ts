@@ -7,6 +7,7 @@ import type {
   TicketNotificationsTable,
 } from './table.js';
 import './table.js';
+import type { Channel } from '../table.js';
 import '../table.js';
 import '../../../identity/users/table.js';
 
@@ -23,12 +24,20 @@ export interface ClaimedNotification {
 }
 
 /** Who a ticket's notifications can reach: its requester and its assignee. */
-export const ticketParties = (trx: Transaction<DB>, ticketId: string) =>
+export const ticketParties = (trx: Transaction<DB>, ticketId: string): Promise<TicketParties> =>
   trx
     .selectFrom('tickets')
     .select(['id', 'requester_id', 'assignee_id', 'channel'])
     .where('id', '=', ticketId)
     .executeTakeFirstOrThrow();
+
+/** Whom a change on a ticket concerns, and by which channel its requester came. */
+export interface TicketParties {
+  id: string;
+  requester_id: string;
+  assignee_id: string | null;
+  channel: Channel;
+}
 
 export async function insertNotifications(
   trx: Transaction<DB>,
@@ -40,10 +49,22 @@ export async function insertNotifications(
 /**
  * Everything pending for one person, taken in one statement: rows another run holds are skipped
  * (SKIP LOCKED), so two runs never mail the same row, and a run that finds nothing sends nothing.
- * The claim commits with the mail (and the run's ledger row), or not at all.
+ * The claim commits with the mail (and the run's ledger row), or not at all. The same statement
+ * forgets their notifications handled before `forgetBefore` (a CTE: one round trip, not two).
  */
-export function claimPending(trx: Transaction<DB>, recipientId: string): Promise<ClaimedNotification[]> {
+export function claimPending(
+  trx: Transaction<DB>,
+  recipientId: string,
+  forgetBefore: Date,
+): Promise<ClaimedNotification[]> {
   return trx
+    .with('forgotten', (db) =>
+      db
+        .deleteFrom('ticket_notifications')
+        .where('recipient_id', '=', recipientId)
+        .where('sent_at', '<', forgetBefore)
+        .returning('id'),
+    )
     .updateTable('ticket_notifications')
     .set({ sent_at: new Date() })
     .where('id', 'in', (eb) =>
@@ -59,19 +80,6 @@ export function claimPending(trx: Transaction<DB>, recipientId: string): Promise
     .returning(['id', 'ticket_id', 'actor_id', 'kind', 'data', 'created_at'])
     .execute()
     .then((rows) => rows.sort((a, b) => Number(a.id) - Number(b.id)));
-}
-
-/** Forgets someone's notifications handled before `before`. */
-export async function forgetSentBefore(
-  trx: Transaction<DB>,
-  recipientId: string,
-  before: Date,
-): Promise<void> {
-  await trx
-    .deleteFrom('ticket_notifications')
-    .where('recipient_id', '=', recipientId)
-    .where('sent_at', '<', before)
-    .execute();
 }
 
 /** Where and whether a digest goes, and in which language and zone: the recipient's address, name, status, locale and zone. */
