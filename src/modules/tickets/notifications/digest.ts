@@ -12,34 +12,31 @@ import { renderMarkdown } from '../markdown.js';
 import { ticketKey } from '../schemas.js';
 import { mailThreadFor } from './mail-thread.js';
 import type { NotificationJobs } from './notify.js';
-import { KINDS, preferencesOf } from './preferences.js';
+import { KINDS, preferencesFrom } from './preferences.js';
 import { scheduleReplyMail } from './reply-mail.js';
-import { type ClaimedNotification, claimPending, findRecipient, noticeLookups } from './repo.js';
+import { type ClaimedNotification, claimPending, digestContext } from './repo.js';
 
 const Payload = Type.Object({ recipientId: Type.String({ minLength: 36, maxLength: 36 }) });
 /** Handled notifications are kept a while (what was mailed when), then forgotten. */
 const KEEP_DAYS = 30;
 
+type DigestContext = Awaited<ReturnType<typeof digestContext>>;
+
 /**
  * Each claimed row as the mail tells it, in the recipient's language (`tickets:notifications.*`),
  * with the ticket's current key and subject and the reply rendered from Markdown for the HTML part.
  */
-async function describe(
-  trx: Transaction<DB>,
+function describe(
   config: Config,
   recipientId: string,
   claimed: ClaimedNotification[],
+  context: DigestContext,
   t: TFunction,
-): Promise<{ notice: TicketNotice; ticket: { id: string; number: string } }[]> {
-  const [tickets, actors, statuses] = await noticeLookups(
-    trx,
-    [...new Set(claimed.map((n) => n.ticket_id))],
-    [...new Set(claimed.map((n) => n.actor_id ?? recipientId))],
-  );
-  const ticket = new Map(tickets.map((t) => [t.id, t]));
-  const name = new Map(actors.map((a) => [a.id, a.display_name]));
+): { notice: TicketNotice; ticket: { id: string; number: string } }[] {
+  const ticket = new Map(context.tickets.map((t) => [t.id, t]));
+  const name = new Map(context.actors.map((a) => [a.id, a.display_name]));
   const label = (status: string | undefined) =>
-    statuses.find((s) => s.name === status)?.label ?? status ?? t('tickets:notifications.unknown');
+    context.statuses.find((s) => s.name === status)?.label ?? status ?? t('tickets:notifications.unknown');
   return claimed.flatMap(({ ticket_id, actor_id, kind, data, created_at }) => {
     const found = ticket.get(ticket_id);
     if (!found) return [];
@@ -80,17 +77,20 @@ async function sendDigest(
 ): Promise<{ mailed: number; dropped: number; providerId?: string }> {
   const claimed = await claimPending(trx, recipientId, new Date(Date.now() - KEEP_DAYS * 86_400_000));
   if (claimed.length === 0) return { mailed: 0, dropped: 0 };
-  const recipient = await findRecipient(trx, recipientId);
-  const preferences = await preferencesOf(trx, recipientId);
+  const context = await digestContext(
+    trx,
+    recipientId,
+    [...new Set(claimed.map((n) => n.ticket_id))],
+    [...new Set(claimed.map((n) => n.actor_id ?? recipientId))],
+  );
+  const { recipient } = context;
+  const preferences = preferencesFrom(context.preferences);
   // A pending account hears only of tickets it started by mail: there the mailbox is how the
   // person follows their ticket. (The help form mails its own receipt, with the confirmation link,
   // and nothing more until the address is confirmed.) A disabled account hears nothing.
   const byMail =
     recipient?.status === 'pending_verification'
-      ? await mailTickets(
-          trx,
-          claimed.map((n) => n.ticket_id),
-        )
+      ? new Set(context.tickets.filter((t) => t.channel === 'email').map((t) => t.id))
       : null;
   const wanted =
     recipient?.status === 'active' || byMail
@@ -98,7 +98,7 @@ async function sendDigest(
       : [];
   const reader = { locale: recipient?.locale ?? null, timeZone: recipient?.time_zone ?? null };
   const t = translator(pickLocale(reader.locale));
-  const described = wanted.length > 0 ? await describe(trx, config, recipientId, wanted, t) : [];
+  const described = wanted.length > 0 ? describe(config, recipientId, wanted, context, t) : [];
   const notices = described.map((d) => d.notice);
   if (!recipient || notices.length === 0) return { mailed: 0, dropped: claimed.length };
   const name = recipient.display_name;
@@ -125,16 +125,6 @@ async function sendDigest(
     trx,
   );
   return { mailed: notices.length, dropped: claimed.length - notices.length, providerId };
-}
-
-async function mailTickets(trx: Transaction<DB>, ids: string[]): Promise<Set<string>> {
-  const rows = await trx
-    .selectFrom('tickets')
-    .select('id')
-    .where('id', 'in', [...new Set(ids)])
-    .where('channel', '=', 'email')
-    .execute();
-  return new Set(rows.map((r) => r.id));
 }
 
 /**

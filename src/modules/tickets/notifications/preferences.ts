@@ -32,8 +32,11 @@ export const kindsFor = (permissions: ReadonlySet<string>): NotificationKind[] =
   );
 
 /** Someone's choices; every kind they never switched is on. */
-export async function preferencesOf(db: Db, userId: string): Promise<Preferences> {
-  const rows = await preferenceRows(db, userId);
+export const preferencesOf = async (db: Db, userId: string): Promise<Preferences> =>
+  preferencesFrom(await preferenceRows(db, userId));
+
+/** The choices the stored switches make. */
+export function preferencesFrom(rows: readonly { kind: NotificationKind; email: boolean }[]): Preferences {
   const preferences = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, true])) as Preferences;
   for (const row of rows) preferences[row.kind] = row.email;
   return preferences;

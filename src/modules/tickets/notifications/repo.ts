@@ -1,4 +1,5 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { DB } from '../../../platform/db/schema.js';
 import type {
   NotificationData,
@@ -82,25 +83,47 @@ export function claimPending(
     .then((rows) => rows.sort((a, b) => Number(a.id) - Number(b.id)));
 }
 
-/** Where and whether a digest goes, and in which language and zone: the recipient's address, name, status, locale and zone. */
-export const findRecipient = (trx: Transaction<DB>, recipientId: string) =>
-  trx
-    .selectFrom('users')
-    .select(['email', 'display_name', 'status', 'locale', 'time_zone'])
-    .where('id', '=', recipientId)
-    .executeTakeFirst();
-
-/** What a digest names: the tickets' numbers and subjects, the actors' names, the status labels. */
-export const noticeLookups = (
+/**
+ * Everything a digest run needs besides the claimed rows, in one statement (JSON sub-selects):
+ * where and whether it goes and in which language and zone (the recipient's address, name,
+ * status, locale and zone), the kinds they switched, and what the notices name: the tickets'
+ * numbers, subjects and channels, the actors' names, the status labels.
+ */
+export async function digestContext(
   trx: Transaction<DB>,
+  recipientId: string,
   ticketIds: readonly string[],
   actorIds: readonly string[],
-) =>
-  Promise.all([
-    trx.selectFrom('tickets').select(['id', 'number', 'subject']).where('id', 'in', ticketIds).execute(),
-    trx.selectFrom('users').select(['id', 'display_name']).where('id', 'in', actorIds).execute(),
-    trx.selectFrom('ticket_statuses').select(['name', 'label']).execute(),
-  ]);
+) {
+  const row = await trx
+    .selectNoFrom((eb) => [
+      jsonObjectFrom(
+        eb
+          .selectFrom('users')
+          .select(['email', 'display_name', 'status', 'locale', 'time_zone'])
+          .where('id', '=', recipientId),
+      ).as('recipient'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('notification_preferences')
+          .select(['kind', 'email'])
+          .where('user_id', '=', recipientId),
+      ).as('preferences'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('tickets')
+          // As text, as the driver reads a bigint everywhere else (JSON would make it a number).
+          .select(['id', sql<string>`number::text`.as('number'), 'subject', 'channel'])
+          .where('id', 'in', ticketIds),
+      ).as('tickets'),
+      jsonArrayFrom(eb.selectFrom('users').select(['id', 'display_name']).where('id', 'in', actorIds)).as(
+        'actors',
+      ),
+      jsonArrayFrom(eb.selectFrom('ticket_statuses').select(['name', 'label'])).as('statuses'),
+    ])
+    .executeTakeFirstOrThrow();
+  return row;
+}
 
 /** The kinds someone switched, and how. */
 export const preferenceRows = (db: Db, userId: string) =>
