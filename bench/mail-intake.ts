@@ -3,6 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/platform/process/free-port.js';
 import { RawSmtp } from '../test/support/raw-smtp.js';
+import { backendCpuMillis, cpuMillis } from './cpu-time.js';
 import { adminUrl, databaseUrl, numberArg, sql, startServer, startWorker } from './support.js';
 
 /**
@@ -98,6 +99,9 @@ try {
   const smtpMs: number[] = [];
   const refused: string[] = [];
   let next = 0;
+  const appCpu = async () =>
+    (await Promise.all([server, ...workers].map((p) => cpuMillis(p.pid)))).reduce((a, b) => a + b, 0);
+  const cpuAtStart = { app: await appCpu(), database: await backendCpuMillis(NAME) };
   const started = Date.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -120,6 +124,10 @@ try {
     if (rows[0].n === 0 || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const cpuMs = {
+    app: (await appCpu()) - cpuAtStart.app,
+    database: (await backendCpuMillis(NAME)) - cpuAtStart.database,
+  };
   const { rows } = await sql(
     dbUrl,
     `select extract(epoch from processed_at - received_at) * 1000 as ms,
@@ -152,6 +160,9 @@ try {
     `| SMTP transaction (MAIL to 250 after DATA) p50 / p99 (ms) | ${quantile(smtpMs, 0.5).toFixed(1)} / ${quantile(smtpMs, 0.99).toFixed(1)} | |`,
   );
   console.log(`| sending alone (mails/s) | ${((MAILS / sentMs) * 1000).toFixed(1)} | |`);
+  console.log(
+    `| CPU per mail, Switchboard's processes / PostgreSQL's backends (ms) | ${(cpuMs.app / MAILS).toFixed(1)} / ${(cpuMs.database / MAILS).toFixed(1)} | |`,
+  );
   console.log(`| processed / refused | ${processed.length} / ${refused.length} | ${MAILS} / 0 |`);
   console.log(`outcomes: ${[...outcomes].map(([o, n]) => `${o} ${n}`).join(', ')}`);
   if (refused.length > 0) console.log(`first refusals: ${refused.slice(0, 5).join('; ')}`);
