@@ -282,6 +282,25 @@ export const ConfigSchema = Type.Object({
     format: 'uri',
     description: 'Twilio REST API base URL (change only to reach a proxy or a test double).',
   }),
+  SMS_NEW_SENDERS: Type.Union([Type.Literal('create'), Type.Literal('reject')], {
+    default: 'create',
+    description:
+      'A text to a team line from a phone no user has verified: `create` opens a ticket for a new unverified customer; `reject` takes no ticket.',
+  }),
+  SMS_QUIET_HOURS: Type.Integer({
+    default: 24,
+    minimum: 1,
+    maximum: 8760,
+    description:
+      'A text on a line within this many hours of the last one with that phone continues its ticket; later, it opens a new one.',
+  }),
+  SMS_MEDIA_MAX_BYTES: Type.Integer({
+    default: 5_242_880,
+    minimum: 65_536,
+    maximum: 26_214_400,
+    description:
+      'Largest MMS attachment fetched from the provider (bytes, default 5 MiB, Twilio’s own limit).',
+  }),
   MAIL_FROM: Type.String({
     default: 'Switchboard <no-reply@localhost>',
     description:

@@ -6,6 +6,7 @@ import { registerConfigCommand } from './config-command.js';
 import { registerDbCommands } from './db-commands.js';
 import { registerJobsCommands } from './jobs-commands.js';
 import { registerKeysCommands } from './keys-commands.js';
+import { registerNumbersCommands } from './numbers-commands.js';
 import { registerProcessCommands } from './process-commands.js';
 import { registerUsersCommands } from './users-commands.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(input: CliInput = process.stdin): Command {
   registerUsersCommands(program);
   registerAuditCommands(program);
   registerKeysCommands(program);
+  registerNumbersCommands(program);
   registerConfigCommand(program);
   return program;
 }

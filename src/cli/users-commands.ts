@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { bootConfigWithSecret } from '../boot.js';
 import type { AuthContext, AuthDeps } from '../identity/context.js';
 import { authDeps } from '../identity/ports.js';
 import {
@@ -11,50 +9,30 @@ import {
   inviteUser,
   userByEmailOrFail,
 } from '../modules/admin/index.js';
-import { jobsFor } from '../modules/index.js';
-import { createPlatform } from '../platform/runtime.js';
-import { AppError } from '../shared/errors.js';
 import { withLinkBase } from './link-base.js';
-import { withDatabase } from './with-database.js';
+import { withPlatform } from './with-platform.js';
 
 /** The CLI acts as the server's operator: audited with no user id and `cli` as the address. */
 const CLI_ACTOR: Actor = { userId: null, name: 'Your administrator' };
 const CLI_META = { ip: 'cli', userAgent: 'switchboard users' };
 
 /**
- * Runs one administrative use case in a transaction with the full platform (sessions store, mail
- * queue) but no job workers: mail is queued and a running server or worker sends it.
+ * Runs one administrative use case in a transaction, acting as the system (row-level security)
+ * and audited as the CLI; mail is queued and a running server or worker sends it.
  */
 function withUserAdmin(
   run: (deps: AuthDeps, ctx: AuthContext) => Promise<string>,
   { mailsLinks = false } = {},
 ): Promise<void> {
-  return withDatabase(async (url) => {
-    const config = await bootConfigWithSecret();
-    const platform = await createPlatform(config, {
-      logger: pino({ level: 'warn' }),
-      databaseUrl: url,
-      jobs: jobsFor(config),
-      schedules: [],
-      runsJobs: false,
-    });
-    try {
-      // The operator's command acts as the system (row-level security), audited as the CLI.
-      const deps = {
-        ...authDeps(platform),
-        db: platform.database.system,
-        config: mailsLinks ? await withLinkBase(platform.database.system, config) : config,
-      };
-      const message = await platform.database.system
-        .transaction()
-        .execute((trx) => run(deps, { trx, meta: CLI_META, failures: [] }));
-      console.log(message);
-    } catch (error) {
-      if (error instanceof AppError) throw new Error(error.extras.errors?.[0]?.detail ?? error.message);
-      throw error;
-    } finally {
-      await platform.close();
-    }
+  return withPlatform(async (platform, config) => {
+    const deps = {
+      ...authDeps(platform),
+      db: platform.database.system,
+      config: mailsLinks ? await withLinkBase(platform.database.system, config) : config,
+    };
+    return platform.database.system
+      .transaction()
+      .execute((trx) => run(deps, { trx, meta: CLI_META, failures: [] }));
   });
 }
 

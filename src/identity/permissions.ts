@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'oauth_clients:manage': 'Register apps that use the API, change them and rotate their secrets',
   'mail:manage':
     'Set up the email channel (addresses, mailboxes, forwarding) and release or discard quarantined mail',
+  'sms:manage': 'Buy, assign and release phone numbers and set up the SMS channel',
   'outbox:read': 'Read the dev outbox (mail and texts kept while no provider is configured)',
 } as const;
 

@@ -11,6 +11,7 @@ import type { FeatureModule } from './module.js';
 import { oauthModule } from './oauth/index.js';
 import { rbacModule } from './rbac/index.js';
 import { siteModule } from './site/index.js';
+import { smsModule } from './sms/index.js';
 import { ticketsModule } from './tickets/index.js';
 
 /** Every feature, in registration order. `serve` mounts their routes; `worker` runs their jobs. */
@@ -23,6 +24,7 @@ export const modules: readonly FeatureModule[] = [
   oauthModule,
   ticketsModule,
   emailModule,
+  smsModule,
 ];
 
 for (const module of modules) {

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { csrfTokenFor } from '../identity/csrf.js';
 import { AppError, type ErrorCode } from '../shared/errors.js';
+import { preparePage } from './page-context.js';
 
 /** Form posts are read leniently and checked in the use case, so mistakes come back as form messages. */
 export const FormBody = Type.Record(Type.String(), Type.Unknown());
@@ -87,6 +88,21 @@ export function refusalState(error: AppError, options: FormOptions = {}, t?: Tra
     error.message;
   const text = options.messageFor?.(error) ?? (Object.keys(errors).length ? undefined : told);
   return { errors, messages: text ? [{ type: 'error', text }] : [] };
+}
+
+/**
+ * A refusal from the catalogue as the page's state, in the page's language; anything else (and a
+ * failed CSRF check) is thrown on to the error handler.
+ */
+export async function pageRefusal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  options: FormOptions = {},
+): Promise<FormState> {
+  if (!(error instanceof AppError) || error.code === 'csrf_failed') throw error;
+  const { t } = await preparePage(request, reply);
+  return refusalState(error, options, t);
 }
 
 /** Most admin forms need a fresh password confirmation; this is what they say when it is missing. */

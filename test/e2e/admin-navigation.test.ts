@@ -55,7 +55,16 @@ describe('the admin section, reached from the navigation alone', () => {
     await arrive('Admin');
     // The overview links every admin page the viewer may open.
     const cards = await page.locator('main ul a').allTextContents();
-    for (const name of ['Users', 'Roles', 'Categories', 'Apps', 'Audit log', 'Mail', 'Outbox'])
+    for (const name of [
+      'Users',
+      'Roles',
+      'Categories',
+      'Apps',
+      'Audit log',
+      'Mail',
+      'Phone numbers',
+      'Outbox',
+    ])
       expect(cards.some((c) => c.includes(name))).toBe(true);
 
     await openSection('Users', 'Users');
@@ -108,6 +117,12 @@ describe('the admin section, reached from the navigation alone', () => {
       await arrive(title);
       await expect(mailTab(tab).getAttribute('aria-current')).resolves.toBe('page');
     }
+
+    // The SMS channel's numbers (no Twilio here: the page says how to connect it).
+    await openSection('Phone numbers', 'Phone numbers');
+    await expect(page.locator('[data-testid="not-connected"]').textContent()).resolves.toContain(
+      'SMS_TRANSPORT=twilio',
+    );
 
     await openSection('Outbox', 'Outbox');
     // The invitation goes out through the job queue: wait for it to land.

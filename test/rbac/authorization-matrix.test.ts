@@ -93,6 +93,13 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['GET /api/v1/mail/messages/:id/raw', [401, 403, 403, 403, 404]],
   ['POST /api/v1/mail/messages/:id/discard', [401, 403, 403, 403, 404]],
   ['POST /api/v1/mail/messages/:id/release', [401, 403, 403, 403, 404]],
+  ['GET /api/v1/sms/numbers', [401, 403, 403, 403, 200]],
+  ['GET /api/v1/sms/numbers/available', [401, 403, 403, 403, 400]],
+  ['POST /api/v1/sms/numbers', [401, 403, 403, 403, 400]],
+  ['PATCH /api/v1/sms/numbers/:id', [401, 403, 403, 403, 404]],
+  ['DELETE /api/v1/sms/numbers/:id', [401, 403, 403, 403, 404]],
+  // This app has no Twilio: the check has nobody to ask.
+  ['POST /api/v1/sms/numbers/check', [401, 403, 403, 403, 409]],
   ['DELETE /api/v1/tickets/:id/participants/:email', [401, 403, 403, 404, 404]],
   ['GET /api/v1/tickets/:id/participants', [401, 403, 403, 404, 404]],
   ['POST /api/v1/tickets/:id/participants', [401, 403, 403, 400, 400]],

@@ -464,6 +464,91 @@ CREATE POLICY owner_or_staff ON sms_codes FOR ALL TO PUBLIC
   WITH CHECK (((app_context() = 'system'::text) OR (user_id = app_user_id()) OR app_can('users:manage'::text)));
 GRANT DELETE, INSERT, SELECT, UPDATE ON sms_codes TO switchboard_app;
 
+CREATE TABLE sms_messages (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  message_sid text,
+  direction text NOT NULL,
+  number_id uuid NOT NULL,
+  phone text NOT NULL,
+  body text NOT NULL,
+  media jsonb DEFAULT '[]'::jsonb NOT NULL,
+  status text NOT NULL,
+  error_code integer,
+  outcome text,
+  ticket_id uuid,
+  ticket_message_id uuid,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  processed_at timestamp with time zone,
+  CONSTRAINT sms_messages_pkey PRIMARY KEY (id),
+  CONSTRAINT sms_messages_message_sid_key UNIQUE (message_sid),
+  CONSTRAINT sms_messages_number_id_fkey FOREIGN KEY (number_id) REFERENCES sms_numbers(id),
+  CONSTRAINT sms_messages_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE SET NULL,
+  CONSTRAINT sms_messages_ticket_message_id_fkey FOREIGN KEY (ticket_message_id) REFERENCES ticket_messages(id) ON DELETE SET NULL,
+  CONSTRAINT sms_messages_body_check CHECK ((length(body) <= 1600)),
+  CONSTRAINT sms_messages_direction_check CHECK ((direction = ANY (ARRAY['in'::text, 'out'::text]))),
+  CONSTRAINT sms_messages_message_sid_check CHECK ((message_sid ~ '^(SM|MM)[0-9a-f]{32}$'::text)),
+  CONSTRAINT sms_messages_outcome_check CHECK ((outcome = ANY (ARRAY['new-ticket'::text, 'reply'::text, 'refused-unknown'::text, 'refused-disabled'::text]))),
+  CONSTRAINT sms_messages_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text))
+);
+CREATE INDEX sms_messages_thread_idx ON public.sms_messages USING btree (number_id, phone, created_at DESC);
+ALTER TABLE sms_messages ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sms_admins ON sms_messages FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON sms_messages TO switchboard_app;
+
+CREATE TABLE sms_numbers (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  e164 text NOT NULL,
+  provider_sid text NOT NULL,
+  country text NOT NULL,
+  sms boolean DEFAULT true NOT NULL,
+  mms boolean DEFAULT false NOT NULL,
+  voice boolean DEFAULT false NOT NULL,
+  monthly_price numeric(10,4),
+  price_unit text,
+  owner_id uuid,
+  category_id uuid,
+  label text,
+  sms_url text,
+  status_url text,
+  webhooks_checked_at timestamp with time zone,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  released_at timestamp with time zone,
+  CONSTRAINT sms_numbers_pkey PRIMARY KEY (id),
+  CONSTRAINT sms_numbers_provider_sid_key UNIQUE (provider_sid),
+  CONSTRAINT sms_numbers_category_id_fkey FOREIGN KEY (category_id) REFERENCES ticket_categories(id) ON DELETE SET NULL,
+  CONSTRAINT sms_numbers_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT sms_numbers_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
+  CONSTRAINT sms_numbers_e164_check CHECK ((e164 ~ '^\+[1-9][0-9]{6,14}$'::text)),
+  CONSTRAINT sms_numbers_label_check CHECK ((length(label) <= 80)),
+  CONSTRAINT sms_numbers_price_unit_check CHECK ((price_unit ~ '^[A-Z]{3}$'::text)),
+  CONSTRAINT sms_numbers_provider_sid_check CHECK ((length(provider_sid) <= 64))
+);
+CREATE INDEX sms_numbers_owner_idx ON public.sms_numbers USING btree (owner_id) WHERE (owner_id IS NOT NULL);
+CREATE UNIQUE INDEX sms_numbers_e164_held_idx ON public.sms_numbers USING btree (e164) WHERE (released_at IS NULL);
+ALTER TABLE sms_numbers ENABLE ROW LEVEL SECURITY;
+CREATE POLICY owner_reads ON sms_numbers FOR SELECT TO PUBLIC
+  USING ((owner_id = app_user_id()));
+CREATE POLICY sms_admins ON sms_numbers FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON sms_numbers TO switchboard_app;
+
+CREATE TABLE sms_webhook_counts (
+  outcome text NOT NULL,
+  n bigint DEFAULT 0 NOT NULL,
+  last_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT sms_webhook_counts_pkey PRIMARY KEY (outcome)
+);
+ALTER TABLE sms_webhook_counts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sms_admins_read ON sms_webhook_counts FOR SELECT TO PUBLIC
+  USING (app_can('sms:manage'::text));
+CREATE POLICY system_writes ON sms_webhook_counts FOR ALL TO PUBLIC
+  USING ((app_context() = 'system'::text))
+  WITH CHECK ((app_context() = 'system'::text));
+GRANT DELETE, INSERT, SELECT, UPDATE ON sms_webhook_counts TO switchboard_app;
+
 CREATE TABLE ticket_attachments (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   ticket_id uuid,

@@ -5,9 +5,12 @@ import type { DB } from '../db/schema.js';
 import type { JobDefinition } from '../jobs/define.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { sendSmsJob } from './jobs.js';
+import type { SmsNumberProvider } from './numbers.js';
 import { OutboxSmsSender } from './outbox.js';
 import { E164, type SmsSender } from './port.js';
 import { TwilioSmsSender } from './twilio.js';
+import { TwilioApi } from './twilio-api.js';
+import { TwilioNumbers } from './twilio-numbers.js';
 
 /** What features use to send a text: queued in their transaction, delivered by the send_sms job. */
 export interface SmsQueue {
@@ -19,16 +22,26 @@ type SmsConfig = Pick<
   'SMS_TRANSPORT' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM' | 'TWILIO_API_URL'
 >;
 
+/** Twilio's REST API with the configured account; none while texts stay in the dev outbox. */
+export function twilioApi(config: SmsConfig): TwilioApi | null {
+  if (config.SMS_TRANSPORT !== 'twilio') return null;
+  return new TwilioApi({
+    accountSid: config.TWILIO_ACCOUNT_SID!,
+    authToken: config.TWILIO_AUTH_TOKEN!,
+    baseUrl: config.TWILIO_API_URL,
+  });
+}
+
 /** loadConfig has already refused SMS_TRANSPORT=twilio without its three settings. */
 export function createSmsSender(config: SmsConfig): SmsSender {
-  return config.SMS_TRANSPORT === 'twilio'
-    ? new TwilioSmsSender(
-        config.TWILIO_ACCOUNT_SID!,
-        config.TWILIO_AUTH_TOKEN!,
-        config.TWILIO_FROM!,
-        config.TWILIO_API_URL,
-      )
-    : new OutboxSmsSender();
+  const api = twilioApi(config);
+  return api ? new TwilioSmsSender(api, config.TWILIO_FROM!) : new OutboxSmsSender();
+}
+
+/** The provider's numbers, media and webhook signatures; none without a provider configured. */
+export function createSmsNumbers(config: SmsConfig): SmsNumberProvider | null {
+  const api = twilioApi(config);
+  return api ? new TwilioNumbers(api) : null;
 }
 
 export function createSms(options: { config: Config; jobs: () => JobQueue }): {

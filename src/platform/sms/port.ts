@@ -6,6 +6,10 @@ export interface OutgoingSms {
   to: string;
   body: string;
   idempotencyKey: string;
+  /** The number to send from (E.164), when it is not the configured one: the line a customer wrote to. */
+  from?: string;
+  /** Where the provider reports the text's delivery. */
+  statusCallback?: string;
 }
 
 /** Delivers one text message and answers with the provider's id; runs in the send job's transaction. */

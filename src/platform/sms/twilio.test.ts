@@ -6,6 +6,7 @@ import { buildTestApp } from '../../../test/support/app.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../../config.js';
 import { TwilioSmsSender } from './twilio.js';
+import { TwilioApi } from './twilio-api.js';
 
 const unexpected = (): never => {
   throw new Error('expected the send to fail');
@@ -44,7 +45,10 @@ describe('Twilio SMS (against a local fake of its API)', () => {
   it('posts To, From and Body form-encoded with Basic auth to the account’s Messages resource', async () => {
     const fake = await fakeTwilio([201, 400]);
     try {
-      const sender = new TwilioSmsSender(SID, 'auth-token-0123456789', '+3197010000000', fake.url);
+      const sender = new TwilioSmsSender(
+        new TwilioApi({ accountSid: SID, authToken: 'auth-token-0123456789', baseUrl: fake.url }),
+        '+3197010000000',
+      );
       expect(
         await sender.send({ to: '+31612345678', body: 'Your code is 123456', idempotencyKey: 'k-1' }),
       ).toEqual({ providerId: 'SM123' });
@@ -72,7 +76,10 @@ describe('Twilio SMS (against a local fake of its API)', () => {
   it('uses a Messaging Service SID as the sender when given one', async () => {
     const fake = await fakeTwilio([]);
     try {
-      await new TwilioSmsSender(SID, 'auth-token-0123456789', `MG${'a'.repeat(32)}`, fake.url).send({
+      await new TwilioSmsSender(
+        new TwilioApi({ accountSid: SID, authToken: 'auth-token-0123456789', baseUrl: fake.url }),
+        `MG${'a'.repeat(32)}`,
+      ).send({
         to: '+31612345678',
         body: 'hi',
         idempotencyKey: 'k',

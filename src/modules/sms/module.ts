@@ -1,0 +1,21 @@
+import type { FeatureModule } from '../module.js';
+import { smsInboundJob } from './inbound/job.js';
+import { smsRoutes } from './routes.js';
+
+/** The SMS channel: the team's numbers at Twilio, and texts to them into tickets. */
+export const smsModule: FeatureModule = {
+  name: 'sms',
+  navigation: [
+    {
+      key: 'sms',
+      href: '/admin/sms/numbers',
+      label: 'sms:nav.numbers',
+      description: 'sms:nav.numbersAbout',
+      area: 'admin',
+      permissions: ['sms:manage'],
+      order: 46,
+    },
+  ],
+  routes: smsRoutes,
+  jobs: (config) => [smsInboundJob(config)],
+};

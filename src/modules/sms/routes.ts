@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { numberApiRoutes } from './numbers/routes.api.js';
+import { numberWebRoutes } from './numbers/routes.web.js';
+import { webhookCounts } from './webhooks/counts.js';
+import { twilioWebhookRoutes } from './webhooks/routes.js';
+
+/**
+ * The SMS channel in the running app: Twilio's webhooks, the numbers API and admin page, and the
+ * `/metrics` counts of texts in and of webhook calls that stored nothing, read from the database
+ * at scrape time, so they count what every process did.
+ */
+export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { platform } = app;
+  await app.register(twilioWebhookRoutes);
+  await app.register(numberApiRoutes);
+  await app.register(numberWebRoutes);
+  platform.metrics.gauge(
+    'switchboard_sms_webhook_total',
+    'Twilio webhook calls that stored nothing, by why (bad-signature, other-account, not-our-number, duplicate …)',
+    ['outcome'],
+    async (set) => {
+      for (const [outcome, n] of await webhookCounts(platform.database.system)) set({ outcome }, n);
+    },
+  );
+  platform.metrics.gauge(
+    'switchboard_sms_in_total',
+    'Texts taken in, by what became of them (new-ticket, reply, refused-unknown, pending …)',
+    ['outcome'],
+    async (set) => {
+      const rows = await platform.database.system
+        .selectFrom('sms_messages')
+        .select((eb) => [
+          eb.fn.coalesce('outcome', eb.val('pending')).as('outcome'),
+          eb.fn.countAll<number>().as('n'),
+        ])
+        .where('direction', '=', 'in')
+        .groupBy('outcome')
+        .execute();
+      for (const row of rows) set({ outcome: String(row.outcome) }, Number(row.n));
+    },
+  );
+};

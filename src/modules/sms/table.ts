@@ -1,0 +1,66 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export interface SmsNumbersTable {
+  id: Generated<string>;
+  e164: string;
+  /** The provider's id of the number (Twilio `PN…`). */
+  provider_sid: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  sms: ColumnType<boolean, boolean | undefined, boolean>;
+  mms: ColumnType<boolean, boolean | undefined, boolean>;
+  voice: ColumnType<boolean, boolean | undefined, boolean>;
+  /** numeric: pg hands it over as a string. */
+  monthly_price: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  price_unit: string | null;
+  /** A personal number's owner; null for a team line. */
+  owner_id: string | null;
+  /** A team line's default category for the tickets its texts open. */
+  category_id: string | null;
+  label: string | null;
+  /** Where the provider sends this number's texts and delivery reports, as last set or seen. */
+  sms_url: string | null;
+  status_url: string | null;
+  webhooks_checked_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
+  released_at: Date | null;
+}
+
+export type SmsDirection = 'in' | 'out';
+export type SmsOutcome = 'new-ticket' | 'reply' | 'refused-unknown' | 'refused-disabled';
+export interface SmsMedia {
+  url: string;
+  contentType: string;
+}
+
+export interface SmsMessagesTable {
+  id: Generated<string>;
+  message_sid: string | null;
+  direction: SmsDirection;
+  number_id: string;
+  /** The customer's phone (E.164). */
+  phone: string;
+  body: string;
+  media: ColumnType<SmsMedia[], string | undefined, string>;
+  status: string;
+  error_code: number | null;
+  outcome: SmsOutcome | null;
+  ticket_id: string | null;
+  ticket_message_id: string | null;
+  created_at: ColumnType<Date, never, never>;
+  processed_at: Date | null;
+}
+
+export interface SmsWebhookCountsTable {
+  outcome: string;
+  n: ColumnType<string, number, number>;
+  last_at: ColumnType<Date, never, Date>;
+}
+
+declare module '../../platform/db/schema.js' {
+  interface DB {
+    sms_numbers: SmsNumbersTable;
+    sms_messages: SmsMessagesTable;
+    sms_webhook_counts: SmsWebhookCountsTable;
+  }
+}

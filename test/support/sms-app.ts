@@ -1,0 +1,42 @@
+import { buildTestApp, type TestApp } from './app.js';
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './fake-twilio.js';
+
+export const SMS_PUBLIC_URL = 'http://desk.example.test';
+
+/**
+ * An app connected to a fake Twilio on localhost, whose webhook calls go into the app through
+ * `inject` at PUBLIC_URL (as if Twilio reached it over the internet).
+ */
+export async function buildSmsApp(options: { runsJobs?: boolean; env?: Record<string, string> } = {}) {
+  let t: TestApp | undefined;
+  const twilio: FakeTwilio = await startFakeTwilio({
+    deliver: async (url, form, headers) => {
+      if (!t || !url.startsWith(SMS_PUBLIC_URL)) throw new Error(`the fake cannot reach ${url}`);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: url.slice(SMS_PUBLIC_URL.length),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(form).toString(),
+      });
+      return { status: res.statusCode, body: res.body };
+    },
+  });
+  t = await buildTestApp({
+    runsJobs: options.runsJobs ?? false,
+    env: {
+      MFA_REQUIRED_ROLES: 'none',
+      PUBLIC_URL: SMS_PUBLIC_URL,
+      ...twilioEnv(twilio),
+      ...options.env,
+    },
+  });
+  const app = t;
+  return {
+    t: app,
+    twilio,
+    close: async () => {
+      await app.close();
+      await twilio.close();
+    },
+  };
+}
