@@ -294,6 +294,14 @@ export const ConfigSchema = Type.Object({
     description:
       'A text on a line within this many hours of the last one with that phone continues its ticket; later, it opens a new one.',
   }),
+  SMS_HELP_TEXT: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 320,
+      description:
+        'The answer to a text that says HELP (carriers require one). Default: a sentence in the sender’s language saying the line reaches the support team and how to stop.',
+    }),
+  ),
   SMS_MEDIA_MAX_BYTES: Type.Integer({
     default: 5_242_880,
     minimum: 65_536,

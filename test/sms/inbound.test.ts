@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../support/actors.js';
 import type { TestApp } from '../support/app.js';
 import type { FakeTwilio } from '../support/fake-twilio.js';
-import { buildSmsApp, SMS_PUBLIC_URL } from '../support/sms-app.js';
+import { buildSmsApp, buyLine, SMS_PUBLIC_URL } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -62,30 +62,11 @@ async function verifiedPhone(phone: string) {
   return user;
 }
 
-async function buy(e164: string, ownerId: string | null = null) {
-  const { buyNumber } = await import('../../src/modules/sms/index.js');
-  const { createSmsNumbers } = await import('../../src/platform/sms/index.js');
-  return system()
-    .transaction()
-    .execute((trx) =>
-      buyNumber(
-        trx,
-        createSmsNumbers(t.platform.config),
-        t.platform.config,
-        { type: 'cli', id: null },
-        {
-          e164,
-          ownerId,
-        },
-      ),
-    );
-}
-
 beforeAll(async () => {
   ({ t, twilio, close } = await buildSmsApp({ runsJobs: true }));
-  teamLine = (await buy('+14155550100')).e164;
+  teamLine = (await buyLine(t, '+14155550100')).e164;
   owner = await createUser(t, ['agent']);
-  personalLine = (await buy('+14155550200', owner.id)).e164;
+  personalLine = (await buyLine(t, '+14155550200', owner.id)).e164;
 });
 afterAll(() => close?.());
 

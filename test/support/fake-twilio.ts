@@ -22,6 +22,8 @@ export interface SentText {
   from: string;
   body: string;
   statusCallback: string | null;
+  /** When the fake took it (ms since the epoch). */
+  at: number;
 }
 
 /** How the fake calls a webhook: over HTTP by default, or into an app's `inject` in tests. */
@@ -55,6 +57,12 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
   const media = new Map<string, { type: string; data: Buffer }>();
   const requests: { method: string; path: string; authorized: boolean }[] = [];
   let sold = 0;
+  const heldByPhone = (phone: string) => [...numbers.values()].find((n) => n.phone_number === phone);
+  /**
+   * Texts to take and then answer with a dropped connection (`answers`), or never answer at all
+   * (`holds`: the sender is killed meanwhile), as when a crash follows Twilio's accepting a text.
+   */
+  const lose = { answers: 0, holds: 0 };
   const accountPath = `/2010-04-01/Accounts/${FAKE_ACCOUNT_SID}`;
   const expectedAuth = `Basic ${Buffer.from(`${FAKE_ACCOUNT_SID}:${FAKE_AUTH_TOKEN}`).toString('base64')}`;
 
@@ -133,6 +141,14 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
       const to = form.get('To') ?? '';
       if (!/^\+[1-9]\d{6,14}$/.test(to))
         return error(res, 400, 21211, "The 'To' number is not a valid phone number.");
+      const from = form.get('From');
+      if (from && from !== '+15005550006' && !heldByPhone(from))
+        return error(
+          res,
+          400,
+          21606,
+          "The 'From' phone number provided is not a valid message-capable Twilio phone number for this account.",
+        );
       if (optedOut.has(to)) return error(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
       const text: SentText = {
         sid: sid('SM'),
@@ -140,8 +156,17 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
         from: form.get('From') ?? form.get('MessagingServiceSid') ?? '',
         body: form.get('Body') ?? '',
         statusCallback: form.get('StatusCallback'),
+        at: Date.now(),
       };
       sent.push(text);
+      if (lose.answers > 0) {
+        lose.answers--;
+        return req.socket.destroy();
+      }
+      if (lose.holds > 0) {
+        lose.holds--;
+        return;
+      }
       return json(res, 201, {
         sid: text.sid,
         status: 'queued',
@@ -150,6 +175,25 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
         body: text.body,
         num_segments: '1',
       });
+    }
+    if (req.method === 'GET' && rest === '/Messages.json') {
+      const since = form.get('DateSent>');
+      const messages = sent
+        .filter(
+          (m) =>
+            (!form.get('To') || m.to === form.get('To')) &&
+            (!form.get('From') || m.from === form.get('From')),
+        )
+        .filter((m) => !since || new Date(m.at).toISOString().slice(0, 10) >= since)
+        .map((m) => ({
+          sid: m.sid,
+          to: m.to,
+          from: m.from,
+          body: m.body,
+          status: 'sent',
+          date_created: new Date(m.at).toUTCString(),
+        }));
+      return json(res, 200, { messages, next_page_uri: null });
     }
     return error(res, 404, 20404, 'The requested resource was not found');
   }
@@ -164,8 +208,6 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
   const signedPost = (url: string, form: Record<string, string>, token = FAKE_AUTH_TOKEN) =>
     deliver(url, form, { 'x-twilio-signature': getExpectedTwilioSignature(token, url, form) });
 
-  const heldByPhone = (phone: string) => [...numbers.values()].find((n) => n.phone_number === phone);
-
   return {
     url: base,
     accountSid: FAKE_ACCOUNT_SID,
@@ -174,6 +216,7 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
     sent,
     optedOut,
     requests,
+    lose,
     signedPost,
     /** Hosts a media file under the account, as Twilio keeps an MMS's media. */
     hostMedia(type: string, data: Buffer): string {
@@ -228,7 +271,11 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
       const held = heldByPhone(phone);
       if (held) held.sms_url = smsUrl;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

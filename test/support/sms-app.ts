@@ -1,3 +1,5 @@
+import { buyNumber } from '../../src/modules/sms/index.js';
+import { createSmsNumbers } from '../../src/platform/sms/index.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './fake-twilio.js';
 
@@ -40,3 +42,17 @@ export async function buildSmsApp(options: { runsJobs?: boolean; env?: Record<st
     },
   };
 }
+
+/** Buys a number for the app from its (fake) Twilio, as the CLI does: a team line without an owner. */
+export const buyLine = (t: TestApp, e164: string, ownerId: string | null = null) =>
+  t.platform.database.system
+    .transaction()
+    .execute((trx) =>
+      buyNumber(
+        trx,
+        createSmsNumbers(t.platform.config),
+        t.platform.config,
+        { type: 'cli', id: null },
+        { e164, ownerId },
+      ),
+    );

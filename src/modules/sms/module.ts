@@ -1,5 +1,6 @@
 import type { FeatureModule } from '../module.js';
 import { smsInboundJob } from './inbound/job.js';
+import { smsSendJob } from './outbound/job.js';
 import { smsRoutes } from './routes.js';
 
 /** The SMS channel: the team's numbers at Twilio, and texts to them into tickets. */
@@ -17,5 +18,5 @@ export const smsModule: FeatureModule = {
     },
   ],
   routes: smsRoutes,
-  jobs: (config) => [smsInboundJob(config)],
+  jobs: (config) => [smsInboundJob(config), smsSendJob(config)],
 };

@@ -24,10 +24,20 @@ export interface SmsNumbersTable {
   webhooks_checked_at: Date | null;
   created_at: ColumnType<Date, never, never>;
   released_at: Date | null;
+  /** When this line last handed Twilio a text (pacing). */
+  last_sent_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export type SmsDirection = 'in' | 'out';
-export type SmsOutcome = 'new-ticket' | 'reply' | 'refused-unknown' | 'refused-disabled';
+export type SmsOutcome =
+  | 'new-ticket'
+  | 'reply'
+  | 'refused-unknown'
+  | 'refused-disabled'
+  | 'opt-out'
+  | 'opt-in'
+  | 'help';
+export type SmsKind = 'text' | 'reply' | 'consent' | 'help';
 export interface SmsMedia {
   url: string;
   contentType: string;
@@ -49,6 +59,24 @@ export interface SmsMessagesTable {
   ticket_message_id: string | null;
   created_at: ColumnType<Date, never, never>;
   processed_at: Date | null;
+  kind: ColumnType<SmsKind, SmsKind | undefined, SmsKind>;
+  segments: number | null;
+  encoding: 'GSM-7' | 'UCS-2' | null;
+  /** When a send was last tried: a retry asks Twilio whether it got through. */
+  attempted_at: Date | null;
+  sent_at: Date | null;
+}
+
+/** The opt-out ledger: append-only; a phone's latest row on a line decides. */
+export interface SmsOptOutsTable {
+  id: Generated<string>;
+  number_id: string;
+  phone: string;
+  opted_out: boolean;
+  source: 'keyword' | 'provider' | 'admin';
+  keyword: string | null;
+  message_id: string | null;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export interface SmsWebhookCountsTable {
@@ -62,5 +90,6 @@ declare module '../../platform/db/schema.js' {
     sms_numbers: SmsNumbersTable;
     sms_messages: SmsMessagesTable;
     sms_webhook_counts: SmsWebhookCountsTable;
+    sms_opt_outs: SmsOptOutsTable;
   }
 }

@@ -479,6 +479,11 @@ CREATE TABLE sms_messages (
   ticket_message_id uuid,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   processed_at timestamp with time zone,
+  kind text DEFAULT 'text'::text NOT NULL,
+  segments integer,
+  encoding text,
+  attempted_at timestamp with time zone,
+  sent_at timestamp with time zone,
   CONSTRAINT sms_messages_pkey PRIMARY KEY (id),
   CONSTRAINT sms_messages_message_sid_key UNIQUE (message_sid),
   CONSTRAINT sms_messages_number_id_fkey FOREIGN KEY (number_id) REFERENCES sms_numbers(id),
@@ -486,8 +491,10 @@ CREATE TABLE sms_messages (
   CONSTRAINT sms_messages_ticket_message_id_fkey FOREIGN KEY (ticket_message_id) REFERENCES ticket_messages(id) ON DELETE SET NULL,
   CONSTRAINT sms_messages_body_check CHECK ((length(body) <= 1600)),
   CONSTRAINT sms_messages_direction_check CHECK ((direction = ANY (ARRAY['in'::text, 'out'::text]))),
+  CONSTRAINT sms_messages_encoding_check CHECK ((encoding = ANY (ARRAY['GSM-7'::text, 'UCS-2'::text]))),
+  CONSTRAINT sms_messages_kind_check CHECK ((kind = ANY (ARRAY['text'::text, 'reply'::text, 'consent'::text, 'help'::text]))),
   CONSTRAINT sms_messages_message_sid_check CHECK ((message_sid ~ '^(SM|MM)[0-9a-f]{32}$'::text)),
-  CONSTRAINT sms_messages_outcome_check CHECK ((outcome = ANY (ARRAY['new-ticket'::text, 'reply'::text, 'refused-unknown'::text, 'refused-disabled'::text]))),
+  CONSTRAINT sms_messages_outcome_check CHECK ((outcome = ANY (ARRAY['new-ticket'::text, 'reply'::text, 'refused-unknown'::text, 'refused-disabled'::text, 'opt-out'::text, 'opt-in'::text, 'help'::text]))),
   CONSTRAINT sms_messages_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 );
 CREATE INDEX sms_messages_thread_idx ON public.sms_messages USING btree (number_id, phone, created_at DESC);
@@ -515,6 +522,7 @@ CREATE TABLE sms_numbers (
   webhooks_checked_at timestamp with time zone,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   released_at timestamp with time zone,
+  last_sent_at timestamp with time zone,
   CONSTRAINT sms_numbers_pkey PRIMARY KEY (id),
   CONSTRAINT sms_numbers_provider_sid_key UNIQUE (provider_sid),
   CONSTRAINT sms_numbers_category_id_fkey FOREIGN KEY (category_id) REFERENCES ticket_categories(id) ON DELETE SET NULL,
@@ -534,6 +542,30 @@ CREATE POLICY sms_admins ON sms_numbers FOR ALL TO PUBLIC
   USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
   WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
 GRANT DELETE, INSERT, SELECT, UPDATE ON sms_numbers TO switchboard_app;
+
+CREATE TABLE sms_opt_outs (
+  id bigint DEFAULT nextval('sms_opt_outs_id_seq'::regclass) NOT NULL,
+  number_id uuid NOT NULL,
+  phone text NOT NULL,
+  opted_out boolean NOT NULL,
+  source text NOT NULL,
+  keyword text,
+  message_id uuid,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT sms_opt_outs_pkey PRIMARY KEY (id),
+  CONSTRAINT sms_opt_outs_message_id_fkey FOREIGN KEY (message_id) REFERENCES sms_messages(id),
+  CONSTRAINT sms_opt_outs_number_id_fkey FOREIGN KEY (number_id) REFERENCES sms_numbers(id),
+  CONSTRAINT sms_opt_outs_keyword_check CHECK ((length(keyword) <= 20)),
+  CONSTRAINT sms_opt_outs_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text)),
+  CONSTRAINT sms_opt_outs_source_check CHECK ((source = ANY (ARRAY['keyword'::text, 'provider'::text, 'admin'::text])))
+);
+CREATE INDEX sms_opt_outs_phone_idx ON public.sms_opt_outs USING btree (number_id, phone, id DESC);
+ALTER TABLE sms_opt_outs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sms_admins ON sms_opt_outs FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
+CREATE TRIGGER sms_opt_outs_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON public.sms_opt_outs FOR EACH STATEMENT EXECUTE FUNCTION sms_opt_outs_append_only();
+GRANT DELETE, INSERT, SELECT, UPDATE ON sms_opt_outs TO switchboard_app;
 
 CREATE TABLE sms_webhook_counts (
   outcome text NOT NULL,
@@ -876,6 +908,8 @@ GRANT SELECT, USAGE ON SEQUENCE audit_log_id_seq TO switchboard_app;
 
 GRANT SELECT, USAGE ON SEQUENCE auth_events_id_seq TO switchboard_app;
 
+GRANT SELECT, USAGE ON SEQUENCE sms_opt_outs_id_seq TO switchboard_app;
+
 GRANT SELECT, USAGE ON SEQUENCE ticket_events_id_seq TO switchboard_app;
 
 GRANT SELECT, USAGE ON SEQUENCE ticket_notifications_id_seq TO switchboard_app;
@@ -963,6 +997,14 @@ AS $function$
     begin
       perform pg_notify('switchboard_db_events', json_build_object('c', 'users.changed', 'm', old.id)::text);
       return null;
+    end $function$;
+
+CREATE OR REPLACE FUNCTION public.sms_opt_outs_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    begin
+      raise exception 'sms_opt_outs is append-only';
     end $function$;
 
 CREATE OR REPLACE FUNCTION public.ticket_search_candidates(q tsquery, per_kind integer)

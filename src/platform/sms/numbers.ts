@@ -29,6 +29,14 @@ export interface NumberWebhooks {
   statusUrl: string;
 }
 
+/** A text to send from one of the numbers. */
+export interface TextOut {
+  from: string;
+  to: string;
+  body: string;
+  statusCallback: string;
+}
+
 /**
  * The provider's side of the numbers a team holds: search, buy (webhooks set in the same call),
  * point at us again, release; the inbound media it hosts; and the signature it puts on webhooks.
@@ -39,6 +47,13 @@ export interface SmsNumberProvider {
   configureNumber(sid: string, hooks: NumberWebhooks): Promise<ProviderNumber>;
   listNumbers(): Promise<ProviderNumber[]>;
   releaseNumber(sid: string): Promise<void>;
+  /** Hands a text to the provider; answers its message SID and first status. */
+  sendText(text: TextOut): Promise<{ sid: string; status: string }>;
+  /**
+   * The SIDs of texts from `from` to `to` with this body that the provider took at or after
+   * `since`: after a crash between sending and recording, whether that attempt got through.
+   */
+  findSentTexts(text: Omit<TextOut, 'statusCallback'>, since: Date): Promise<string[]>;
   /** An MMS attachment, only from the provider's own media host, refused past `maxBytes`. */
   fetchMedia(url: string, maxBytes: number): Promise<{ contentType: string; data: Buffer }>;
   /** Whether `signature` is the provider's for a request to `url` with these form fields. */

@@ -5,6 +5,7 @@ import type {
   NumberWebhooks,
   ProviderNumber,
   SmsNumberProvider,
+  TextOut,
 } from './numbers.js';
 import { readCapped } from './read-capped.js';
 import { SmsProviderError, type TwilioApi } from './twilio-api.js';
@@ -107,6 +108,35 @@ export class TwilioNumbers implements SmsNumberProvider {
       // Released already (at the console, or a retry after a lost answer): the outcome we want.
       if (!(error instanceof SmsProviderError && error.status === 404)) throw error;
     }
+  }
+
+  async sendText(text: TextOut): Promise<{ sid: string; status: string }> {
+    const answer = await this.api.request<{ sid?: unknown; status?: unknown }>('POST', '/Messages.json', {
+      From: text.from,
+      To: text.to,
+      Body: text.body,
+      StatusCallback: text.statusCallback,
+    });
+    if (typeof answer.sid !== 'string')
+      throw new Error('Twilio accepted the text but answered without a sid');
+    return { sid: answer.sid, status: typeof answer.status === 'string' ? answer.status : 'queued' };
+  }
+
+  /** Twilio's message list filtered by To, From and day sent, matched on body and creation time. */
+  async findSentTexts(text: Omit<TextOut, 'statusCallback'>, since: Date): Promise<string[]> {
+    const answer = await this.api.request<{
+      messages?: { sid: string; body?: string; date_created?: string }[];
+    }>('GET', '/Messages.json', {
+      To: text.to,
+      From: text.from,
+      'DateSent>': since.toISOString().slice(0, 10),
+      PageSize: '50',
+    });
+    // Twilio's clock and ours may differ by a little; a minute's slack is far below any retry delay.
+    const after = since.getTime() - 60_000;
+    return (answer.messages ?? [])
+      .filter((m) => m.body === text.body && (!m.date_created || Date.parse(m.date_created) >= after))
+      .map((m) => m.sid);
   }
 
   /**

@@ -5,6 +5,8 @@ import type { JobEnqueuer } from '../../../platform/jobs/define.js';
 import type { SmsNumberProvider } from '../../../platform/sms/numbers.js';
 import type { FileStorage } from '../../../platform/storage/port.js';
 import { appendFromChannel, openFromChannel } from '../../tickets/index.js';
+import { answerKeyword } from '../consent/answer.js';
+import { consentKeyword } from '../consent/keywords.js';
 import { findNumber } from '../numbers/repo.js';
 import type { SmsOutcome } from '../table.js';
 import { fetchMedia } from './media.js';
@@ -61,6 +63,8 @@ type Text = { id: string; phone: string; body: string; media: { url: string; con
 type NumberRow = NonNullable<Awaited<ReturnType<typeof findNumber>>>;
 
 async function decide(deps: RouteDeps, text: Text, number: NumberRow): Promise<Routed> {
+  const keyword = text.media.length === 0 ? consentKeyword(text.body) : null;
+  if (keyword) return answerKeyword(deps, text, number.id, keyword);
   const verified = await userByVerifiedPhone(deps.trx, text.phone);
   if (verified?.status === 'disabled') return { outcome: 'refused-disabled' };
   if (!verified && deps.config.SMS_NEW_SENDERS === 'reject') return { outcome: 'refused-unknown' };
