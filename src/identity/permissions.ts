@@ -22,6 +22,9 @@ export const PERMISSIONS = {
     'Set up the email channel (addresses, mailboxes, forwarding) and release or discard quarantined mail',
   'sms:manage': 'Buy, assign and release phone numbers and set up the SMS channel',
   'outbox:read': 'Read the dev outbox (mail and texts kept while no provider is configured)',
+  'leads:read': 'See the contact form’s leads and export them',
+  'leads:manage':
+    'Work leads (stage, owner, notes), convert them to a customer and ticket, delete them, set the form’s services',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

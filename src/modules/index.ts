@@ -7,6 +7,7 @@ import { adminModule } from './admin/index.js';
 import { auditModule } from './audit/index.js';
 import { authModule } from './auth/index.js';
 import { emailModule } from './email/index.js';
+import { leadsModule } from './leads/index.js';
 import type { FeatureModule } from './module.js';
 import { oauthModule } from './oauth/index.js';
 import { rbacModule } from './rbac/index.js';
@@ -25,6 +26,7 @@ export const modules: readonly FeatureModule[] = [
   ticketsModule,
   emailModule,
   smsModule,
+  leadsModule,
 ];
 
 for (const module of modules) {

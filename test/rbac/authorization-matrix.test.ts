@@ -122,6 +122,14 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['POST /api/v1/uploads', [401, 415, 415, 415, 415]],
   ['GET /api/v1/attachments/:id', [401, 404, 404, 404, 404]],
   ['GET /api/v1/attachments/:id/content', [401, 404, 404, 404, 404]],
+  // Leads (issue 21): read with leads:read, changed with leads:manage; admins hold both.
+  ['GET /api/v1/leads', [401, 403, 403, 403, 200]],
+  ['GET /api/v1/leads/export', [401, 403, 403, 403, 200]],
+  ['GET /api/v1/leads/:id', [401, 403, 403, 403, 404]],
+  ['PATCH /api/v1/leads/:id', [401, 403, 403, 403, 400]],
+  ['DELETE /api/v1/leads/:id', [401, 403, 403, 403, 404]],
+  ['POST /api/v1/leads/:id/notes', [401, 403, 403, 403, 400]],
+  ['POST /api/v1/leads/:id/convert', [401, 403, 403, 403, 404]],
 ];
 
 const ACTORS = ['anonymous', 'customer', 'premium', 'agent', 'admin'] as const;

@@ -1,3 +1,4 @@
+import { csvRecord } from '../../shared/csv.js';
 import type { AuditRow } from './repo.js';
 
 export const presentAudit = (r: AuditRow) => ({
@@ -30,18 +31,8 @@ const CSV_COLUMNS = [
   'details',
 ] as const;
 
-/**
- * RFC 4180: every field quoted, quotes doubled, CRLF line ends. A leading = + - @ gets a `'` so a
- * spreadsheet shows the text instead of running it as a formula (OWASP CSV injection).
- */
-function field(value: unknown): string {
-  const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '');
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replaceAll('"', '""')}"`;
-}
-
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
 export const csvLine = (r: AuditRow): string => {
   const p = presentAudit(r);
-  return `${CSV_COLUMNS.map((c) => field(p[c])).join(',')}\r\n`;
+  return csvRecord(CSV_COLUMNS.map((c) => p[c]));
 };

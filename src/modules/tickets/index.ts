@@ -12,4 +12,6 @@ export {
 } from './channel.js';
 export { ticketsModule } from './module.js';
 export { listCategories } from './repo/categories.js';
+// For features that keep a ticket's id (a converted lead) to show its key; the caller decides who sees it.
+export { findTicket as ticketById } from './repo/tickets.js';
 export { ticketKey } from './schemas.js';

@@ -112,6 +112,84 @@ CREATE TABLE job_runs (
 CREATE INDEX job_runs_finished_at_idx ON public.job_runs USING btree (finished_at);
 GRANT DELETE, INSERT, SELECT, UPDATE ON job_runs TO switchboard_app;
 
+CREATE TABLE lead_notes (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  lead_id uuid NOT NULL,
+  author_id uuid,
+  body text NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT lead_notes_pkey PRIMARY KEY (id),
+  CONSTRAINT lead_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT lead_notes_lead_id_fkey FOREIGN KEY (lead_id) REFERENCES leads(id) ON DELETE CASCADE,
+  CONSTRAINT lead_notes_body_check CHECK (((length(body) >= 1) AND (length(body) <= 5000)))
+);
+CREATE INDEX lead_notes_lead_idx ON public.lead_notes USING btree (lead_id, created_at);
+ALTER TABLE lead_notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY managers ON lead_notes FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('leads:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('leads:manage'::text)));
+CREATE POLICY readers ON lead_notes FOR SELECT TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('leads:read'::text) OR app_can('leads:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON lead_notes TO switchboard_app;
+
+CREATE TABLE lead_settings (
+  id boolean DEFAULT true NOT NULL,
+  services text[] DEFAULT '{}'::text[] NOT NULL,
+  notify_email text,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT lead_settings_pkey PRIMARY KEY (id),
+  CONSTRAINT lead_settings_id_check CHECK (id),
+  CONSTRAINT lead_settings_notify_email_check CHECK ((length(notify_email) <= 254))
+);
+ALTER TABLE lead_settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY managers ON lead_settings FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('leads:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('leads:manage'::text)));
+CREATE POLICY readers ON lead_settings FOR SELECT TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('leads:read'::text) OR app_can('leads:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON lead_settings TO switchboard_app;
+
+CREATE TABLE leads (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  name text NOT NULL,
+  email text NOT NULL,
+  phone text,
+  company text,
+  service text,
+  message text NOT NULL,
+  locale text DEFAULT 'en'::text NOT NULL,
+  consent_at timestamp with time zone NOT NULL,
+  stage text DEFAULT 'new'::text NOT NULL,
+  owner_id uuid,
+  customer_id uuid,
+  ticket_id uuid,
+  converted_at timestamp with time zone,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT leads_pkey PRIMARY KEY (id),
+  CONSTRAINT leads_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT leads_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT leads_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE SET NULL,
+  CONSTRAINT leads_company_check CHECK ((length(company) <= 120)),
+  CONSTRAINT leads_email_check CHECK (((length(email) >= 3) AND (length(email) <= 254))),
+  CONSTRAINT leads_locale_check CHECK ((locale = ANY (ARRAY['en'::text, 'nl'::text]))),
+  CONSTRAINT leads_message_check CHECK (((length(message) >= 1) AND (length(message) <= 5000))),
+  CONSTRAINT leads_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+  CONSTRAINT leads_phone_check CHECK ((length(phone) <= 40)),
+  CONSTRAINT leads_service_check CHECK ((length(service) <= 80)),
+  CONSTRAINT leads_stage_check CHECK ((stage = ANY (ARRAY['new'::text, 'contacted'::text, 'qualified'::text, 'won'::text, 'lost'::text])))
+);
+CREATE INDEX leads_created_idx ON public.leads USING btree (created_at DESC, id DESC);
+CREATE INDEX leads_owner_idx ON public.leads USING btree (owner_id) WHERE (owner_id IS NOT NULL);
+CREATE INDEX leads_stage_idx ON public.leads USING btree (stage, created_at DESC);
+ALTER TABLE leads ENABLE ROW LEVEL SECURITY;
+CREATE POLICY managers ON leads FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('leads:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('leads:manage'::text)));
+CREATE POLICY readers ON leads FOR SELECT TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('leads:read'::text) OR app_can('leads:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON leads TO switchboard_app;
+
 CREATE TABLE mail_addresses (
   address text NOT NULL,
   category_id uuid,

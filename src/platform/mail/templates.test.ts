@@ -105,9 +105,29 @@ describe('mail templates', () => {
     expect(dutch.html).toContain('href="https://help.acme.test/tickets/SB-7"');
   });
 
+  it('lead-new tells the team what the visitor wrote, escaped in HTML, with the link to the lead', () => {
+    const lead = {
+      name: 'Vera <b>Visitor</b>',
+      email: 'vera@example.com',
+      phone: null,
+      company: 'Acme & Co',
+      service: 'Repair',
+      message: 'Help <script>alert(1)</script>',
+    };
+    const mail = renderMail('lead-new', { lead, url: 'https://help.acme.test/admin/leads/1' });
+    expect(mail.subject).toBe('New lead: Vera <b>Visitor</b> (Acme & Co)');
+    expect(mail.html).toContain('Help &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('href="https://help.acme.test/admin/leads/1"');
+    expect(mail.text).toContain('Company: Acme & Co');
+    expect(mail.text).not.toContain('Phone:');
+    expect(renderMail('lead-new', { lead, url: 'x' }, { locale: 'nl' }).subject).toMatch(/^Nieuwe lead: /);
+  });
+
   it('covers every template', () => {
     expect(MAIL_TEMPLATES.sort()).toEqual([
       'invitation',
+      'lead-new',
       'magic-link',
       'password-reset',
       'security-notice',

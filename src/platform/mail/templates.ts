@@ -44,6 +44,18 @@ export interface MailData {
   };
   /** Someone asked for help with the address of an existing account: sign in to send it. */
   'ticket-help': { name: string; subject: string; body: string; url: string };
+  /** The contact form made a lead: what the visitor wrote, for the team, with a link to the lead. */
+  'lead-new': {
+    lead: {
+      name: string;
+      email: string;
+      phone: string | null;
+      company: string | null;
+      service: string | null;
+      message: string;
+    };
+    url: string;
+  };
 }
 
 /** One event on a ticket, as a notification mail tells it (plain text; the templates escape it). */
@@ -85,6 +97,8 @@ const SUBJECTS: { [T in MailTemplate]: (data: MailData[T], t: TFunction) => stri
     }),
   'ticket-reply': ({ key, subject }, t) => t('tickets:mail.subjects.reply', { key, subject }),
   'ticket-help': ({ subject }, t) => t('tickets:mail.subjects.help', { subject }),
+  'lead-new': ({ lead }, t) =>
+    t('leads:mail.subject', { name: lead.name, company: lead.company ?? lead.email }),
 };
 
 export type MailTemplate = keyof MailData;
