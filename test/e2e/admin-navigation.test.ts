@@ -63,6 +63,7 @@ describe('the admin section, reached from the navigation alone', () => {
       'Audit log',
       'Mail',
       'Phone numbers',
+      'Leads',
       'Outbox',
     ])
       expect(cards.some((c) => c.includes(name))).toBe(true);
@@ -123,6 +124,11 @@ describe('the admin section, reached from the navigation alone', () => {
     await expect(page.locator('[data-testid="not-connected"]').textContent()).resolves.toContain(
       'SMS_TRANSPORT=twilio',
     );
+
+    // The contact form's leads and the form's settings.
+    await openSection('Leads', 'Leads');
+    await page.getByRole('link', { name: 'Form settings' }).click();
+    await arrive('Contact form settings');
 
     await openSection('Outbox', 'Outbox');
     // The invitation goes out through the job queue: wait for it to land.
