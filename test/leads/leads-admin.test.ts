@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedIn, createUser } from '../support/actors.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { registerTestClient, tokenRequest } from '../support/oauth.js';
 import type { SessionClient } from '../support/session-client.js';
 
 /**
@@ -65,6 +66,44 @@ describe('who may see leads', () => {
       expect((await client.request('GET', `/admin/leads/${id}`, undefined, html)).statusCode).toBe(403);
     }
     expect((await admin.get(`/api/v1/leads/${id}`)).json()).toMatchObject({ id, stage: 'new', notes: [] });
+  });
+});
+
+describe('an integration with an API token', () => {
+  it('reads and exports with leads:read, and changes a lead only with leads:manage (audited as the app)', async () => {
+    const { id } = await lead();
+    const token = async (scope: string) => {
+      const { clientId, secret } = await registerTestClient(t, {
+        type: 'confidential',
+        grantTypes: ['client_credentials'],
+        redirectUris: [],
+        scopes: [scope],
+      });
+      const issued = await tokenRequest(
+        t.app,
+        { grant_type: 'client_credentials', scope },
+        { id: clientId, secret: secret! },
+      );
+      expect(issued.statusCode, issued.body).toBe(200);
+      return { clientId, authorization: `Bearer ${issued.json().access_token}` };
+    };
+    const reader = await token('leads:read');
+    const call = (method: 'GET' | 'PATCH', url: string, authorization: string, payload?: object) =>
+      t.app.inject({ method, url, headers: { authorization }, ...(payload ? { payload } : {}) });
+    expect((await call('GET', '/api/v1/leads', reader.authorization)).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/leads/export', reader.authorization)).statusCode).toBe(200);
+    const refused = await call('PATCH', `/api/v1/leads/${id}`, reader.authorization, { stage: 'won' });
+    expect(refused.statusCode).toBe(403);
+    const manager = await token('leads:manage');
+    const moved = await call('PATCH', `/api/v1/leads/${id}`, manager.authorization, { stage: 'qualified' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const [entry] = await t.platform.database.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'actor_id'])
+      .where('action', '=', 'lead.stage_changed')
+      .where('target_id', '=', id)
+      .execute();
+    expect(entry).toEqual({ actor_type: 'api_client', actor_id: manager.clientId });
   });
 });
 

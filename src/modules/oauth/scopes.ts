@@ -24,6 +24,11 @@ export const API_SCOPES = {
   },
   'roles:manage': { description: 'Edit roles and who holds them', permissions: ['roles:manage'] },
   'audit:read': { description: 'Read the audit log', permissions: ['audit:read'] },
+  'leads:read': { description: 'See and export the contact form’s leads', permissions: ['leads:read'] },
+  'leads:manage': {
+    description: 'Work leads: stage, owner, notes, convert them to customers, delete them',
+    permissions: ['leads:manage'],
+  },
 } as const satisfies Record<string, { description: string; permissions: readonly Permission[] }>;
 
 export type ApiScope = keyof typeof API_SCOPES;
