@@ -80,6 +80,11 @@ describe('the numbers page in Chromium', () => {
     await expect(page.locator('[data-testid="number-webhooks"]').textContent()).resolves.toContain(
       'Webhooks point here.',
     );
+    // This month's usage lists the line (its fee counts once it has one) and offers the CSV.
+    await expect(page.locator('[data-testid="usage-numbers"]').textContent()).resolves.toContain(e164);
+    const download = page.waitForEvent('download');
+    await page.click('a:has-text("Download CSV")');
+    expect((await download).suggestedFilename()).toMatch(/^sms-usage-\d{4}-\d{2}\.csv$/);
     expect(await axeFindings(page)).toEqual([]);
 
     // A customer texts the new line: Twilio (the fake) calls the served app's webhook, signed.

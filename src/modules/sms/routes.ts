@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { numberApiRoutes } from './numbers/routes.api.js';
 import { numberWebRoutes } from './numbers/routes.web.js';
+import { usageApiRoutes } from './usage/routes.api.js';
 import { webhookCounts } from './webhooks/counts.js';
 import { twilioWebhookRoutes } from './webhooks/routes.js';
 
@@ -14,12 +15,42 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(twilioWebhookRoutes);
   await app.register(numberApiRoutes);
   await app.register(numberWebRoutes);
+  await app.register(usageApiRoutes);
   platform.metrics.gauge(
     'switchboard_sms_webhook_total',
     'Twilio webhook calls that stored nothing, by why (bad-signature, other-account, not-our-number, duplicate …)',
     ['outcome'],
     async (set) => {
       for (const [outcome, n] of await webhookCounts(platform.database.system)) set({ outcome }, n);
+    },
+  );
+  platform.metrics.gauge(
+    'switchboard_sms_out_total',
+    'Texts out, by status (queued, sent, delivered, undelivered, failed …)',
+    ['status'],
+    async (set) => {
+      const rows = await platform.database.system
+        .selectFrom('sms_messages')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .where('direction', '=', 'out')
+        .groupBy('status')
+        .execute();
+      for (const row of rows) set({ status: row.status }, Number(row.n));
+    },
+  );
+  platform.metrics.gauge(
+    'switchboard_sms_out_cost',
+    'What texts out cost, by currency (Twilio’s prices from status callbacks)',
+    ['unit'],
+    async (set) => {
+      const rows = await platform.database.system
+        .selectFrom('sms_messages')
+        .select((eb) => ['price_unit', eb.fn.sum<string>('price').as('cost')])
+        .where('direction', '=', 'out')
+        .where('price_unit', 'is not', null)
+        .groupBy('price_unit')
+        .execute();
+      for (const row of rows) set({ unit: row.price_unit! }, Number(row.cost));
     },
   );
   platform.metrics.gauge(

@@ -65,6 +65,11 @@ export interface SmsMessagesTable {
   /** When a send was last tried: a retry asks Twilio whether it got through. */
   attempted_at: Date | null;
   sent_at: Date | null;
+  /** What Twilio charged, as a positive amount (numeric: a string from pg). */
+  price: ColumnType<string | null, string | null | undefined, string | null>;
+  price_unit: string | null;
+  /** The user a text out was sent for. */
+  sent_by: string | null;
 }
 
 /** The opt-out ledger: append-only; a phone's latest row on a line decides. */

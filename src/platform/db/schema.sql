@@ -562,9 +562,13 @@ CREATE TABLE sms_messages (
   encoding text,
   attempted_at timestamp with time zone,
   sent_at timestamp with time zone,
+  price numeric(12,5),
+  price_unit text,
+  sent_by uuid,
   CONSTRAINT sms_messages_pkey PRIMARY KEY (id),
   CONSTRAINT sms_messages_message_sid_key UNIQUE (message_sid),
   CONSTRAINT sms_messages_number_id_fkey FOREIGN KEY (number_id) REFERENCES sms_numbers(id),
+  CONSTRAINT sms_messages_sent_by_fkey FOREIGN KEY (sent_by) REFERENCES users(id) ON DELETE SET NULL,
   CONSTRAINT sms_messages_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE SET NULL,
   CONSTRAINT sms_messages_ticket_message_id_fkey FOREIGN KEY (ticket_message_id) REFERENCES ticket_messages(id) ON DELETE SET NULL,
   CONSTRAINT sms_messages_body_check CHECK ((length(body) <= 1600)),
@@ -573,8 +577,11 @@ CREATE TABLE sms_messages (
   CONSTRAINT sms_messages_kind_check CHECK ((kind = ANY (ARRAY['text'::text, 'reply'::text, 'consent'::text, 'help'::text]))),
   CONSTRAINT sms_messages_message_sid_check CHECK ((message_sid ~ '^(SM|MM)[0-9a-f]{32}$'::text)),
   CONSTRAINT sms_messages_outcome_check CHECK ((outcome = ANY (ARRAY['new-ticket'::text, 'reply'::text, 'refused-unknown'::text, 'refused-disabled'::text, 'opt-out'::text, 'opt-in'::text, 'help'::text]))),
-  CONSTRAINT sms_messages_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text))
+  CONSTRAINT sms_messages_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text)),
+  CONSTRAINT sms_messages_price_check CHECK ((price >= (0)::numeric)),
+  CONSTRAINT sms_messages_price_unit_check CHECK ((price_unit ~ '^[A-Z]{3}$'::text))
 );
+CREATE INDEX sms_messages_month_idx ON public.sms_messages USING btree (created_at);
 CREATE INDEX sms_messages_thread_idx ON public.sms_messages USING btree (number_id, phone, created_at DESC);
 ALTER TABLE sms_messages ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sms_admins ON sms_messages FOR ALL TO PUBLIC

@@ -9,6 +9,7 @@ import { AppError } from '../../../shared/errors.js';
 import { FormBody, type FormState, formField, pageRefusal, renderPage } from '../../../web/forms.js';
 import { preparePage } from '../../../web/page-context.js';
 import { listCategories } from '../../tickets/index.js';
+import { monthOf, usageByNumber, usageByUser } from '../usage/repo.js';
 import { actorOf } from './present.js';
 import { findNumber, listNumbers } from './repo.js';
 import {
@@ -47,7 +48,13 @@ export const numberWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function listPage(request: FastifyRequest, reply: FastifyReply, state: FormState = {}, status = 200) {
     const { t, when } = await preparePage(request, reply);
-    const [rows, categories] = await Promise.all([listNumbers(deps.db), listCategories(deps.db, false)]);
+    const month = monthOf(undefined)!;
+    const [rows, categories, perNumber, perUser] = await Promise.all([
+      listNumbers(deps.db),
+      listCategories(deps.db, false),
+      usageByNumber(deps.db, month),
+      usageByUser(deps.db, month),
+    ]);
     const categoryName = new Map(categories.map((c) => [c.id, c.name]));
     return renderPage(
       request,
@@ -76,6 +83,7 @@ export const numberWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           owner: r.owner_email ?? '',
           categoryId: r.category_id ?? '',
         })),
+        usage: { month: month.label, numbers: perNumber, users: perUser },
         categories: [
           { value: '', label: t('sms:numbers.noCategory') },
           ...categories.map((c) => ({ value: c.id, label: c.name })),

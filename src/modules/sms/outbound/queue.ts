@@ -24,6 +24,8 @@ export interface TextToQueue {
   kind: SmsKind;
   ticketId?: string | null;
   ticketMessageId?: string | null;
+  /** The user the text is sent for (an agent's reply), so its cost counts for them. */
+  sentBy?: string | null;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function queueText(
       encoding: counted.encoding,
       ticket_id: text.ticketId ?? null,
       ticket_message_id: text.ticketMessageId ?? null,
+      sent_by: text.sentBy ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
