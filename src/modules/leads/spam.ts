@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RateLimiter } from '../../platform/ratelimit/port.js';
 import { AppError, refusal } from '../../shared/errors.js';
 import { checkFillToken, MAX_FILL_MS } from './fill-token.js';
@@ -34,9 +35,13 @@ export function screenToken(secretKey: string, token: string): string {
   return checked.nonce;
 }
 
+/** The counter's key names the address by its hash: the limiter's store holds no one's address. */
+const addressKey = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 32);
+
 export async function countSubmission(limiter: RateLimiter, ip: string, email: string): Promise<void> {
   await count(limiter, `leads:ip:${ip}`, CONTACT_LIMITS.perIp);
-  await count(limiter, `leads:email:${email.trim().toLowerCase()}`, CONTACT_LIMITS.perAddress);
+  await count(limiter, `leads:email:${addressKey(email)}`, CONTACT_LIMITS.perAddress);
 }
 
 /** Spends the token's nonce: a second submission with the same form is refused like a forged one. */
