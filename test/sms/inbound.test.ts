@@ -130,7 +130,7 @@ describe('texts in', () => {
     const requester = await system()
       .selectFrom('tickets')
       .innerJoin('users', 'users.id', 'tickets.requester_id')
-      .select(['users.phone', 'users.phone_verified_at', 'users.status', 'users.email'])
+      .select(['users.phone', 'users.phone_verified_at', 'users.status', 'users.email', 'users.display_name'])
       .where('tickets.id', '=', row.ticket_id!)
       .executeTakeFirstOrThrow();
     expect(requester).toMatchObject({
@@ -139,6 +139,8 @@ describe('texts in', () => {
       status: 'pending_verification',
     });
     expect(requester.email).toMatch(/\.invalid$/);
+    // Lists name the new customer by a masked number.
+    expect(requester.display_name).toBe('+316•••••003');
   });
 
   it('a text to a personal line opens a ticket without the team line’s category', async () => {

@@ -22,7 +22,14 @@ export const userByVerifiedPhone = (trx: Transaction<DB>, phone: string) =>
  */
 export const phoneAddress = (phone: string): string => `sms-${phone.slice(1)}@phone.invalid`;
 
-/** The unverified customer for a phone nobody verified, made on its first text. */
+/**
+ * A phone as lists show it: the first four characters (`+316`) and the last three digits, the rest
+ * hidden, so an inbox full of texters does not hand out their numbers (issue 20, item 6).
+ */
+export const maskedPhone = (phone: string): string =>
+  `${phone.slice(0, 4)}${'•'.repeat(Math.max(phone.length - 7, 1))}${phone.slice(-3)}`;
+
+/** The unverified customer for a phone nobody verified, made on its first text (named by its masked number). */
 export async function phoneCustomer(
   trx: Transaction<DB>,
   phone: string,
@@ -31,7 +38,7 @@ export async function phoneCustomer(
   const user =
     (await insertUser(trx, {
       email,
-      display_name: phone,
+      display_name: maskedPhone(phone),
       company: null,
       phone,
       password_hash: null,
