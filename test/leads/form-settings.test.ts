@@ -79,6 +79,30 @@ describe('the contact form’s settings', () => {
   });
 });
 
+describe('the settings through the API', () => {
+  it('reads and sets them with leads:manage, refuses bad input as problem+json, and agents not at all', async () => {
+    const bad = await admin.request('PUT', '/api/v1/leads/settings', {
+      services: ['x'.repeat(81)],
+      notifyEmail: 'nope',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/body/services',
+      '/body/notifyEmail',
+    ]);
+    const set = await admin.request('PUT', '/api/v1/leads/settings', {
+      services: ['Audit', 'Repair'],
+      notifyEmail: null,
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({ services: ['Audit', 'Repair'], notifyEmail: null });
+    expect((await admin.get('/api/v1/leads/settings')).json()).toEqual(set.json());
+    const { client: agent } = await createSignedIn(t, ['agent']);
+    expect((await agent.get('/api/v1/leads/settings')).statusCode).toBe(403);
+  });
+});
+
 describe('the lead page’s forms', () => {
   it('refuses an unknown stage, an empty note and an unknown lead without a 500, changing nothing', async () => {
     const { id } = await t.platform.database.db

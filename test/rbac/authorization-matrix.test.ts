@@ -132,6 +132,8 @@ const MATRIX: [route: string, statuses: [number, number, number, number, number]
   ['DELETE /api/v1/leads/:id', [401, 403, 403, 403, 404]],
   ['POST /api/v1/leads/:id/notes', [401, 403, 403, 403, 400]],
   ['POST /api/v1/leads/:id/convert', [401, 403, 403, 403, 404]],
+  ['GET /api/v1/leads/settings', [401, 403, 403, 403, 200]],
+  ['PUT /api/v1/leads/settings', [401, 403, 403, 403, 400]],
 ];
 
 const ACTORS = ['anonymous', 'customer', 'premium', 'agent', 'admin'] as const;

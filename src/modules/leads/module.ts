@@ -1,5 +1,6 @@
 import type { FeatureModule } from '../module.js';
 import { leadApiRoutes } from './routes.api.js';
+import { leadSettingsApiRoutes } from './routes.settings.api.js';
 import { contactWebRoutes } from './web/routes.contact.web.js';
 import { leadWebRoutes } from './web/routes.lead.web.js';
 import { leadListWebRoutes } from './web/routes.list.web.js';
@@ -32,6 +33,7 @@ export const leadsModule: FeatureModule = {
     await app.register(leadListWebRoutes);
     await app.register(leadSettingsWebRoutes);
     await app.register(leadWebRoutes);
+    await app.register(leadSettingsApiRoutes);
     await app.register(leadApiRoutes);
   },
 };
