@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'mail:manage':
     'Set up the email channel (addresses, mailboxes, forwarding) and release or discard quarantined mail',
   'sms:manage': 'Buy, assign and release phone numbers and set up the SMS channel',
+  'sms:read:any': 'Read the texts on everyone’s personal numbers (each person reads their own)',
   'outbox:read': 'Read the dev outbox (mail and texts kept while no provider is configured)',
   'leads:read': 'See the contact form’s leads and export them',
   'leads:manage':

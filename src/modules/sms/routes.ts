@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { numberApiRoutes } from './numbers/routes.api.js';
 import { numberWebRoutes } from './numbers/routes.web.js';
+import { textApiRoutes } from './texts/routes.api.js';
 import { usageApiRoutes } from './usage/routes.api.js';
 import { webhookCounts } from './webhooks/counts.js';
 import { twilioWebhookRoutes } from './webhooks/routes.js';
@@ -16,6 +17,7 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(numberApiRoutes);
   await app.register(numberWebRoutes);
   await app.register(usageApiRoutes);
+  await app.register(textApiRoutes);
   platform.metrics.gauge(
     'switchboard_sms_webhook_total',
     'Twilio webhook calls that stored nothing, by why (bad-signature, other-account, not-our-number, duplicate …)',

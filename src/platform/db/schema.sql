@@ -584,9 +584,15 @@ CREATE TABLE sms_messages (
 CREATE INDEX sms_messages_month_idx ON public.sms_messages USING btree (created_at);
 CREATE INDEX sms_messages_thread_idx ON public.sms_messages USING btree (number_id, phone, created_at DESC);
 ALTER TABLE sms_messages ENABLE ROW LEVEL SECURITY;
-CREATE POLICY sms_admins ON sms_messages FOR ALL TO PUBLIC
-  USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
-  WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
+CREATE POLICY readers ON sms_messages FOR SELECT TO PUBLIC
+  USING ((app_can('sms:read:any'::text) OR (number_id IN ( SELECT sms_numbers.id
+   FROM sms_numbers
+  WHERE (sms_numbers.owner_id = app_user_id()))) OR (app_can('sms:manage'::text) AND (number_id IN ( SELECT sms_numbers.id
+   FROM sms_numbers
+  WHERE (sms_numbers.owner_id IS NULL))))));
+CREATE POLICY system_all ON sms_messages FOR ALL TO PUBLIC
+  USING ((app_context() = 'system'::text))
+  WITH CHECK ((app_context() = 'system'::text));
 GRANT DELETE, INSERT, SELECT, UPDATE ON sms_messages TO switchboard_app;
 
 CREATE TABLE sms_numbers (
