@@ -7,7 +7,8 @@ import { createEmptyDatabase, type TestDatabase } from '../support/database.js';
 
 describe('switchboard CLI', () => {
   it('prints help for every command group and fails on unknown commands', async () => {
-    // The one real process: the entry point's shebang-free start and its exit status.
+    // The one real process: the entry point's shebang-free start and its exit status. Loading the
+    // whole CLI through tsx took over 30 s on a CI run that shared two cores with other work.
     const help = await spawnCli(['--help']);
     expect(help.code).toBe(0);
     for (const command of ['serve', 'worker', 'db', 'jobs', 'config']) expect(help.stdout).toContain(command);
@@ -15,7 +16,7 @@ describe('switchboard CLI', () => {
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
-  });
+  }, 90_000);
 
   it('prints the effective config with secrets masked', async () => {
     const result = await runCli(['config'], {
