@@ -36,7 +36,15 @@ describe('numbers through the API', () => {
     const bought = await admin.post('/api/v1/sms/numbers', { e164: offer.e164, label: 'Support line' });
     expect(bought.statusCode).toBe(201);
     const number = bought.json();
-    expect(number).toMatchObject({ e164: offer.e164, kind: 'team', label: 'Support line', country: 'US' });
+    // The monthly fee from Twilio's Pricing API (local numbers in the US).
+    expect(number).toMatchObject({
+      e164: offer.e164,
+      kind: 'team',
+      label: 'Support line',
+      country: 'US',
+      monthlyPrice: '1.1500',
+      priceUnit: 'USD',
+    });
     const held = twilio.numbers.get(number.providerSid)!;
     expect(held.sms_url).toBe(`${SMS_PUBLIC_URL}/webhooks/twilio/sms`);
     expect(held.status_callback).toBe(`${SMS_PUBLIC_URL}/webhooks/twilio/status`);

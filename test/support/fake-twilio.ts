@@ -87,6 +87,17 @@ export async function startFakeTwilio(options: { deliver?: Deliver } = {}) {
       res.writeHead(200, { 'content-type': mediaItem.type, 'content-length': String(mediaItem.data.length) });
       return res.end(mediaItem.data);
     }
+    const pricing = path.match(/^\/v1\/PhoneNumbers\/Countries\/([A-Z]{2})$/);
+    if (req.method === 'GET' && pricing)
+      return json(res, 200, {
+        country: pricing[1],
+        iso_country: pricing[1],
+        phone_number_prices: [
+          { number_type: 'local', base_price: '1.15', current_price: '1.15' },
+          { number_type: 'toll free', base_price: '2.15', current_price: '2.15' },
+        ],
+        price_unit: 'USD',
+      });
     if (!path.startsWith(accountPath)) return error(res, 404, 20404, 'The requested resource was not found');
     const rest = path.slice(accountPath.length);
     const search = rest.match(/^\/AvailablePhoneNumbers\/([A-Z]{2})\/Local\.json$/);

@@ -47,6 +47,8 @@ export interface SmsNumberProvider {
   configureNumber(sid: string, hooks: NumberWebhooks): Promise<ProviderNumber>;
   listNumbers(): Promise<ProviderNumber[]>;
   releaseNumber(sid: string): Promise<void>;
+  /** What a local number in `country` costs a month, when the provider says. */
+  monthlyPrice(country: string): Promise<{ price: string; unit: string } | null>;
   /** Hands a text to the provider; answers its message SID and first status. */
   sendText(text: TextOut): Promise<{ sid: string; status: string }>;
   /**

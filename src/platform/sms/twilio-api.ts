@@ -44,14 +44,36 @@ export class TwilioApi {
     return `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
   }
 
-  async request<T>(
+  /**
+   * Twilio's Pricing API lives on its own host (pricing.twilio.com); a test double or proxy given
+   * as TWILIO_API_URL serves it too.
+   */
+  get pricingBase(): string {
+    return this.origin === 'https://api.twilio.com'
+      ? 'https://pricing.twilio.com'
+      : this.credentials.baseUrl.replace(/\/$/, '');
+  }
+
+  /** A request to the account's resources (`/2010-04-01/Accounts/{AccountSid}` + path). */
+  request<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     form?: Record<string, string | undefined>,
   ): Promise<T> {
+    return this.requestUrl(
+      method,
+      `${this.credentials.baseUrl.replace(/\/$/, '')}${this.accountPath}${path}`,
+      form,
+    );
+  }
+
+  async requestUrl<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    form?: Record<string, string | undefined>,
+  ): Promise<T> {
     const fields = new URLSearchParams();
     for (const [k, v] of Object.entries(form ?? {})) if (v !== undefined) fields.set(k, v);
-    const url = `${this.credentials.baseUrl.replace(/\/$/, '')}${this.accountPath}${path}`;
     const query = method === 'GET' && fields.size > 0 ? `?${fields}` : '';
     const response = await fetch(url + query, {
       method,

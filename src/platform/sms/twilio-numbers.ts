@@ -139,6 +139,19 @@ export class TwilioNumbers implements SmsNumberProvider {
       .map((m) => m.sid);
   }
 
+  /** Twilio's Pricing API: the current monthly price of a local number in the country. */
+  async monthlyPrice(country: string): Promise<{ price: string; unit: string } | null> {
+    const answer = await this.api.requestUrl<{
+      phone_number_prices?: { number_type?: string; current_price?: string; base_price?: string }[];
+      price_unit?: string;
+    }>('GET', `${this.api.pricingBase}/v1/PhoneNumbers/Countries/${encodeURIComponent(country)}`);
+    const local = answer.phone_number_prices?.find((p) => p.number_type === 'local');
+    const price = local?.current_price ?? local?.base_price;
+    if (!price || !/^\d{1,6}(\.\d{1,4})?$/.test(price) || !/^[A-Z]{3}$/.test(answer.price_unit ?? ''))
+      return null;
+    return { price, unit: answer.price_unit! };
+  }
+
   /**
    * Only `{api}/2010-04-01/Accounts/{our account}/Messages/{sid}/Media/{sid}` is fetched (with the
    * account's credentials): a webhook naming any other URL would make us fetch, with our secret,

@@ -45,6 +45,8 @@ export type NewNumber = Pick<
   | 'label'
   | 'sms_url'
   | 'status_url'
+  | 'monthly_price'
+  | 'price_unit'
 >;
 
 export const insertNumber = (trx: Transaction<DB>, values: NewNumber): Promise<NumberRow> =>

@@ -160,6 +160,8 @@ export async function buyNumber(
   const found = providerOrRefuse(provider);
   const hooks = webhooksFor(config);
   const bought = await atProvider(() => found.buyNumber(e164, hooks));
+  // The fee counts in the cost; a number bought while the Pricing API is down is bought all the same.
+  const fee = await found.monthlyPrice(country).catch(() => null);
   const row = await knownCategory(() =>
     insertNumber(trx, {
       e164: bought.e164,
@@ -173,6 +175,8 @@ export async function buyNumber(
       label: assignment.label ?? null,
       sms_url: bought.smsUrl,
       status_url: bought.statusUrl,
+      monthly_price: fee?.price ?? null,
+      price_unit: fee?.unit ?? null,
     }),
   );
   await audit(trx, actor, 'bought', row, { ownerId: row.owner_id });
