@@ -85,6 +85,9 @@ describe('the contact form', () => {
     expect(page.body).toMatch(/name="token" value="\d{13}\.[\w-]{22}\.[\w-]{43}"/);
     const dutch = await client.request('GET', '/contact', undefined, { ...html, 'accept-language': 'nl' });
     expect(dutch.body).toContain('Neem contact op');
+    // The default services in the visitor's language; what is sent stays the one stored name.
+    expect(dutch.body).toMatch(/<option value="Repair"[^>]*>\s*Reparatie\s*<\/option>/);
+    expect(page.body).toMatch(/<option value="Repair"[^>]*>\s*Repair\s*<\/option>/);
     // Reachable from the home page's footer.
     expect((await client.request('GET', '/', undefined, html)).body).toContain('href="/contact"');
   });

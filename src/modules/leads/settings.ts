@@ -9,6 +9,24 @@ type Db = Kysely<DB> | Transaction<DB>;
 /** What the form offers until an administrator sets the list: an IT shop's usual questions. */
 export const DEFAULT_SERVICES = ['Support contract', 'Repair', 'Installation', 'Advice', 'Something else'];
 
+/**
+ * The defaults' labels in the visitor's language (`leads:contact.defaultServices.*`); the value
+ * sent and stored stays the English name, as the team set no list of its own. A list an
+ * administrator set is shown as written.
+ */
+const DEFAULT_SERVICE_KEYS: Record<string, string> = {
+  'Support contract': 'contract',
+  Repair: 'repair',
+  Installation: 'installation',
+  Advice: 'advice',
+  'Something else': 'other',
+};
+
+export const serviceLabel = (service: string, t: (key: string) => string): string =>
+  DEFAULT_SERVICE_KEYS[service]
+    ? t(`leads:contact.defaultServices.${DEFAULT_SERVICE_KEYS[service]}`)
+    : service;
+
 export interface LeadSettings {
   services: string[];
   /** One address for the team's mail; null: every active user who may manage leads. */

@@ -7,7 +7,7 @@ import { FormBody, type FormState, formField, formText, handleForm, renderPage }
 import { preparePage } from '../../../web/page-context.js';
 import { leadDeps } from '../context.js';
 import { issueFillToken } from '../fill-token.js';
-import { leadSettings } from '../settings.js';
+import { leadSettings, serviceLabel } from '../settings.js';
 import { screenSubmission, storeLead } from '../submit.js';
 
 const FORM = 'pages/leads/contact.njk';
@@ -38,7 +38,7 @@ export const contactWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
         token: issueFillToken(deps.config.SECRET_KEY!),
         services: [
           { value: '', label: t('leads:contact.serviceNone') },
-          ...services.map((s) => ({ value: s, label: s })),
+          ...services.map((s) => ({ value: s, label: serviceLabel(s, t) })),
         ],
         ...state,
       },
