@@ -111,6 +111,8 @@ export async function everyPage(served: ServedApp, browser: Browser): Promise<Ro
         '/signup',
         '/reset',
         '/help',
+        '/contact',
+        '/contact/sent',
         '/help/sent',
         '/auth/verify?token=expired-or-wrong',
         '/auth/reset?token=expired-or-wrong',
