@@ -5,6 +5,7 @@ import { countSegments } from '../../src/modules/sms/outbound/segments.js';
 import { sendQueuedText } from '../../src/modules/sms/outbound/send.js';
 import { createSmsNumbers } from '../../src/platform/sms/index.js';
 import type { TestApp } from '../support/app.js';
+import { ownerDatabase } from '../support/app-role.js';
 import type { FakeTwilio } from '../support/fake-twilio.js';
 import { buildSmsApp, buyLine } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
@@ -118,11 +119,21 @@ describe('consent', () => {
     expect(textsTo(phone)[0]!.body).toContain('afgemeld');
   });
 
-  it('the ledger is append-only, even for the database owner', async () => {
+  it('the ledger is append-only: the app may not change it, and the database owner is stopped too', async () => {
     await expect(sql`update sms_opt_outs set opted_out = false`.execute(system())).rejects.toThrow(
-      /append-only/,
+      /permission denied/,
     );
-    await expect(sql`delete from sms_opt_outs`.execute(system())).rejects.toThrow(/append-only/);
+    await expect(sql`delete from sms_opt_outs`.execute(system())).rejects.toThrow(/permission denied/);
+    const owner = ownerDatabase(t);
+    try {
+      await expect(sql`update sms_opt_outs set opted_out = false`.execute(owner.db)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(sql`delete from sms_opt_outs`.execute(owner.db)).rejects.toThrow(/append-only/);
+      await expect(sql`truncate sms_opt_outs`.execute(owner.db)).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.close();
+    }
   });
 
   it('Twilio’s 21610 marks the text failed and writes the opt-out to the ledger', async () => {

@@ -655,8 +655,9 @@ ALTER TABLE sms_opt_outs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sms_admins ON sms_opt_outs FOR ALL TO PUBLIC
   USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
   WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
-CREATE TRIGGER sms_opt_outs_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON public.sms_opt_outs FOR EACH STATEMENT EXECUTE FUNCTION sms_opt_outs_append_only();
-GRANT DELETE, INSERT, SELECT, UPDATE ON sms_opt_outs TO switchboard_app;
+CREATE TRIGGER sms_opt_outs_append_only BEFORE DELETE OR UPDATE ON public.sms_opt_outs FOR EACH ROW EXECUTE FUNCTION sms_opt_outs_append_only();
+CREATE TRIGGER sms_opt_outs_no_truncate BEFORE TRUNCATE ON public.sms_opt_outs FOR EACH STATEMENT EXECUTE FUNCTION sms_opt_outs_append_only();
+GRANT INSERT, SELECT ON sms_opt_outs TO switchboard_app;
 
 CREATE TABLE sms_webhook_counts (
   outcome text NOT NULL,
