@@ -117,6 +117,29 @@ describe('numbers through the API', () => {
     expect(badCategory.statusCode).toBe(400);
   });
 
+  it('a nightly job points numbers back here when they were pointed elsewhere', async () => {
+    const { smsNumbersCheckJob } = await import('../../src/modules/sms/numbers/check-job.js');
+    const offer = (await admin.get('/api/v1/sms/numbers/available?country=US&areaCode=646')).json().items[0];
+    const number = (await admin.post('/api/v1/sms/numbers', { e164: offer.e164 })).json();
+    twilio.repoint(number.e164, 'https://elsewhere.example/sms');
+    const job = smsNumbersCheckJob(t.platform.config);
+    const warned: unknown[] = [];
+    await t.platform.database.system.transaction().execute((trx) =>
+      job.run(
+        {
+          trx,
+          jobId: 'test',
+          retryCount: 0,
+          logger: { warn: (o: unknown) => warned.push(o) } as never,
+          ports: {} as never,
+        },
+        {},
+      ),
+    );
+    expect(twilio.numbers.get(number.providerSid)!.sms_url).toBe(`${SMS_PUBLIC_URL}/webhooks/twilio/sms`);
+    expect(warned).toEqual([expect.objectContaining({ fixed: [number.e164] })]);
+  });
+
   it('is for SMS administrators only', async () => {
     const agent = await signInAs(t.app, (await createUser(t, ['agent'])).email);
     expect((await agent.get('/api/v1/sms/numbers')).statusCode).toBe(403);

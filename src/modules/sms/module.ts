@@ -1,5 +1,6 @@
 import type { FeatureModule } from '../module.js';
 import { smsInboundJob } from './inbound/job.js';
+import { smsNumbersCheckJob, smsNumbersCheckSchedule } from './numbers/check-job.js';
 import { smsSendJob } from './outbound/job.js';
 import { smsRoutes } from './routes.js';
 
@@ -18,5 +19,6 @@ export const smsModule: FeatureModule = {
     },
   ],
   routes: smsRoutes,
-  jobs: (config) => [smsInboundJob(config), smsSendJob(config)],
+  jobs: (config) => [smsInboundJob(config), smsSendJob(config), smsNumbersCheckJob(config)],
+  schedules: (config) => [smsNumbersCheckSchedule(config)],
 };
