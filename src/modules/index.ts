@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { registerNavigation } from '../identity/navigation.js';
 import { registerProfileSection } from '../identity/profile-sections.js';
+import { registerPublicPages } from '../identity/public-pages.js';
 import { registerSignOutHook } from '../identity/sign-out-hooks.js';
 import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.js';
 import { adminModule } from './admin/index.js';
@@ -33,6 +34,7 @@ for (const module of modules) {
   if (module.onSignOut) registerSignOutHook(module.onSignOut);
   if (module.profileSection) registerProfileSection(module.profileSection);
   if (module.navigation) registerNavigation(module.navigation);
+  if (module.publicPages) registerPublicPages(module.publicPages);
 }
 
 export const jobsFor = (config: Config): JobDefinition[] =>

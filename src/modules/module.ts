@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import type { NavEntry } from '../identity/navigation.js';
 import type { ProfileSection } from '../identity/profile-sections.js';
+import type { PublicPageSource } from '../identity/public-pages.js';
 import type { SignOutHook } from '../identity/sign-out-hooks.js';
 import type { JobDefinition, ScheduleDefinition } from '../platform/jobs/define.js';
 
@@ -17,6 +18,8 @@ export interface FeatureModule {
   onSignOut?: SignOutHook;
   /** Its pages in the app's navigation (header, admin section, user menu), by permission. */
   navigation?: readonly NavEntry[];
+  /** Its pages search engines may list (the sitemap): public, for anyone, no token in them. */
+  publicPages?: PublicPageSource;
   /** This feature's part of the account page. */
   profileSection?: ProfileSection;
   /**

@@ -86,7 +86,12 @@ export class PageCache {
     if (!(headers.accept ?? '').includes('text/html') || url.length > MAX_URL) return undefined;
     if (cookies[sessionCookie] !== undefined) return undefined;
     return this.pages.get(
-      keyOf(localeFrom(cookies, headers['accept-language']), themeFrom(cookies), timeZoneFrom(cookies), url),
+      keyOf(
+        localeFrom(cookies, headers['accept-language'], {}, url),
+        themeFrom(cookies),
+        timeZoneFrom(cookies),
+        url,
+      ),
     );
   }
 

@@ -6,6 +6,7 @@ import { type Navigation, navigationFor } from '../identity/navigation.js';
 import { translator } from '../platform/i18n/catalog.js';
 import { type DateStyle, formatDate, formatNumber, formatRelative } from '../platform/i18n/format.js';
 import { LOCALE_NAMES, LOCALES, type Locale } from '../platform/i18n/locales.js';
+import { type Alternate, alternatesOf, languageUrl, withoutLang } from './language-url.js';
 import { localeFor, type Theme, themeFor, timeZoneFor } from './preferences.js';
 
 /** The signed-in person as the shell shows them. */
@@ -17,6 +18,21 @@ export interface Viewer {
   permissions: ReadonlySet<string>;
 }
 
+/** A page's addresses: its own in the language shown, and one per language for hreflang. */
+export interface PageLinks {
+  /** The path and the language shown, other query parameters dropped (a filter is not a page). */
+  canonical: string;
+  alternates: Alternate[];
+  /** The picture a link preview shows: the app's icon (no page has a picture of its own yet). */
+  image: string;
+  /** OpenGraph's locale for this language, and the others' (og:locale:alternate). */
+  ogLocale: string;
+  ogAlternates: string[];
+}
+
+/** OpenGraph wants language_TERRITORY; the territories are where each language is mostly read. */
+const OG_LOCALES: Record<Locale, string> = { en: 'en_US', nl: 'nl_NL' };
+
 /** What every page template sees besides its own data (reply.locals, merged by @fastify/view). */
 export interface PageContext {
   lang: Locale;
@@ -26,8 +42,10 @@ export interface PageContext {
   theme: Theme;
   viewer: Viewer | null;
   nav: Navigation;
-  /** The path of this page, for the language switch to come back to. */
+  /** The path of this page (without `?lang=`), for the language switch to come back to. */
   here: string;
+  /** This page's addresses for search engines and link previews (partials/seo.njk). */
+  links: () => PageLinks;
   csrf: () => string;
   /** `{{ date(ticket.createdAt) }}`: the exact date and time in the viewer's zone and language. */
   date: (value: Date | string | number, style?: DateStyle) => string;
@@ -77,7 +95,8 @@ export async function preparePage(request: FastifyRequest, reply: FastifyReply):
           permissions: seen.permissions,
         }
       : null,
-    here: request.url,
+    here: withoutLang(request.url),
+    publicUrl: request.server.platform.config.PUBLIC_URL,
     csrf: () => csrfTokenFor(request, reply),
   });
   request.page = context;
@@ -87,11 +106,34 @@ export async function preparePage(request: FastifyRequest, reply: FastifyReply):
 
 /** The context of a render that has no request: English, UTC, signed out, no forms. */
 export const signedOutContext = (): PageContext =>
-  pageContext({ lang: 'en', timeZone: 'UTC', theme: 'auto', viewer: null, here: '/', csrf: () => '' });
+  pageContext({
+    lang: 'en',
+    timeZone: 'UTC',
+    theme: 'auto',
+    viewer: null,
+    here: '/',
+    publicUrl: '',
+    csrf: () => '',
+  });
 
-type Basics = Pick<PageContext, 'lang' | 'timeZone' | 'theme' | 'viewer' | 'here' | 'csrf'>;
+type Basics = Pick<PageContext, 'lang' | 'timeZone' | 'theme' | 'viewer' | 'here' | 'csrf'> & {
+  /** PUBLIC_URL: the links search engines and link previews get are absolute. */
+  publicUrl: string;
+};
 
-function pageContext({ lang, timeZone, theme, viewer, here, csrf }: Basics): PageContext {
+/** Built only when a page asks (the public pages' head), from what the page is already keyed by. */
+function linksOf(publicUrl: string, here: string, lang: Locale): PageLinks {
+  const path = here.split('?', 1)[0] || '/';
+  return {
+    canonical: languageUrl(publicUrl, path, lang),
+    alternates: alternatesOf(publicUrl, path),
+    image: `${publicUrl.replace(/\/+$/, '')}/static/img/icon-512.png`,
+    ogLocale: OG_LOCALES[lang],
+    ogAlternates: LOCALES.filter((l) => l !== lang).map((l) => OG_LOCALES[l]),
+  };
+}
+
+function pageContext({ lang, timeZone, theme, viewer, here, publicUrl, csrf }: Basics): PageContext {
   const permissions = viewer?.permissions ?? new Set<string>();
   const date = (value: Date | string | number, style?: DateStyle) => formatDate(value, lang, timeZone, style);
   const ago = (value: Date | string | number) => formatRelative(value, lang);
@@ -104,6 +146,7 @@ function pageContext({ lang, timeZone, theme, viewer, here, csrf }: Basics): Pag
     viewer,
     nav: navigationFor(permissions, viewer !== null),
     here,
+    links: () => linksOf(publicUrl, here, lang),
     csrf,
     date,
     ago,

@@ -7,6 +7,7 @@ import {
   pickLocale,
   supportedLocale,
 } from '../platform/i18n/locales.js';
+import { langInUrl } from './language-url.js';
 
 /** Cookies that remember a visitor's choices without an account. Not secrets: plain names. */
 export { LANGUAGE_COOKIE };
@@ -24,12 +25,17 @@ export interface Chosen {
 
 type Cookies = Record<string, string | undefined> | undefined;
 
-/** The language: the profile's, then the switch's cookie, then Accept-Language. */
+/**
+ * The language: the URL's `?lang=` (a page's address in one language, as hreflang links and the
+ * sitemap give it), then the profile's, then the switch's cookie, then Accept-Language.
+ */
 export const localeFrom = (
   cookies: Cookies,
   acceptLanguage: string | undefined,
   chosen: Chosen = {},
-): Locale => pickLocale(chosen.locale, cookies?.[LANGUAGE_COOKIE], fromAcceptLanguage(acceptLanguage));
+  url?: string,
+): Locale =>
+  pickLocale(langInUrl(url), chosen.locale, cookies?.[LANGUAGE_COOKIE], fromAcceptLanguage(acceptLanguage));
 
 /** The zone times are shown in: the profile's, then the browser's, then UTC. */
 export function timeZoneFrom(cookies: Cookies, chosen: Chosen = {}): string {
@@ -43,7 +49,7 @@ export const themeFrom = (cookies: Cookies): Theme =>
 
 /** The language for this request (see localeFrom). */
 export const localeFor = (request: FastifyRequest, chosen: Chosen = {}): Locale =>
-  localeFrom(request.cookies, request.headers['accept-language'], chosen);
+  localeFrom(request.cookies, request.headers['accept-language'], chosen, request.url);
 
 export const timeZoneFor = (request: FastifyRequest, chosen: Chosen = {}): string =>
   timeZoneFrom(request.cookies, chosen);

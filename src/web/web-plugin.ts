@@ -45,8 +45,16 @@ export async function purgePages(app: FastifyInstance): Promise<void> {
 
 const SIGNED_OUT_ENGLISH = signedOutContext();
 
-/** Paths no page is ever rendered for: the API, static files, probes, metadata apps fetch. */
-const NOT_PAGES = ['/api/', '/static/', '/health', '/metrics', '/.well-known/'];
+/** Paths no page is ever rendered for: the API, static files, probes, metadata apps and crawlers fetch. */
+const NOT_PAGES = [
+  '/api/',
+  '/static/',
+  '/health',
+  '/metrics',
+  '/.well-known/',
+  '/robots.txt',
+  '/sitemap.xml',
+];
 
 /**
  * Anything that may answer with a page: every GET outside the API, static files, probes and the

@@ -146,6 +146,26 @@ describe('home page in Chromium', () => {
     // Chromium reports the document's own 404 on the console; nothing else may fail.
     expect(problems.console.filter((m) => !m.includes('status of 404'))).toEqual([]);
     expect(problems.csp).toEqual([]);
+    expect(await page.locator('meta[name="robots"]').getAttribute('content')).toContain('noindex');
     await page.close();
+  });
+
+  it('opens a language version from its hreflang address, and the switch still changes language', async () => {
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(suite.served.baseUrl);
+    const dutchHref = await page.locator('link[rel="alternate"][hreflang="nl"]').getAttribute('href');
+    expect(new URL(dutchHref!).search).toBe('?lang=nl');
+    await page.goto(`${suite.served.baseUrl}/?lang=nl`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('nl');
+    expect(await page.locator('h1').textContent()).toBe('Waarmee kunnen we je helpen?');
+    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toMatch(/\/\?lang=nl$/);
+    expect(await page.locator('meta[property="og:locale"]').getAttribute('content')).toBe('nl_NL');
+    // The switch comes back to the page without ?lang=, so the choice made there holds.
+    await page.selectOption('#pref-locale', 'en');
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    expect(page.url()).toBe(`${suite.served.baseUrl}/`);
+    expect(await page.locator('h1').textContent()).toBe('How can we help?');
+    await context.close();
   });
 });

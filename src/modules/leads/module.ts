@@ -1,6 +1,7 @@
 import type { FeatureModule } from '../module.js';
 import { leadApiRoutes } from './routes.api.js';
 import { leadSettingsApiRoutes } from './routes.settings.api.js';
+import { leadSettingsChangedAt } from './settings.js';
 import { contactWebRoutes } from './web/routes.contact.web.js';
 import { leadWebRoutes } from './web/routes.lead.web.js';
 import { leadListWebRoutes } from './web/routes.list.web.js';
@@ -28,6 +29,8 @@ export const leadsModule: FeatureModule = {
       order: 48,
     },
   ],
+  // The form itself; what it says changes only with the services an administrator sets.
+  publicPages: async (db) => [{ path: '/contact', lastModified: await leadSettingsChangedAt(db) }],
   async routes(app) {
     await app.register(contactWebRoutes);
     await app.register(leadListWebRoutes);

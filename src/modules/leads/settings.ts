@@ -41,6 +41,12 @@ export async function leadSettings(db: Db): Promise<LeadSettings> {
   };
 }
 
+/** When the form's list of services last changed: the contact page's `lastmod` in the sitemap. */
+export async function leadSettingsChangedAt(db: Db): Promise<Date | undefined> {
+  const row = await db.selectFrom('lead_settings').select('updated_at').executeTakeFirst();
+  return row?.updated_at;
+}
+
 export async function saveLeadSettings(trx: Transaction<DB>, settings: LeadSettings): Promise<void> {
   const values = { services: settings.services, notify_email: settings.notifyEmail };
   await trx

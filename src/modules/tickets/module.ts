@@ -20,6 +20,8 @@ import { portalWebRoutes } from './web/portal/routes.web.js';
 /** Tickets and conversations. So far: the model, its JSON API and the database wall around it. */
 export const ticketsModule: FeatureModule = {
   name: 'tickets',
+  // The form for asking without an account; its thank-you and confirmation pages are not listed.
+  publicPages: [{ path: '/help' }],
   navigation: [
     {
       key: 'inbox',
