@@ -7,7 +7,7 @@ import { createSmsNumbers } from '../../src/platform/sms/index.js';
 import type { TestApp } from '../support/app.js';
 import { ownerDatabase } from '../support/app-role.js';
 import type { FakeTwilio } from '../support/fake-twilio.js';
-import { buildSmsApp, buyLine } from '../support/sms-app.js';
+import { buildSmsApp, buyLine, textedAndRouted } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -41,26 +41,7 @@ const queue = (phone: string, body: string) =>
         { numberId: line.id, phone, body, kind: 'reply' },
       ),
     );
-async function texted(phone: string, body: string) {
-  const sent = await twilio.text({ from: phone, to: line.e164, body });
-  await waitFor(
-    async () =>
-      (
-        await system()
-          .selectFrom('sms_messages')
-          .select('processed_at')
-          .where('message_sid', '=', sent.sid)
-          .executeTakeFirst()
-      )?.processed_at != null,
-    15_000,
-    `"${body}" routed`,
-  );
-  return system()
-    .selectFrom('sms_messages')
-    .selectAll()
-    .where('message_sid', '=', sent.sid)
-    .executeTakeFirstOrThrow();
-}
+const texted = (phone: string, body: string) => textedAndRouted(t, twilio, phone, line.e164, body);
 const sentCount = (phone: string, n: number) =>
   waitFor(() => textsTo(phone).length >= n, 15_000, `${n} texts to ${phone}`);
 

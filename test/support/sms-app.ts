@@ -2,6 +2,7 @@ import { buyNumber } from '../../src/modules/sms/index.js';
 import { createSmsNumbers } from '../../src/platform/sms/index.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './fake-twilio.js';
+import { waitFor } from './wait.js';
 
 export const SMS_PUBLIC_URL = 'http://desk.example.test';
 
@@ -56,3 +57,22 @@ export const buyLine = (t: TestApp, e164: string, ownerId: string | null = null)
         { e164, ownerId },
       ),
     );
+
+/** A text from `from` to one of the app's lines through the fake Twilio, once the app has routed it: its row. */
+export async function textedAndRouted(
+  t: TestApp,
+  twilio: FakeTwilio,
+  from: string,
+  to: string,
+  body: string,
+) {
+  const sent = await twilio.text({ from, to, body });
+  const row = () =>
+    t.platform.database.system
+      .selectFrom('sms_messages')
+      .selectAll()
+      .where('message_sid', '=', sent.sid)
+      .executeTakeFirst();
+  await waitFor(async () => (await row())?.processed_at != null, 15_000, `"${body}" routed`);
+  return (await row())!;
+}

@@ -1,8 +1,13 @@
 import type { FeatureModule } from '../module.js';
+import { registerReplyChannel } from '../tickets/index.js';
 import { smsInboundJob } from './inbound/job.js';
 import { smsNumbersCheckJob, smsNumbersCheckSchedule } from './numbers/check-job.js';
 import { smsSendJob } from './outbound/job.js';
+import { textTicketReply } from './outbound/ticket-reply.js';
 import { smsRoutes } from './routes.js';
+
+// The team's replies on SMS tickets go out as texts (tickets asks its registered channels).
+registerReplyChannel('sms', textTicketReply);
 
 /** The SMS channel: the team's numbers at Twilio, and texts to them into tickets. */
 export const smsModule: FeatureModule = {

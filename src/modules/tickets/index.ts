@@ -11,6 +11,7 @@ export {
   type UploadedFile,
 } from './channel.js';
 export { ticketsModule } from './module.js';
+export { type ChannelReply, registerReplyChannel } from './reply-channels.js';
 export { listCategories } from './repo/categories.js';
 // For features that keep a ticket's id (a converted lead) to show its key; the caller decides who sees it.
 export { findTicket as ticketById } from './repo/tickets.js';

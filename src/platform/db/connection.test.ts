@@ -1,9 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { findUserById, insertUser } from '../../identity/users/repo.js';
 import { runAsDbActor, runAsOwnRowsReader, runAsSystem, runUnprotected } from './actor-context.js';
 import { createDatabase, type Database, defaultPoolSize, poolConfig } from './connection.js';
+import type { DB } from './schema.js';
+import { withSystemRightsIn } from './system-rights.js';
 
 // One connection, so every query below lands on the one the previous query stamped.
 const settings = {
@@ -151,5 +153,34 @@ describe('pool size', () => {
     const { DATABASE_POOL_MAX: _, ...unset } = settings;
     expect(poolConfig('postgres://localhost/x', unset).max).toBe(defaultPoolSize());
     expect(poolConfig('postgres://localhost/x', { ...settings, DATABASE_POOL_MAX: 25 }).max).toBe(25);
+  });
+});
+
+describe('withSystemRightsIn', () => {
+  it('lends the system rights inside a user transaction only for its work, and not after an error', async () => {
+    const context = async (trx: Transaction<DB>) =>
+      (await sql<{ c: string }>`select app_context() as c`.execute(trx)).rows[0]!.c;
+    await asCustomer(alice, () =>
+      app.db.transaction().execute(async (trx) => {
+        expect(await context(trx)).toBe('user');
+        expect(await findUserById(trx, bob)).toBeUndefined();
+        const seen = await withSystemRightsIn(trx, async () => [
+          await context(trx),
+          await findUserById(trx, bob),
+        ]);
+        expect(seen[0]).toBe('system');
+        expect(seen[1]).toMatchObject({ id: bob });
+        // Given back: Bob's row is out of reach again in the same transaction.
+        expect(await context(trx)).toBe('user');
+        expect(await findUserById(trx, bob)).toBeUndefined();
+        await expect(
+          withSystemRightsIn(trx, async () => {
+            throw new Error('refused');
+          }),
+        ).rejects.toThrow('refused');
+        expect(await context(trx)).toBe('user');
+        expect(await findUserById(trx, bob)).toBeUndefined();
+      }),
+    );
   });
 });

@@ -9,6 +9,7 @@ import { defineJob, type JobDefinition, type JobEnqueuer } from '../../../platfo
 import type { Mailer } from '../../../platform/mail/port.js';
 import { renderMail, type TicketNotice } from '../../../platform/mail/templates.js';
 import { renderMarkdown } from '../markdown.js';
+import { replyChannelFor } from '../reply-channels.js';
 import { ticketKey } from '../schemas.js';
 import { mailThreadFor } from './mail-thread.js';
 import type { NotificationJobs } from './notify.js';
@@ -165,5 +166,11 @@ export function notificationJobs(platform: { config: Config; jobs: JobEnqueuer }
     },
     mailReply: (trx, messageId, recipients) =>
       scheduleReplyMail(trx, platform.jobs, platform.config, messageId, recipients),
+    async channelReply(trx, channel, reply) {
+      const send = replyChannelFor(channel);
+      if (!send) return false;
+      await send(trx, platform, reply);
+      return true;
+    },
   };
 }

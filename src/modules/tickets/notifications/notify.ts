@@ -2,7 +2,8 @@ import type { Transaction } from 'kysely';
 import type { AuthContext } from '../../../identity/context.js';
 import type { DB } from '../../../platform/db/schema.js';
 import type { TicketActor } from '../policy.js';
-import type { Visibility } from '../table.js';
+import type { ChannelReply } from '../reply-channels.js';
+import type { Channel, Visibility } from '../table.js';
 import { activeTeam } from '../team.js';
 import { replyRecipients } from './reply-mail.js';
 import { insertNotifications, type TicketParties, ticketParties } from './repo.js';
@@ -17,6 +18,11 @@ export interface NotificationJobs {
   ): Promise<void>;
   /** Mails a team reply itself to these addresses (reply-mail.ts), one job each. */
   mailReply(trx: Transaction<DB>, messageId: string, recipients: readonly string[]): Promise<void>;
+  /**
+   * Hands a team reply to the ticket's own channel when that channel carries replies (SMS: a text
+   * to the requester); false when it does not.
+   */
+  channelReply(trx: Transaction<DB>, channel: Channel, reply: ChannelReply): Promise<boolean>;
 }
 
 /**
@@ -110,7 +116,17 @@ export async function notifyTicket(
   const mailed = teamReply ? await replyRecipients(ctx.trx, ticket, actor.userId) : [];
   if (change.event === 'message' && mailed.length > 0)
     await ctx.notifications.mailReply(ctx.trx, change.messageId, mailed);
-  const requesterMailed = ticket.channel === 'email' && mailed.length > 0;
+  const carried =
+    teamReply &&
+    change.event === 'message' &&
+    (await ctx.notifications.channelReply(ctx.trx, ticket.channel, {
+      ticketId,
+      messageId: change.messageId,
+      body: change.body,
+      authorId: actor.userId,
+    }));
+  // The requester has the reply already (by mail or by their own channel): no notice about it.
+  const requesterMailed = (ticket.channel === 'email' && mailed.length > 0) || carried;
   const rows = [];
   for (const { kind, to, data } of plan(ticket, actor, change, requesterMailed)) {
     const recipients =
