@@ -6,7 +6,8 @@ import { type Navigation, navigationFor } from '../identity/navigation.js';
 import { translator } from '../platform/i18n/catalog.js';
 import { type DateStyle, formatDate, formatNumber, formatRelative } from '../platform/i18n/format.js';
 import { LOCALE_NAMES, LOCALES, type Locale } from '../platform/i18n/locales.js';
-import { type Alternate, alternatesOf, languageUrl, withoutLang } from './language-url.js';
+import { withoutLang } from './language-url.js';
+import { linksOf, type PageLinks } from './page-links.js';
 import { localeFor, type Theme, themeFor, timeZoneFor } from './preferences.js';
 
 /** The signed-in person as the shell shows them. */
@@ -17,21 +18,6 @@ export interface Viewer {
   initials: string;
   permissions: ReadonlySet<string>;
 }
-
-/** A page's addresses: its own in the language shown, and one per language for hreflang. */
-export interface PageLinks {
-  /** The path and the language shown, other query parameters dropped (a filter is not a page). */
-  canonical: string;
-  alternates: Alternate[];
-  /** The picture a link preview shows: the app's icon (no page has a picture of its own yet). */
-  image: string;
-  /** OpenGraph's locale for this language, and the others' (og:locale:alternate). */
-  ogLocale: string;
-  ogAlternates: string[];
-}
-
-/** OpenGraph wants language_TERRITORY; the territories are where each language is mostly read. */
-const OG_LOCALES: Record<Locale, string> = { en: 'en_US', nl: 'nl_NL' };
 
 /** What every page template sees besides its own data (reply.locals, merged by @fastify/view). */
 export interface PageContext {
@@ -120,18 +106,6 @@ type Basics = Pick<PageContext, 'lang' | 'timeZone' | 'theme' | 'viewer' | 'here
   /** PUBLIC_URL: the links search engines and link previews get are absolute. */
   publicUrl: string;
 };
-
-/** Built only when a page asks (the public pages' head), from what the page is already keyed by. */
-function linksOf(publicUrl: string, here: string, lang: Locale): PageLinks {
-  const path = here.split('?', 1)[0] || '/';
-  return {
-    canonical: languageUrl(publicUrl, path, lang),
-    alternates: alternatesOf(publicUrl, path),
-    image: `${publicUrl.replace(/\/+$/, '')}/static/img/icon-512.png`,
-    ogLocale: OG_LOCALES[lang],
-    ogAlternates: LOCALES.filter((l) => l !== lang).map((l) => OG_LOCALES[l]),
-  };
-}
 
 function pageContext({ lang, timeZone, theme, viewer, here, publicUrl, csrf }: Basics): PageContext {
   const permissions = viewer?.permissions ?? new Set<string>();
