@@ -145,7 +145,7 @@ export const ticketByMailReference = (
  */
 export async function reportUndelivered(
   channel: ChannelContext,
-  sent: { ticketId: string; ticketMessageId: string; recipient: string | null },
+  sent: { ticketId: string; ticketMessageId: string; recipient: string | null; via?: 'mail' | 'text' },
 ): Promise<void> {
   const changed = await channel.trx
     .updateTable('ticket_messages')
@@ -157,7 +157,8 @@ export async function reportUndelivered(
   // A second bounce for the same message (two copies, a re-sent report) tells no one again.
   if (Number(changed.numUpdatedRows) === 0) return;
   const recipient = sent.recipient ?? '';
-  await recordEvent(channel.trx, sent.ticketId, null, 'mail_undelivered', null, recipient);
+  const kind = sent.via === 'text' ? 'text_undelivered' : 'mail_undelivered';
+  await recordEvent(channel.trx, sent.ticketId, null, kind, null, recipient);
   const ticket = await ticketParties(channel.trx, sent.ticketId);
   const team = ticket.assignee_id ? [ticket.assignee_id] : await activeTeam(channel.trx);
   if (team.length === 0) return;
@@ -174,4 +175,27 @@ export async function reportUndelivered(
   await notificationJobs({ config: channel.config, jobs: channel.jobs }).schedule(channel.trx, team, {
     atOnce: true,
   });
+}
+
+/**
+ * A channel's report that a team reply went out (`sent`) or reached the customer's phone
+ * (`delivered`). It only moves forward (a late "sent" after "delivered", or anything after
+ * "failed", changes nothing); reaching the customer is a timeline entry, so open pages update.
+ * Answers whether the ticket changed (then announce it once committed).
+ */
+export async function reportDelivered(
+  trx: Transaction<DB>,
+  sent: { ticketId: string; ticketMessageId: string; state: 'sent' | 'delivered' },
+): Promise<boolean> {
+  const earlier = sent.state === 'sent' ? ['received', 'queued'] : ['received', 'queued', 'sent'];
+  const changed = await trx
+    .updateTable('ticket_messages')
+    .set({ delivery_status: sent.state })
+    .where('id', '=', sent.ticketMessageId)
+    .where('ticket_id', '=', sent.ticketId)
+    .where('delivery_status', 'in', earlier)
+    .executeTakeFirst();
+  if (Number(changed.numUpdatedRows) === 0) return false;
+  if (sent.state === 'delivered') await recordEvent(trx, sent.ticketId, null, 'text_delivered', null, null);
+  return sent.state === 'delivered';
 }

@@ -4,12 +4,14 @@ export {
   appendFromChannel,
   type ChannelContext,
   openFromChannel,
+  reportDelivered,
   reportUndelivered,
   type TicketRow,
   ticketByMailReference,
   ticketByNumber,
   type UploadedFile,
 } from './channel.js';
+export { announceTicketChange } from './live-channel.js';
 export { ticketsModule } from './module.js';
 export { type ChannelReply, registerReplyChannel } from './reply-channels.js';
 export { listCategories } from './repo/categories.js';

@@ -15,6 +15,9 @@ const KINDS = [
   'category',
   'tags',
   'time_logged',
+  'mail_undelivered',
+  'text_delivered',
+  'text_undelivered',
 ];
 const SETTLE_MS = 150;
 const RETRY_MS = 10_000;

@@ -40,6 +40,12 @@ async function queueReply(
     throw new AppError('conflict', 'The number this customer texted is no longer ours; nothing was sent.', {
       said: { key: 'sms:texts.errors.noLine' },
     });
+  // The thread shows it on its way ("Texting…") until Twilio reports (ticket-delivery.ts).
+  await trx
+    .updateTable('ticket_messages')
+    .set({ delivery_status: 'queued' })
+    .where('id', '=', reply.messageId)
+    .execute();
   await queueText(trx, deps, {
     numberId: last.number_id,
     phone: last.phone,

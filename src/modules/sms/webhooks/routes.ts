@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createSmsNumbers } from '../../../platform/sms/index.js';
 import { AppError } from '../../../shared/errors.js';
 import { storeInboundText } from '../inbound/store.js';
+import { showDeliveryOnTicket } from '../outbound/ticket-delivery.js';
 import { countWebhook, type WebhookOutcome } from './counts.js';
 import { applyStatus } from './status.js';
 import { verifyWebhook } from './verify.js';
@@ -51,6 +52,8 @@ export const twilioWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/webhooks/twilio/status', options, async (request, reply) => {
     const params = await verified(request);
-    return answer(reply, (await applyStatus(platform, params)) ? undefined : 'unknown-message');
+    if (!(await applyStatus(platform, params))) return answer(reply, 'unknown-message');
+    await showDeliveryOnTicket(platform, params.MessageSid ?? params.SmsSid ?? '');
+    return answer(reply);
   });
 };

@@ -4,13 +4,15 @@ import '../table.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** Timeline entries only the team sees: internal notes, logged time, who is copied, undelivered mail. */
+/** Timeline entries only the team sees: internal notes, logged time, who is copied, how replies went out. */
 export const CUSTOMER_HIDDEN_EVENTS = [
   'note',
   'time_logged',
   'participant_added',
   'participant_removed',
   'mail_undelivered',
+  'text_delivered',
+  'text_undelivered',
 ];
 
 export function listEvents(db: Db, ticketId: string, withInternal: boolean) {

@@ -81,7 +81,10 @@ export function describeEvent(e: EventRow, look: Lookups): string {
       return change('tags', e.from_value || none, e.to_value || none);
     case 'participant_added':
     case 'mail_undelivered':
+    case 'text_undelivered':
       return t(`tickets:ticket.events.${e.kind}`, { email: e.to_value ?? '' });
+    case 'text_delivered':
+      return t('tickets:ticket.events.text_delivered');
     case 'participant_removed':
       return t('tickets:ticket.events.participant_removed', { email: e.from_value ?? '' });
     case 'time_logged':

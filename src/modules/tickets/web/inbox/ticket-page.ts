@@ -47,6 +47,8 @@ async function activity(
     key: ticketKey(ticket.number),
     activityUrl: `/inbox/${ticketKey(ticket.number)}/activity?v=${seenVersion}`,
     changedSince: ticket.version > seenVersion,
+    // A reply on an SMS ticket goes out as a text: its states read "Texting…", "Texted", "Delivered".
+    deliveryLabels: ticket.channel === 'sms' ? 'textDelivery' : 'delivery',
     thread: messages.map((m) => ({
       ...presentThreadMessage(m),
       at: m.created_at,

@@ -1,0 +1,114 @@
+/// <reference lib="dom" />
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../support/actors.js';
+import {
+  launchBrowser,
+  type ServedApp,
+  serveTestApp,
+  signInOnPage,
+  watchProblems,
+} from '../support/browser.js';
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from '../support/fake-twilio.js';
+import { buyLine, textedAndRouted } from '../support/sms-app.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * Issue 20's first acceptance item, end to end over real HTTP: a number bought from the fake
+ * Twilio, a text to it from a customer's verified phone opens an SMS ticket, the agent answers in
+ * the inbox, the text reaches the fake from that number, and Twilio's delivery callback marks the
+ * reply delivered on the open page without a reload; an undelivered one says so in the timeline.
+ */
+let served: ServedApp;
+let browser: Browser;
+let twilio: FakeTwilio;
+
+beforeAll(async () => {
+  twilio = await startFakeTwilio();
+  [served, browser] = await Promise.all([
+    serveTestApp({ runsJobs: true, env: { MFA_REQUIRED_ROLES: 'none', ...twilioEnv(twilio) } }),
+    launchBrowser(),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+  await twilio?.close();
+});
+
+describe('answering a text from the inbox, in Chromium', () => {
+  it('texts the reply from the line and shows Texted, then Delivered live; a failed one shows in the timeline', async () => {
+    const line = await buyLine(served, '+14155550500');
+    const phone = '+31612370001';
+    const customer = await createUser(served, ['customer']);
+    await served.platform.database.system
+      .updateTable('users')
+      .set({ phone, phone_verified_at: new Date() })
+      .where('id', '=', customer.id)
+      .execute();
+    const text = await textedAndRouted(served, twilio, phone, line.e164, 'The printer says offline');
+    expect(text.outcome).toBe('new-ticket');
+    const ticket = await served.platform.database.system
+      .selectFrom('tickets')
+      .select(['number', 'channel'])
+      .where('id', '=', text.ticket_id!)
+      .executeTakeFirstOrThrow();
+    expect(ticket.channel).toBe('sms');
+
+    const agent = await createUser(served, ['agent']);
+    const page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(15_000);
+    const problems = await watchProblems(page);
+    await signInOnPage(page, served.baseUrl, agent.email);
+    await page.goto(`${served.baseUrl}/inbox/SB-${ticket.number}`);
+    await expect(page.getByTestId('message-body').first().textContent()).resolves.toContain(
+      'The printer says offline',
+    );
+    await page.fill('#field-body', 'Please switch it off and on again.');
+    await page.locator('form[action$="/reply"] button[type=submit]').click();
+    await page.waitForURL(/done=reply/);
+
+    await waitFor(() => twilio.sent.some((m) => m.to === phone), 15_000, 'the reply texted');
+    const sent = twilio.sent.find((m) => m.to === phone)!;
+    expect(sent).toMatchObject({ from: line.e164, body: 'Please switch it off and on again.' });
+
+    const statusUrl = `${served.baseUrl}/webhooks/twilio/status`;
+    const report = (sid: string, status: string, extra: Record<string, string> = {}) =>
+      twilio.signedPost(statusUrl, {
+        MessageSid: sid,
+        MessageStatus: status,
+        AccountSid: twilio.accountSid,
+        From: line.e164,
+        To: phone,
+        ...extra,
+      });
+    const badge = () => page.getByTestId('delivery').allTextContents();
+    expect((await report(sent.sid, 'sent')).status).toBe(200);
+    await page.reload();
+    await expect(badge()).resolves.toEqual(['Texted']);
+    // Delivered: the open page changes by itself (the live stream), no reload.
+    expect((await report(sent.sid, 'delivered', { Price: '-0.0079', PriceUnit: 'USD' })).status).toBe(200);
+    await waitFor(async () => (await badge()).includes('Delivered'), 15_000, 'Delivered shown live');
+    await expect(page.locator('#ticket-activity').textContent()).resolves.toContain(
+      'confirmed that the text reached the customer',
+    );
+    // A late "sent" after "delivered" moves nothing back.
+    expect((await report(sent.sid, 'sent')).status).toBe(200);
+    await page.reload();
+    await expect(badge()).resolves.toEqual(['Delivered']);
+
+    // A second reply that the carrier could not deliver: Not delivered, and the timeline says so.
+    await page.fill('#field-body', 'Did that help?');
+    await page.locator('form[action$="/reply"] button[type=submit]').click();
+    await page.waitForURL(/done=reply/);
+    await waitFor(() => twilio.sent.filter((m) => m.to === phone).length >= 2, 15_000, 'second reply');
+    const second = twilio.sent.filter((m) => m.to === phone)[1]!;
+    expect((await report(second.sid, 'undelivered', { ErrorCode: '30003' })).status).toBe(200);
+    await waitFor(async () => (await badge()).includes('Not delivered'), 15_000, 'Not delivered shown live');
+    await expect(page.locator('#ticket-activity').textContent()).resolves.toMatch(
+      /reported that the text to \+316•+\d{3} was not delivered/,
+    );
+    expect(problems.console).toEqual([]);
+    expect(problems.csp).toEqual([]);
+  }, 120_000);
+});
