@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../support/actors.js';
 import type { TestApp } from '../support/app.js';
 import type { FakeTwilio } from '../support/fake-twilio.js';
-import { buildSmsApp, buyLine, SMS_PUBLIC_URL } from '../support/sms-app.js';
+import { buildSmsApp, buyLine, customerWithPhone, SMS_PUBLIC_URL } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -52,15 +52,7 @@ const sign = (
   'x-twilio-signature': getExpectedTwilioSignature(token, url, form),
 });
 
-async function verifiedPhone(phone: string) {
-  const user = await createUser(t, ['customer']);
-  await system()
-    .updateTable('users')
-    .set({ phone, phone_verified_at: new Date() })
-    .where('id', '=', user.id)
-    .execute();
-  return user;
-}
+const verifiedPhone = (phone: string) => customerWithPhone(t, phone);
 
 beforeAll(async () => {
   ({ t, twilio, close } = await buildSmsApp({ runsJobs: true }));

@@ -10,7 +10,7 @@ import {
   watchProblems,
 } from '../support/browser.js';
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from '../support/fake-twilio.js';
-import { buyLine, textedAndRouted } from '../support/sms-app.js';
+import { buyLine, customerWithPhone, textedAndRouted } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -40,12 +40,7 @@ describe('answering a text from the inbox, in Chromium', () => {
   it('texts the reply from the line and shows Texted, then Delivered live; a failed one shows in the timeline', async () => {
     const line = await buyLine(served, '+14155550500');
     const phone = '+31612370001';
-    const customer = await createUser(served, ['customer']);
-    await served.platform.database.system
-      .updateTable('users')
-      .set({ phone, phone_verified_at: new Date() })
-      .where('id', '=', customer.id)
-      .execute();
+    await customerWithPhone(served, phone);
     const text = await textedAndRouted(served, twilio, phone, line.e164, 'The printer says offline');
     expect(text.outcome).toBe('new-ticket');
     const ticket = await served.platform.database.system

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainText } from '../../src/modules/sms/outbound/ticket-reply.js';
-import { createSignedIn, createUser } from '../support/actors.js';
+import { createSignedIn } from '../support/actors.js';
 import type { TestApp } from '../support/app.js';
 import type { FakeTwilio } from '../support/fake-twilio.js';
 import type { SessionClient } from '../support/session-client.js';
-import { buildSmsApp, buyLine, textedAndRouted } from '../support/sms-app.js';
+import { buildSmsApp, buyLine, customerWithPhone, textedAndRouted } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -23,12 +23,7 @@ const textsTo = (phone: string) => twilio.sent.filter((m) => m.to === phone);
 
 /** A customer with a verified phone, and the SMS ticket their first text opened. */
 async function customerTicket(phone: string) {
-  const customer = await createUser(t, ['customer']);
-  await system()
-    .updateTable('users')
-    .set({ phone, phone_verified_at: new Date() })
-    .where('id', '=', customer.id)
-    .execute();
+  const customer = await customerWithPhone(t, phone);
   const text = await textedAndRouted(t, twilio, phone, line.e164, 'My printer is offline');
   expect(text.outcome).toBe('new-ticket');
   return { customer, ticketId: text.ticket_id! };

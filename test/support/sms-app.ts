@@ -1,5 +1,6 @@
 import { buyNumber } from '../../src/modules/sms/index.js';
 import { createSmsNumbers } from '../../src/platform/sms/index.js';
+import { createUser } from './actors.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './fake-twilio.js';
 import { waitFor } from './wait.js';
@@ -75,4 +76,15 @@ export async function textedAndRouted(
       .executeTakeFirst();
   await waitFor(async () => (await row())?.processed_at != null, 15_000, `"${body}" routed`);
   return (await row())!;
+}
+
+/** A customer who verified `phone` (a texted code), so their texts are theirs. */
+export async function customerWithPhone(t: TestApp, phone: string) {
+  const user = await createUser(t, ['customer']);
+  await t.platform.database.system
+    .updateTable('users')
+    .set({ phone, phone_verified_at: new Date() })
+    .where('id', '=', user.id)
+    .execute();
+  return user;
 }
