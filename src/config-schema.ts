@@ -294,6 +294,13 @@ export const ConfigSchema = Type.Object({
     description:
       'A text on a line within this many hours of the last one with that phone continues its ticket; later, it opens a new one.',
   }),
+  SMS_SEGMENTS_WARN: Type.Integer({
+    default: 3,
+    minimum: 1,
+    maximum: 10,
+    description:
+      'The inbox composer warns when an answer to a text would go out as more than this many SMS parts (each is billed).',
+  }),
   SMS_HELP_TEXT: Type.Optional(
     Type.String({
       minLength: 1,

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSegments } from '../../src/modules/sms/outbound/segments.js';
 import { createUser } from '../support/actors.js';
 import {
   launchBrowser,
@@ -59,6 +60,18 @@ describe('answering a text from the inbox, in Chromium', () => {
     await expect(page.getByTestId('message-body').first().textContent()).resolves.toContain(
       'The printer says offline',
     );
+    // The composer counts as the phone will, as the server does: one emoji makes it UCS-2.
+    const count = page.locator('[data-sms-count]');
+    await expect(count.textContent()).resolves.toContain('goes to the customer as a text');
+    for (const draft of ['Is it back? 👍', 'x'.repeat(161), `${'é'.repeat(60)}😀${'a'.repeat(200)}`]) {
+      await page.fill('#field-body', draft);
+      const expected = countSegments(draft);
+      await expect(count.textContent()).resolves.toContain(
+        `${expected.characters} characters · ${expected.segments} SMS part(s) · ${expected.encoding}`,
+      );
+      await expect(count.getAttribute('data-too-long')).resolves.toBe(expected.segments > 3 ? '' : null);
+    }
+    await expect(count.textContent()).resolves.toContain('Long text: it goes as 4 parts');
     await page.fill('#field-body', 'Please switch it off and on again.');
     await page.locator('form[action$="/reply"] button[type=submit]').click();
     await page.waitForURL(/done=reply/);

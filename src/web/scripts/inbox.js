@@ -215,3 +215,55 @@ window.addEventListener('pageshow', () => {
 });
 
 restoreList();
+
+// The SMS composer's count (an SMS ticket's reply form): characters and parts as the customer's
+// phone counts them (3GPP TS 23.038, as the server's sms-segments-calculator does). One character
+// outside the GSM-7 alphabet sends the whole text as UCS-2: 70 characters a text instead of 160.
+const GSM7 =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7_EXTENDED = '^{}\\[~]|€\f';
+
+function smsParts(text) {
+  const chars = [...text];
+  const gsm = chars.every((c) => GSM7.includes(c) || GSM7_EXTENDED.includes(c));
+  if (gsm) {
+    const septets = chars.reduce((n, c) => n + (GSM7_EXTENDED.includes(c) ? 2 : 1), 0);
+    return {
+      encoding: 'GSM-7',
+      characters: chars.length,
+      parts: septets <= 160 ? 1 : Math.ceil(septets / 153),
+    };
+  }
+  const units = text.length; // UTF-16 code units: an emoji is two
+  return { encoding: 'UCS-2', characters: chars.length, parts: units <= 70 ? 1 : Math.ceil(units / 67) };
+}
+
+function countSms() {
+  const out = document.querySelector('[data-sms-count]');
+  const body = document.getElementById('field-body');
+  if (!out || !body) return;
+  const internal = document.getElementById('visibility-internal')?.checked;
+  out.dataset.hint ??= out.textContent;
+  if (internal || body.value.length === 0) {
+    out.textContent = out.dataset.hint;
+    out.classList.remove('text-warning-ink');
+    out.removeAttribute('data-too-long');
+    return;
+  }
+  const { encoding, characters, parts } = smsParts(body.value);
+  const fill = (template) =>
+    template.replaceAll('%c', String(characters)).replaceAll('%s', String(parts)).replaceAll('%e', encoding);
+  const long = parts > Number(out.dataset.warnAfter);
+  out.textContent = long ? `${fill(out.dataset.count)} — ${fill(out.dataset.long)}` : fill(out.dataset.count);
+  out.classList.toggle('text-warning-ink', long);
+  out.toggleAttribute('data-too-long', long);
+}
+
+document.addEventListener('input', (event) => {
+  if (
+    event.target instanceof HTMLElement &&
+    (event.target.id === 'field-body' || event.target.name === 'visibility')
+  )
+    countSms();
+});
+document.addEventListener('DOMContentLoaded', countSms);

@@ -115,6 +115,7 @@ export async function renderTicket(
       ...shown,
       active: 'inbox',
       uploadLimits: uploadLimits(request.server.platform.config),
+      smsSegmentsWarn: request.server.platform.config.SMS_SEGMENTS_WARN,
       ticket: {
         id: ticket.id,
         subject: ticket.subject,
