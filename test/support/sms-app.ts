@@ -1,3 +1,4 @@
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { buyNumber } from '../../src/modules/sms/index.js';
 import { createSmsNumbers } from '../../src/platform/sms/index.js';
 import { createUser } from './actors.js';
@@ -88,3 +89,19 @@ export async function customerWithPhone(t: TestApp, phone: string) {
     .execute();
   return user;
 }
+
+/** A status callback from the (fake) Twilio, signed for the app's public status URL. */
+export const statusCallback = (t: TestApp, twilio: FakeTwilio, form: Record<string, string>) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/webhooks/twilio/status',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': getExpectedTwilioSignature(
+        twilio.authToken,
+        `${SMS_PUBLIC_URL}/webhooks/twilio/status`,
+        form,
+      ),
+    },
+    payload: new URLSearchParams(form).toString(),
+  });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { budgetApiRoutes } from './budgets/routes.api.js';
 import { numberApiRoutes } from './numbers/routes.api.js';
 import { numberWebRoutes } from './numbers/routes.web.js';
 import { textApiRoutes } from './texts/routes.api.js';
@@ -18,6 +19,7 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(numberWebRoutes);
   await app.register(usageApiRoutes);
   await app.register(textApiRoutes);
+  await app.register(budgetApiRoutes);
   platform.metrics.gauge(
     'switchboard_sms_webhook_total',
     'Twilio webhook calls that stored nothing, by why (bad-signature, other-account, not-our-number, duplicate …)',
@@ -53,6 +55,20 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .groupBy('price_unit')
         .execute();
       for (const row of rows) set({ unit: row.price_unit! }, Number(row.cost));
+    },
+  );
+  platform.metrics.gauge(
+    'switchboard_sms_budget_alerts',
+    'Budgets that reached 80 or 100 percent this (UTC) month and were alerted, by threshold',
+    ['threshold'],
+    async (set) => {
+      const rows = await platform.database.system
+        .selectFrom('sms_budget_alerts')
+        .select((eb) => ['threshold', eb.fn.countAll<number>().as('n')])
+        .where('month', '=', new Date().toISOString().slice(0, 7))
+        .groupBy('threshold')
+        .execute();
+      for (const row of rows) set({ threshold: String(row.threshold) }, Number(row.n));
     },
   );
   platform.metrics.gauge(

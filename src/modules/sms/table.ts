@@ -90,11 +90,32 @@ export interface SmsWebhookCountsTable {
   last_at: ColumnType<Date, never, Date>;
 }
 
+/** A monthly budget: one user's (their texts and own lines' fees) or, with no user, the team's. */
+export interface SmsBudgetsTable {
+  id: Generated<string>;
+  user_id: string | null;
+  /** In the account's price unit; numeric, so a string from pg. */
+  amount: ColumnType<string, string, string>;
+  hard_stop: boolean;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+/** A budget alert mail queued: once per budget, month (`YYYY-MM`) and threshold. */
+export interface SmsBudgetAlertsTable {
+  budget_id: string;
+  month: string;
+  threshold: 80 | 100;
+  created_at: ColumnType<Date, never, never>;
+}
+
 declare module '../../platform/db/schema.js' {
   interface DB {
     sms_numbers: SmsNumbersTable;
     sms_messages: SmsMessagesTable;
     sms_webhook_counts: SmsWebhookCountsTable;
     sms_opt_outs: SmsOptOutsTable;
+    sms_budgets: SmsBudgetsTable;
+    sms_budget_alerts: SmsBudgetAlertsTable;
   }
 }

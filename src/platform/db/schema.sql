@@ -525,6 +525,41 @@ CREATE TABLE signing_keys (
 CREATE INDEX signing_keys_activates_idx ON public.signing_keys USING btree (activates_at);
 GRANT DELETE, INSERT, SELECT, UPDATE ON signing_keys TO switchboard_app;
 
+CREATE TABLE sms_budget_alerts (
+  budget_id uuid NOT NULL,
+  month text NOT NULL,
+  threshold integer NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT sms_budget_alerts_pkey PRIMARY KEY (budget_id, month, threshold),
+  CONSTRAINT sms_budget_alerts_budget_id_fkey FOREIGN KEY (budget_id) REFERENCES sms_budgets(id) ON DELETE CASCADE,
+  CONSTRAINT sms_budget_alerts_month_check CHECK ((month ~ '^[0-9]{4}-[0-9]{2}$'::text)),
+  CONSTRAINT sms_budget_alerts_threshold_check CHECK ((threshold = ANY (ARRAY[80, 100])))
+);
+ALTER TABLE sms_budget_alerts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sms_admins ON sms_budget_alerts FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON sms_budget_alerts TO switchboard_app;
+
+CREATE TABLE sms_budgets (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  user_id uuid,
+  amount numeric(12,2) NOT NULL,
+  hard_stop boolean DEFAULT false NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT sms_budgets_pkey PRIMARY KEY (id),
+  CONSTRAINT sms_budgets_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE,
+  CONSTRAINT sms_budgets_amount_check CHECK ((amount > (0)::numeric))
+);
+CREATE UNIQUE INDEX sms_budgets_team_idx ON public.sms_budgets USING btree ((true)) WHERE (user_id IS NULL);
+CREATE UNIQUE INDEX sms_budgets_user_idx ON public.sms_budgets USING btree (user_id) WHERE (user_id IS NOT NULL);
+ALTER TABLE sms_budgets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sms_admins ON sms_budgets FOR ALL TO PUBLIC
+  USING (((app_context() = 'system'::text) OR app_can('sms:manage'::text)))
+  WITH CHECK (((app_context() = 'system'::text) OR app_can('sms:manage'::text)));
+GRANT DELETE, INSERT, SELECT, UPDATE ON sms_budgets TO switchboard_app;
+
 CREATE TABLE sms_codes (
   user_id uuid NOT NULL,
   purpose text NOT NULL,

@@ -124,6 +124,16 @@ describe('mail templates', () => {
     expect(renderMail('lead-new', { lead, url: 'x' }, { locale: 'nl' }).subject).toMatch(/^Nieuwe lead: /);
   });
 
+  it('sms-budget is laid out as a notice, its subject naming the threshold and whose budget', () => {
+    const data = { name: 'Ada', percent: 80, scope: null, headline: 'Reached 80 %', details: ['8 of 10'] };
+    const mail = renderMail('sms-budget', data);
+    expect(mail.subject).toBe('SMS budget of the team at 80 %');
+    expect(mail.text).toContain('Reached 80 %');
+    expect(renderMail('sms-budget', { ...data, scope: 'Bo' }, { locale: 'nl' }).subject).toBe(
+      'Sms-budget van Bo op 80 %',
+    );
+  });
+
   it('covers every template', () => {
     expect(MAIL_TEMPLATES.sort()).toEqual([
       'invitation',
@@ -131,6 +141,7 @@ describe('mail templates', () => {
       'magic-link',
       'password-reset',
       'security-notice',
+      'sms-budget',
       'ticket-digest',
       'ticket-help',
       'ticket-reply',

@@ -56,6 +56,11 @@ export interface MailData {
     };
     url: string;
   };
+  /**
+   * An SMS budget reached 80 % or 100 % this month. `scope` is the person's name, null for the
+   * team's budget; `headline` and `details` arrive in the reader's language (as a security notice's).
+   */
+  'sms-budget': { name: string; percent: number; scope: string | null; headline: string; details: string[] };
 }
 
 /** One event on a ticket, as a notification mail tells it (plain text; the templates escape it). */
@@ -99,7 +104,12 @@ const SUBJECTS: { [T in MailTemplate]: (data: MailData[T], t: TFunction) => stri
   'ticket-help': ({ subject }, t) => t('tickets:mail.subjects.help', { subject }),
   'lead-new': ({ lead }, t) =>
     t('leads:mail.subject', { name: lead.name, company: lead.company ?? lead.email }),
+  'sms-budget': ({ percent, scope }, t) =>
+    t('sms:budgets.mail.subject', { percent, scope: scope ?? t('sms:budgets.team') }),
 };
+
+/** Templates that are laid out as another: a headline and its lines need no view of their own. */
+const VIEWS: Partial<Record<MailTemplate, MailTemplate>> = { 'sms-budget': 'security-notice' };
 
 export type MailTemplate = keyof MailData;
 export const MAIL_TEMPLATES = Object.keys(SUBJECTS) as MailTemplate[];
@@ -138,7 +148,7 @@ export function renderMail<T extends MailTemplate>(
   };
   return {
     subject,
-    html: env.render(`${template}.html.njk`, context).trim(),
-    text: env.render(`${template}.txt.njk`, context).trim(),
+    html: env.render(`${VIEWS[template] ?? template}.html.njk`, context).trim(),
+    text: env.render(`${VIEWS[template] ?? template}.txt.njk`, context).trim(),
   };
 }

@@ -9,6 +9,8 @@ import { AppError } from '../../../shared/errors.js';
 import { FormBody, type FormState, formField, pageRefusal, renderPage } from '../../../web/forms.js';
 import { preparePage } from '../../../web/page-context.js';
 import { listCategories } from '../../tickets/index.js';
+import { budgetWebRoutes } from '../budgets/routes.web.js';
+import { budgetsWithSpending } from '../budgets/service.js';
 import { monthOf, usageByNumber, usageByUser } from '../usage/repo.js';
 import { actorOf } from './present.js';
 import { findNumber, listNumbers } from './repo.js';
@@ -24,7 +26,7 @@ import {
 
 const manage = needs('sms:manage');
 const BASE = '/admin/sms/numbers';
-const DONE = ['bought', 'assigned', 'released', 'gone'] as const;
+const DONE = ['bought', 'assigned', 'released', 'gone', 'budgetSet', 'budgetRemoved'] as const;
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ListQuery = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 20 })),
@@ -49,11 +51,12 @@ export const numberWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function listPage(request: FastifyRequest, reply: FastifyReply, state: FormState = {}, status = 200) {
     const { t, when } = await preparePage(request, reply);
     const month = monthOf(undefined)!;
-    const [rows, categories, perNumber, perUser] = await Promise.all([
+    const [rows, categories, perNumber, perUser, budgets] = await Promise.all([
       listNumbers(deps.db),
       listCategories(deps.db, false),
       usageByNumber(deps.db, month),
       usageByUser(deps.db, month),
+      budgetsWithSpending(deps.db, month),
     ]);
     const categoryName = new Map(categories.map((c) => [c.id, c.name]));
     return renderPage(
@@ -84,6 +87,14 @@ export const numberWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
           categoryId: r.category_id ?? '',
         })),
         usage: { month: month.label, numbers: perNumber, users: perUser },
+        budgets: budgets.map((b) => ({
+          id: b.id,
+          scope: b.user_name ?? t('sms:budgets.team'),
+          amount: b.amount,
+          spent: b.spent,
+          percent: b.percent,
+          hardStop: b.hard_stop,
+        })),
         categories: [
           { value: '', label: t('sms:numbers.noCategory') },
           ...categories.map((c) => ({ value: c.id, label: c.name })),
@@ -107,6 +118,8 @@ export const numberWebRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     ];
   };
+
+  budgetWebRoutes(app, BASE, listPage, done);
 
   app.get(BASE, { ...manage, schema: { querystring: ListQuery } }, async (request, reply) => {
     const { t } = await preparePage(request, reply);

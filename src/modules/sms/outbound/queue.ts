@@ -3,6 +3,7 @@ import type { Config } from '../../../config.js';
 import type { DB } from '../../../platform/db/schema.js';
 import type { JobEnqueuer } from '../../../platform/jobs/define.js';
 import { AppError } from '../../../shared/errors.js';
+import { refuseOverBudget } from '../budgets/stop.js';
 import { isOptedOut } from '../consent/ledger.js';
 import type { SmsKind } from '../table.js';
 import { smsSendJob } from './job.js';
@@ -31,7 +32,8 @@ export interface TextToQueue {
 /**
  * Queues a text from one of our lines, in the caller's transaction: the row (its segments as the
  * phone will count them) and its send job commit together with whatever caused it. A phone that
- * opted out of the line gets nothing: 409, said in the reader's language (`answersAnyway` aside).
+ * opted out of the line gets nothing: 409, said in the reader's language (`answersAnyway` aside);
+ * nor does a text charged to a budget whose hard stop it reached this month.
  */
 export async function queueText(
   trx: Transaction<DB>,
@@ -59,6 +61,7 @@ export async function queueText(
         said: { key: 'sms:texts.errors.optedOut' },
       },
     );
+  if (!answersAnyway(text.kind)) await refuseOverBudget(trx, text.sentBy ?? null);
   const counted = countSegments(body);
   const row = await trx
     .insertInto('sms_messages')

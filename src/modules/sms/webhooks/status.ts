@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../../platform/runtime.js';
+import { alertBudgets } from '../budgets/alerts.js';
 
 /**
  * A text's delivery, in the order it can only go forward: a report that arrives late (Twilio
@@ -26,7 +27,8 @@ const UNIT = /^[A-Z]{3}$/;
 /**
  * Applies a status callback to the message it names; false when no such message is ours. The
  * status only moves forward; a price (Twilio's is negative: money spent), its currency and the
- * segments count are kept whenever a callback carries them, late or not.
+ * segments count are kept whenever a callback carries them, late or not. A price, once committed,
+ * may bring a budget to an alert.
  */
 export async function applyStatus(platform: Platform, params: Record<string, string>): Promise<boolean> {
   const sid = params.MessageSid ?? params.SmsSid ?? '';
@@ -55,7 +57,12 @@ export async function applyStatus(platform: Platform, params: Record<string, str
       segments: segments >= 1 && segments <= 100 ? segments : sql`segments`,
     })
     .where('message_sid', '=', sid)
-    .returning('id')
+    .returning(['id', 'direction', 'sent_by', 'created_at'])
     .executeTakeFirst();
+  if (known && price !== null && known.direction === 'out')
+    await alertBudgets(platform.database.system, platform, {
+      sentBy: known.sent_by,
+      createdAt: known.created_at,
+    });
   return known !== undefined;
 }
