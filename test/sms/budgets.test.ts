@@ -12,8 +12,9 @@ import { waitFor } from '../support/wait.js';
  * Issue 20, budgets: prices from status callbacks bring a person's budget to 100 %, and exactly
  * one 80 % mail and one 100 % mail go to the SMS administrators and to that person, also when the
  * crossing callbacks are processed at the same time; the hard stop then refuses their reply (409,
- * in English and Dutch, nothing sent) until the budget is removed or the month is over. Agents
- * cannot set budgets; a bad amount is problem+json; every change is audited.
+ * in English and Dutch, nothing sent) until the budget is removed or the month is over. A spent
+ * team budget stops everyone's replies but not the answer to HELP. Agents cannot set budgets; a
+ * bad amount is problem+json; every change is audited.
  */
 let t: TestApp;
 let twilio: FakeTwilio;
@@ -31,8 +32,8 @@ const budgetMails = async (to: string) =>
       order by created_on`.execute(system())
   ).rows.map((r) => r.subject);
 
-/** A text out sent for `userId`, as Twilio accepted it; priced later by a callback. */
-async function sentFor(userId: string) {
+/** A text out sent for `userId` (null: for nobody, such as an answer), priced later by a callback. */
+async function sentFor(userId: string | null) {
   const sid = `SM${randomBytes(16).toString('hex')}`;
   await system()
     .insertInto('sms_messages')
@@ -163,4 +164,37 @@ describe('SMS budgets', () => {
       .execute();
     expect(audit.map((a) => a.action)).toEqual(['sms.budget_set', 'sms.budget_removed', 'sms.budget_set']);
   }, 120_000);
+
+  it('a spent team budget with a hard stop refuses every reply, yet HELP is still answered', async () => {
+    const admin = await createUser(t, ['admin']);
+    const adminClient = await signInAs(t.app, admin.email);
+    const agent = await signInAs(t.app, (await createUser(t, ['agent'])).email);
+    const team = { userId: null, amount: '0.50', hardStop: true };
+    const set = await adminClient.request('PUT', '/api/v1/sms/budgets', team);
+    expect(set.json()).toMatchObject({ scope: 'team', userId: null });
+    const sid = await sentFor(null);
+    expect((await priced(sid, '0.60000')).statusCode).toBe(200);
+    expect((await budgetMails(admin.email)).sort()).toEqual([
+      'SMS budget of the team at 100 %',
+      'SMS budget of the team at 80 %',
+    ]);
+
+    const phone = '+31612360088';
+    const customer = await createUser(t, ['customer']);
+    await system()
+      .updateTable('users')
+      .set({ phone, phone_verified_at: new Date() })
+      .where('id', '=', customer.id)
+      .execute();
+    const ticketId = (await textedAndRouted(t, twilio, phone, line.e164, 'Hello?')).ticket_id!;
+    const refused = await agent.request('POST', `/api/v1/tickets/${ticketId}/messages`, {
+      body: 'Hi!',
+      visibility: 'public',
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain('budget of the team');
+    expect((await textedAndRouted(t, twilio, phone, line.e164, 'HELP')).outcome).toBe('help');
+    await waitFor(() => twilio.sent.some((m) => m.to === phone), 15_000, 'the HELP answer');
+    expect(twilio.sent.filter((m) => m.to === phone)).toHaveLength(1);
+  }, 60_000);
 });
