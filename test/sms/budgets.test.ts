@@ -51,6 +51,17 @@ async function sentFor(userId: string | null) {
     .execute();
   return sid;
 }
+/** A customer with a verified phone texts the line: the SMS ticket it opened. */
+async function smsTicket(phone: string, body: string) {
+  const customer = await createUser(t, ['customer']);
+  await system()
+    .updateTable('users')
+    .set({ phone, phone_verified_at: new Date() })
+    .where('id', '=', customer.id)
+    .execute();
+  return (await textedAndRouted(t, twilio, phone, line.e164, body)).ticket_id!;
+}
+
 const priced = (sid: string, price: string) =>
   callback({
     MessageSid: sid,
@@ -117,14 +128,7 @@ describe('SMS budgets', () => {
 
     // The hard stop: the agent's reply by text is refused, nothing written or sent.
     const phone = '+31612360077';
-    const customer = await createUser(t, ['customer']);
-    await system()
-      .updateTable('users')
-      .set({ phone, phone_verified_at: new Date() })
-      .where('id', '=', customer.id)
-      .execute();
-    const text = await textedAndRouted(t, twilio, phone, line.e164, 'Is my order on its way?');
-    const ticketId = text.ticket_id!;
+    const ticketId = await smsTicket(phone, 'Is my order on its way?');
     const reply = (body: string, headers: Record<string, string> = {}) =>
       agent.request('POST', `/api/v1/tickets/${ticketId}/messages`, { body, visibility: 'public' }, headers);
     const refused = await reply('It left today.');
@@ -180,13 +184,7 @@ describe('SMS budgets', () => {
     ]);
 
     const phone = '+31612360088';
-    const customer = await createUser(t, ['customer']);
-    await system()
-      .updateTable('users')
-      .set({ phone, phone_verified_at: new Date() })
-      .where('id', '=', customer.id)
-      .execute();
-    const ticketId = (await textedAndRouted(t, twilio, phone, line.e164, 'Hello?')).ticket_id!;
+    const ticketId = await smsTicket(phone, 'Hello?');
     const refused = await agent.request('POST', `/api/v1/tickets/${ticketId}/messages`, {
       body: 'Hi!',
       visibility: 'public',
