@@ -1,16 +1,9 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUser } from '../support/actors.js';
 import { axeFindings } from '../support/axe.js';
-import {
-  launchBrowser,
-  type ServedApp,
-  serveTestApp,
-  signInOnPage,
-  watchProblems,
-} from '../support/browser.js';
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from '../support/fake-twilio.js';
+import { signInOnPage, watchProblems } from '../support/browser.js';
+import { useSmsAppInBrowser } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -18,31 +11,11 @@ import { waitFor } from '../support/wait.js';
  * Twilio (which then calls the served app's real webhook URL, signed), gives it to a colleague,
  * finds it pointed elsewhere and fixes it, and releases it after a confirm page; in Dutch too.
  */
-let served: ServedApp;
-let browser: Browser;
-let twilio: FakeTwilio;
-
-beforeAll(async () => {
-  twilio = await startFakeTwilio();
-  [served, browser] = await Promise.all([
-    serveTestApp({
-      runsJobs: true,
-      env: {
-        MFA_REQUIRED_ROLES: 'none',
-        ...twilioEnv(twilio),
-      },
-    }),
-    launchBrowser(),
-  ]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  await twilio?.close();
-});
+const suite = useSmsAppInBrowser();
 
 describe('the numbers page in Chromium', () => {
   it('buys, assigns, checks and releases a number; a text to it becomes a ticket', async () => {
+    const { served, browser, twilio } = suite;
     const admin = await createUser(served, ['admin']);
     const agent = await createUser(served, ['agent']);
     const context = await browser.newContext();

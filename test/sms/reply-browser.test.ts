@@ -1,17 +1,9 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countSegments } from '../../src/modules/sms/outbound/segments.js';
 import { createUser } from '../support/actors.js';
-import {
-  launchBrowser,
-  type ServedApp,
-  serveTestApp,
-  signInOnPage,
-  watchProblems,
-} from '../support/browser.js';
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from '../support/fake-twilio.js';
-import { buyLine, customerWithPhone, textedAndRouted } from '../support/sms-app.js';
+import { signInOnPage, watchProblems } from '../support/browser.js';
+import { buyLine, customerWithPhone, textedAndRouted, useSmsAppInBrowser } from '../support/sms-app.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -20,25 +12,11 @@ import { waitFor } from '../support/wait.js';
  * the inbox, the text reaches the fake from that number, and Twilio's delivery callback marks the
  * reply delivered on the open page without a reload; an undelivered one says so in the timeline.
  */
-let served: ServedApp;
-let browser: Browser;
-let twilio: FakeTwilio;
-
-beforeAll(async () => {
-  twilio = await startFakeTwilio();
-  [served, browser] = await Promise.all([
-    serveTestApp({ runsJobs: true, env: { MFA_REQUIRED_ROLES: 'none', ...twilioEnv(twilio) } }),
-    launchBrowser(),
-  ]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  await twilio?.close();
-});
+const suite = useSmsAppInBrowser();
 
 describe('answering a text from the inbox, in Chromium', () => {
   it('texts the reply from the line and shows Texted, then Delivered live; a failed one shows in the timeline', async () => {
+    const { served, browser, twilio } = suite;
     const line = await buyLine(served, '+14155550500');
     const phone = '+31612370001';
     await customerWithPhone(served, phone);

@@ -1,8 +1,10 @@
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
+import { afterAll, beforeAll } from 'vitest';
 import { buyNumber } from '../../src/modules/sms/index.js';
 import { createSmsNumbers } from '../../src/platform/sms/index.js';
 import { createUser } from './actors.js';
 import { buildTestApp, type TestApp } from './app.js';
+import { type BrowserSuite, launchBrowser, serveTestApp } from './browser.js';
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './fake-twilio.js';
 import { waitFor } from './wait.js';
 
@@ -105,3 +107,24 @@ export const statusCallback = (t: TestApp, twilio: FakeTwilio, form: Record<stri
     },
     payload: new URLSearchParams(form).toString(),
   });
+
+/**
+ * The app served over real HTTP with jobs running, connected to a fake Twilio that calls its real
+ * webhook URLs, and a Chromium: for the SMS pages' browser tests.
+ */
+export function useSmsAppInBrowser(): BrowserSuite & { twilio: FakeTwilio } {
+  const suite = {} as BrowserSuite & { twilio: FakeTwilio };
+  beforeAll(async () => {
+    suite.twilio = await startFakeTwilio();
+    [suite.served, suite.browser] = await Promise.all([
+      serveTestApp({ runsJobs: true, env: { MFA_REQUIRED_ROLES: 'none', ...twilioEnv(suite.twilio) } }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.served?.close();
+    await suite.twilio?.close();
+  });
+  return suite;
+}
